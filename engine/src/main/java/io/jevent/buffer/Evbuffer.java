@@ -1,0 +1,2883 @@
+package io.jevent.buffer;
+
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * libevent's {@code evbuffer} off-heap: a chain of {@link Segment}s from a {@link SegmentPool}, with
+ * zero-copy moves between buffers, references to caller memory, shared read-only views,
+ * reserve/commit, peek, search, line reading, change callbacks, freezing and scatter/gather I/O.
+ *
+ * <h2>Return conventions</h2>
+ * As in libevent: 0 or a count for success, -1 for a state in which the operation is impossible
+ * (a frozen end, an invalid reservation, nothing found). Programming errors (null arguments,
+ * negative lengths, ranges outside an array, use after {@link #free()}) throw
+ * {@link NullPointerException}, {@link IllegalArgumentException},
+ * {@link IndexOutOfBoundsException} or {@link IllegalStateException} before any memory is touched.
+ * ByteBuffer arguments behave like channel I/O: bytes are taken from or written at the buffer's
+ * position, which advances. Agrona buffers take explicit indices and are not changed.
+ *
+ * <h2>Layout and invariants</h2>
+ * The chain is {@code first → … → lastWithData → spare → … → last}. Every segment from first to
+ * lastWithData holds at least one byte; every segment after it is an empty, exclusive, mutable
+ * spare (pre-allocated room for appends, reservations and reads). When the buffer is empty
+ * lastWithData is null and every segment is spare. Zero-length segments never appear among the
+ * data, which rules out by construction the corruptions libevent's fuzzers found with empty
+ * chains (libevent issues 774, 778, 806). Draining to empty keeps one segment as a spare, so a
+ * steady add/drain cycle does not touch the pool.
+ *
+ * <h2>Differences from libevent, on purpose</h2>
+ * <ul>
+ *   <li>A zero-length reference holds no byte, so its cleanup runs at once and no chain is made.</li>
+ *   <li>A reference costs a pooled wrapper object, never a memory block (libevent 1198).</li>
+ *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2).</li>
+ *   <li>{@link #writeTo} of an empty buffer returns 0 without a syscall (libevent: -1).</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Not thread-safe: one thread uses a buffer at a time. Segments and views may move to buffers of
+ * other threads; shared memory is reference counted atomically.
+ */
+public final class Evbuffer implements AutoCloseable
+{
+    /** {@link #ptrSet} mode: set the position to the given offset. */
+    public static final int PTR_SET = 0;
+    /** {@link #ptrSet} mode: move the position forward by the given count. */
+    public static final int PTR_ADD = 1;
+    /** {@link #readFrom} result at end of stream. */
+    public static final int EOF = -1;
+    /** {@link #readFrom} / {@link #writeTo} result when the buffer end (read) or start (write) is frozen. */
+    public static final int FROZEN = -2;
+    /** {@link #readLine(EolStyle, byte[], int, int)} result when the line is longer than the room given. */
+    public static final int LINE_TOO_LONG = -2;
+
+    private static final int REALIGN_MAX = 2048;
+    private static final int SCRATCH_SIZE = 256;
+
+    private final SegmentPool pool;
+    private Segment first;
+    private Segment last;
+    private Segment lastWithData;
+    private long length;
+    private int spareCount;
+    private long version;
+    private boolean frozenStart;
+    private boolean frozenEnd;
+    private boolean freed;
+    private int maxRead = BufferConfiguration.maxRead();
+    private final int readIovecs = BufferConfiguration.readIovecs();
+    private final int writeIovecs = BufferConfiguration.writeIovecs();
+
+    private EvbufferCallbackEntry callbacks;
+    private long nAddForCb;
+    private long nDelForCb;
+    private CallbackDeferrer deferrer;
+    private boolean deferredScheduled;
+    private Runnable deferredTask;
+
+    private Segment[] resSegs = new Segment[4];
+    private long[] resAddr = new long[4];
+    private int[] resLen = new int[4];
+    private int resCount;
+    private long resVersion = -1;
+
+    private static final int IO_NONE = 0;
+    private static final int IO_READ = 1;
+    private static final int IO_WRITE = 2;
+    private int ioMode = IO_NONE;
+    private long ioVersion = -1;
+    private long ioTotal;
+    private Segment[] ioSegs = new Segment[4];
+    private int[] ioLens = new int[4];
+    private int ioCount;
+    private ByteBuffer[] ioBuffers;
+
+    private byte[] scratch;
+    private final EvbufferPtr tmpPtr = new EvbufferPtr();
+    private final EvbufferPtr tmpPtr2 = new EvbufferPtr();
+
+    /**
+     * A buffer drawing segments from {@link SegmentPool#shared()}.
+     */
+    public Evbuffer()
+    {
+        this(SegmentPool.shared());
+    }
+
+    /**
+     * @param pool where this buffer's segments come from and go back to
+     */
+    public Evbuffer(final SegmentPool pool)
+    {
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    /**
+     * @return the pool this buffer uses
+     */
+    public SegmentPool pool()
+    {
+        return pool;
+    }
+
+    // ------------------------------------------------------------------ sizes and state
+
+    /**
+     * @return bytes stored (libevent {@code evbuffer_get_length})
+     */
+    public long length()
+    {
+        checkLive();
+        return length;
+    }
+
+    /**
+     * @return bytes stored contiguously in the first segment, 0 when empty
+     *     (libevent {@code evbuffer_get_contiguous_space})
+     */
+    public int contiguousSpace()
+    {
+        checkLive();
+        return null == lastWithData ? 0 : first.length;
+    }
+
+    /**
+     * @return how many segments hold data (libevent {@code evbuffer_peek(buf, -1, NULL, NULL, 0)})
+     */
+    public int segmentCount()
+    {
+        checkLive();
+        int n = 0;
+        for (Segment s = dataHead(); s != null; s = s == lastWithData ? null : s.next)
+        {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * @return empty segments kept after the data for later appends and reads
+     */
+    public int spareSegments()
+    {
+        checkLive();
+        return spareCount;
+    }
+
+    /**
+     * @return the cap of one scattering read, in bytes
+     */
+    public int maxRead()
+    {
+        return maxRead;
+    }
+
+    /**
+     * Sets the cap of one scattering read (libevent 2.2 {@code evbuffer_set_max_read}).
+     *
+     * @param maxRead bytes, at least 1
+     * @return 0
+     */
+    public int maxRead(final int maxRead)
+    {
+        if (maxRead < 1)
+        {
+            throw new IllegalArgumentException("maxRead must be >= 1: " + maxRead);
+        }
+        this.maxRead = maxRead;
+        return 0;
+    }
+
+    /**
+     * Freezes the start (no drain, remove, copyout, readLine, prepend, write; not a move source) or
+     * the end (no add, reference, reserve/commit, read; not a move destination) of the buffer.
+     *
+     * @param atFront true for the start, false for the end
+     * @return 0
+     */
+    public int freeze(final boolean atFront)
+    {
+        checkLive();
+        if (atFront)
+        {
+            frozenStart = true;
+        }
+        else
+        {
+            frozenEnd = true;
+        }
+        return 0;
+    }
+
+    /**
+     * @param atFront true for the start, false for the end
+     * @return 0
+     */
+    public int unfreeze(final boolean atFront)
+    {
+        checkLive();
+        if (atFront)
+        {
+            frozenStart = false;
+        }
+        else
+        {
+            frozenEnd = false;
+        }
+        return 0;
+    }
+
+    /**
+     * @param atFront true for the start, false for the end
+     * @return whether that end is frozen
+     */
+    public boolean isFrozen(final boolean atFront)
+    {
+        return atFront ? frozenStart : frozenEnd;
+    }
+
+    /**
+     * @return true once {@link #free()} has run
+     */
+    public boolean isFreed()
+    {
+        return freed;
+    }
+
+    // ------------------------------------------------------------------ add
+
+    /**
+     * Appends a copy of the whole array.
+     *
+     * @param src bytes to append
+     * @return 0, or -1 if the end is frozen
+     */
+    public int add(final byte[] src)
+    {
+        return add(src, 0, src.length);
+    }
+
+    /**
+     * Appends a copy of {@code src[off, off + len)} (libevent {@code evbuffer_add}). Adding 0 bytes
+     * returns 0, changes nothing and runs no callback, but still fails on a frozen end.
+     *
+     * @param src bytes
+     * @param off first byte
+     * @param len count
+     * @return 0, or -1 if the end is frozen
+     */
+    public int add(final byte[] src, final int off, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, len, src.length);
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            return 0;
+        }
+        appendCopy(src, Memory.BYTE_ARRAY_BASE + off, len);
+        added(len);
+        return 0;
+    }
+
+    /**
+     * Appends the remaining bytes of {@code src} (heap or direct) and advances its position to its limit.
+     *
+     * @param src bytes
+     * @return 0, or -1 if the end is frozen (src unchanged)
+     */
+    public int add(final ByteBuffer src)
+    {
+        checkLive();
+        final int len = src.remaining();
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            return 0;
+        }
+        if (!src.isDirect() && src.isReadOnly())
+        {
+            final byte[] buf = scratch();
+            while (src.hasRemaining())
+            {
+                final int chunk = Math.min(SCRATCH_SIZE, src.remaining());
+                src.get(buf, 0, chunk);
+                appendCopy(buf, Memory.BYTE_ARRAY_BASE, chunk);
+            }
+        }
+        else
+        {
+            appendCopy(baseOf(src), offsetOf(src), len);
+            src.position(src.limit());
+        }
+        added(len);
+        return 0;
+    }
+
+    /**
+     * Appends a copy of {@code src[index, index + len)} of an Agrona buffer (heap or off-heap).
+     *
+     * @param src   bytes
+     * @param index first byte
+     * @param len   count
+     * @return 0, or -1 if the end is frozen
+     */
+    public int add(final DirectBuffer src, final int index, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(index, len, src.capacity());
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            return 0;
+        }
+        appendCopy(src.byteArray(), src.addressOffset() + index, len);
+        added(len);
+        return 0;
+    }
+
+    /**
+     * Appends the remaining bytes of each buffer in order (libevent {@code evbuffer_add_iovec}).
+     *
+     * @param srcs  buffers
+     * @param off   first buffer
+     * @param count number of buffers
+     * @return bytes appended, or -1 if the end is frozen
+     */
+    public long addAll(final ByteBuffer[] srcs, final int off, final int count)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, count, srcs.length);
+        for (int i = off; i < off + count; i++)
+        {
+            Objects.requireNonNull(srcs[i], "srcs[i]");
+        }
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        long total = 0;
+        for (int i = off; i < off + count; i++)
+        {
+            final int n = srcs[i].remaining();
+            if (n > 0)
+            {
+                appendCopy(baseOf(srcs[i]), offsetOf(srcs[i]), n);
+                srcs[i].position(srcs[i].limit());
+                total += n;
+            }
+        }
+        if (total > 0)
+        {
+            added(total);
+        }
+        return total;
+    }
+
+    /**
+     * Appends characters as ASCII: one byte each, '?' for anything above 127. Allocates nothing.
+     *
+     * @param s text
+     * @return bytes appended, or -1 if the end is frozen
+     */
+    public int addAscii(final CharSequence s)
+    {
+        checkLive();
+        final int n = s.length();
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        final byte[] buf = scratch();
+        int i = 0;
+        while (i < n)
+        {
+            final int chunk = Math.min(SCRATCH_SIZE, n - i);
+            for (int k = 0; k < chunk; k++)
+            {
+                final char c = s.charAt(i + k);
+                buf[k] = c < 128 ? (byte)c : (byte)'?';
+            }
+            appendCopy(buf, Memory.BYTE_ARRAY_BASE, chunk);
+            i += chunk;
+        }
+        if (n > 0)
+        {
+            added(n);
+        }
+        return n;
+    }
+
+    /**
+     * Appends characters encoded as UTF-8 (an unpaired surrogate becomes '?'). Allocates nothing.
+     *
+     * @param s text
+     * @return bytes appended, or -1 if the end is frozen
+     */
+    public int addUtf8(final CharSequence s)
+    {
+        checkLive();
+        final int n = s.length();
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        final byte[] buf = scratch();
+        int k = 0;
+        int total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (k > SCRATCH_SIZE - 4)
+            {
+                appendCopy(buf, Memory.BYTE_ARRAY_BASE, k);
+                total += k;
+                k = 0;
+            }
+            final char c = s.charAt(i);
+            if (c < 0x80)
+            {
+                buf[k++] = (byte)c;
+            }
+            else if (c < 0x800)
+            {
+                buf[k++] = (byte)(0xC0 | (c >> 6));
+                buf[k++] = (byte)(0x80 | (c & 0x3F));
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1)))
+            {
+                final int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf[k++] = (byte)(0xF0 | (cp >> 18));
+                buf[k++] = (byte)(0x80 | ((cp >> 12) & 0x3F));
+                buf[k++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
+                buf[k++] = (byte)(0x80 | (cp & 0x3F));
+            }
+            else if (Character.isSurrogate(c))
+            {
+                buf[k++] = (byte)'?';
+            }
+            else
+            {
+                buf[k++] = (byte)(0xE0 | (c >> 12));
+                buf[k++] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                buf[k++] = (byte)(0x80 | (c & 0x3F));
+            }
+        }
+        if (k > 0)
+        {
+            appendCopy(buf, Memory.BYTE_ARRAY_BASE, k);
+            total += k;
+        }
+        if (total > 0)
+        {
+            added(total);
+        }
+        return total;
+    }
+
+    /**
+     * Appends {@code String.format(format, args)} as UTF-8 (libevent {@code evbuffer_add_printf}).
+     * Allocates, like any formatting.
+     *
+     * @param format format string
+     * @param args   arguments
+     * @return bytes appended, or -1 if the end is frozen
+     */
+    public int addFormat(final String format, final Object... args)
+    {
+        checkLive();
+        final String s = String.format(format, args);
+        return frozenEnd ? -1 : addUtf8(s);
+    }
+
+    // ------------------------------------------------------------------ prepend
+
+    /**
+     * Inserts a copy of the whole array before the data.
+     *
+     * @param src bytes
+     * @return 0, or -1 if the start is frozen
+     */
+    public int prepend(final byte[] src)
+    {
+        return prepend(src, 0, src.length);
+    }
+
+    /**
+     * Inserts a copy of {@code src[off, off + len)} before the data (libevent {@code evbuffer_prepend}):
+     * into the free room before the first segment's data when it is mutable, the rest into a new
+     * segment in front. Referenced or shared memory is never written.
+     *
+     * @param src bytes
+     * @param off first byte
+     * @param len count
+     * @return 0, or -1 if the start is frozen
+     */
+    public int prepend(final byte[] src, final int off, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, len, src.length);
+        if (frozenStart)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            return 0;
+        }
+        prependCopy(src, Memory.BYTE_ARRAY_BASE + off, len);
+        added(len);
+        return 0;
+    }
+
+    /**
+     * Inserts the remaining bytes of {@code src} before the data and advances its position.
+     *
+     * @param src bytes
+     * @return 0, or -1 if the start is frozen
+     */
+    public int prepend(final ByteBuffer src)
+    {
+        checkLive();
+        final int len = src.remaining();
+        if (frozenStart)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            return 0;
+        }
+        prependCopy(baseOf(src), offsetOf(src), len);
+        src.position(src.limit());
+        added(len);
+        return 0;
+    }
+
+    /**
+     * Inserts a copy of {@code src[index, index + len)} before the data.
+     *
+     * @param src   bytes
+     * @param index first byte
+     * @param len   count
+     * @return 0, or -1 if the start is frozen
+     */
+    public int prepend(final DirectBuffer src, final int index, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(index, len, src.capacity());
+        if (frozenStart)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            return 0;
+        }
+        prependCopy(src.byteArray(), src.addressOffset() + index, len);
+        added(len);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ drain, remove, copyout
+
+    /**
+     * Removes {@code min(n, length)} bytes from the front (libevent {@code evbuffer_drain}). Fully
+     * drained segments go back to the pool (one is kept as a spare), running reference cleanups.
+     *
+     * @param n bytes, at least 0
+     * @return 0; -1 if the start is frozen and the buffer is not empty
+     */
+    public int drain(final long n)
+    {
+        checkLive();
+        checkNonNegative(n);
+        if (0 == length)
+        {
+            return 0;
+        }
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final long k = Math.min(n, length);
+        if (k > 0)
+        {
+            drainInternal(k);
+            deleted(k);
+        }
+        return 0;
+    }
+
+    /**
+     * Copies out and drains up to {@code len} bytes (libevent {@code evbuffer_remove}).
+     *
+     * @param dst destination
+     * @param off first destination index
+     * @param len most bytes to move
+     * @return bytes moved (0 when empty), or -1 if the start is frozen
+     */
+    public int remove(final byte[] dst, final int off, final int len)
+    {
+        final int n = copyout(dst, off, len);
+        if (n > 0)
+        {
+            drainInternal(n);
+            deleted(n);
+        }
+        return n;
+    }
+
+    /**
+     * Copies out and drains up to {@code dst.remaining()} bytes, advancing dst's position.
+     *
+     * @param dst destination
+     * @return bytes moved, or -1 if the start is frozen
+     */
+    public int remove(final ByteBuffer dst)
+    {
+        final int n = copyout(dst);
+        if (n > 0)
+        {
+            drainInternal(n);
+            deleted(n);
+        }
+        return n;
+    }
+
+    /**
+     * Copies out and drains up to {@code len} bytes into an Agrona buffer.
+     *
+     * @param dst   destination
+     * @param index first destination index
+     * @param len   most bytes to move
+     * @return bytes moved, or -1 if the start is frozen
+     */
+    public int remove(final MutableDirectBuffer dst, final int index, final int len)
+    {
+        final int n = copyout(dst, index, len);
+        if (n > 0)
+        {
+            drainInternal(n);
+            deleted(n);
+        }
+        return n;
+    }
+
+    /**
+     * Copies up to {@code len} bytes from the front without draining (libevent {@code evbuffer_copyout}).
+     *
+     * @param dst destination
+     * @param off first destination index
+     * @param len most bytes to copy
+     * @return bytes copied, or -1 if the start is frozen (even though nothing would change)
+     */
+    public int copyout(final byte[] dst, final int off, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(len, length);
+        copyFrom(dataHead(), 0, dst, Memory.BYTE_ARRAY_BASE + off, n);
+        return n;
+    }
+
+    /**
+     * Copies up to {@code dst.remaining()} bytes from the front without draining, advancing dst.
+     *
+     * @param dst destination
+     * @return bytes copied, or -1 if the start is frozen
+     */
+    public int copyout(final ByteBuffer dst)
+    {
+        checkLive();
+        checkWritable(dst);
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(dst.remaining(), length);
+        copyFrom(dataHead(), 0, baseOf(dst), offsetOf(dst), n);
+        dst.position(dst.position() + n);
+        return n;
+    }
+
+    /**
+     * Copies up to {@code len} bytes from the front into an Agrona buffer without draining.
+     *
+     * @param dst   destination
+     * @param index first destination index
+     * @param len   most bytes to copy
+     * @return bytes copied, or -1 if the start is frozen
+     */
+    public int copyout(final MutableDirectBuffer dst, final int index, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(index, len, dst.capacity());
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(len, length);
+        copyFrom(dataHead(), 0, dst.byteArray(), dst.addressOffset() + index, n);
+        return n;
+    }
+
+    /**
+     * Copies up to {@code len} bytes starting at a position, without draining
+     * (libevent {@code evbuffer_copyout_from}).
+     *
+     * @param from position, set by {@link #ptrSet} or a search
+     * @param dst  destination
+     * @param off  first destination index
+     * @param len  most bytes to copy
+     * @return bytes copied (at most {@code length - from}), or -1 if the start is frozen or the position invalid
+     */
+    public int copyoutFrom(final EvbufferPtr from, final byte[] dst, final int off, final int len)
+    {
+        checkLive();
+        Objects.requireNonNull(from, "from");
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (frozenStart || !resolve(from))
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(len, length - from.pos);
+        copyFrom(from.seg, from.segOff, dst, Memory.BYTE_ARRAY_BASE + off, n);
+        return n;
+    }
+
+    // ------------------------------------------------------------------ moves between buffers
+
+    /**
+     * Moves all of {@code src} to the end of this buffer without copying: whole segments change
+     * owner (libevent {@code evbuffer_add_buffer}). Callbacks run on src (deleted) then on this (added).
+     *
+     * @param src the buffer to empty
+     * @return 0 (also for an empty src or src == this); -1 if this end or src's start is frozen
+     */
+    public int addBuffer(final Evbuffer src)
+    {
+        checkLive();
+        src.checkLive();
+        final long n = src.length;
+        if (0 == n || src == this)
+        {
+            return 0;
+        }
+        if (frozenEnd || src.frozenStart)
+        {
+            return -1;
+        }
+        final Segment head = src.first;
+        final Segment tail = src.lastWithData;
+        src.unlinkData(tail);
+        linkDataAtEnd(head, tail, n);
+        src.deleted(n);
+        added(n);
+        return 0;
+    }
+
+    /**
+     * Moves all of {@code src} in front of this buffer's data without copying
+     * (libevent {@code evbuffer_prepend_buffer}).
+     *
+     * @param src the buffer to empty
+     * @return 0 (also for an empty src or src == this); -1 if either start is frozen
+     */
+    public int prependBuffer(final Evbuffer src)
+    {
+        checkLive();
+        src.checkLive();
+        final long n = src.length;
+        if (0 == n || src == this)
+        {
+            return 0;
+        }
+        if (frozenStart || src.frozenStart)
+        {
+            return -1;
+        }
+        final Segment head = src.first;
+        final Segment tail = src.lastWithData;
+        src.unlinkData(tail);
+        if (null == lastWithData)
+        {
+            linkDataAtEnd(head, tail, n);
+        }
+        else
+        {
+            tail.next = first;
+            first = head;
+            length += n;
+            version++;
+        }
+        src.deleted(n);
+        added(n);
+        return 0;
+    }
+
+    /**
+     * Moves {@code min(n, length)} bytes from the front of this buffer to the end of {@code dst}
+     * (libevent {@code evbuffer_remove_buffer}): whole segments change owner, only the bytes of
+     * the last, partial segment are copied.
+     *
+     * @param dst destination
+     * @param n   most bytes to move
+     * @return bytes moved (0 for n == 0 or dst == this), or -1 if dst's end or this start is frozen
+     */
+    public long removeBuffer(final Evbuffer dst, final long n)
+    {
+        checkLive();
+        dst.checkLive();
+        checkNonNegative(n);
+        if (0 == n || dst == this)
+        {
+            return 0;
+        }
+        if (dst.frozenEnd || frozenStart)
+        {
+            return -1;
+        }
+        if (n >= length)
+        {
+            final long all = length;
+            dst.addBuffer(this);
+            return all;
+        }
+        long moved = 0;
+        Segment s = first;
+        Segment lastWhole = null;
+        while (moved + s.length <= n)
+        {
+            moved += s.length;
+            lastWhole = s;
+            s = s.next;
+        }
+        if (null != lastWhole)
+        {
+            final Segment head = first;
+            first = s;
+            lastWhole.next = null;
+            length -= moved;
+            version++;
+            dst.linkDataAtEnd(head, lastWhole, moved);
+        }
+        final int partial = (int)(n - moved);
+        if (partial > 0)
+        {
+            dst.appendCopy(null, s.dataAddress(), partial);
+            s.start += partial;
+            s.length -= partial;
+            length -= partial;
+            version++;
+        }
+        dst.added(n);
+        deleted(n);
+        return n;
+    }
+
+    /**
+     * Appends caller memory without copying (libevent {@code evbuffer_add_reference}). The region
+     * is never written by the buffer. {@code cleanup} runs exactly once, with this address and
+     * length, when the last of its bytes leaves every buffer sharing it or those buffers are freed.
+     * A zero-length reference holds nothing: its cleanup runs at once.
+     *
+     * @param address start of the memory, which must stay valid until cleanup runs
+     * @param len     bytes, at least 0
+     * @param cleanup run once when the memory is no longer used
+     * @return 0, or -1 if the end is frozen (cleanup is then not called)
+     */
+    public int addReference(final long address, final int len, final ReferenceCleanup cleanup)
+    {
+        checkLive();
+        Objects.requireNonNull(cleanup, "cleanup");
+        if (len < 0)
+        {
+            throw new IllegalArgumentException("negative length: " + len);
+        }
+        if (0 == address && len > 0)
+        {
+            throw new IllegalArgumentException("null address");
+        }
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        if (0 == len)
+        {
+            cleanup.release(address, len);
+            return 0;
+        }
+        final Segment s = pool.acquireWrapper();
+        s.kind = Segment.REFERENCE;
+        s.pointAt(address, len);
+        s.cleanup = cleanup;
+        s.length = len;
+        linkDataAtEnd(s, s, len);
+        added(len);
+        return 0;
+    }
+
+    /**
+     * References the remaining bytes of a direct ByteBuffer; its position is not changed. The
+     * caller keeps the ByteBuffer reachable until cleanup runs.
+     *
+     * @param src     a direct buffer
+     * @param cleanup run once with the address and length referenced
+     * @return 0, or -1 if the end is frozen
+     */
+    public int addReference(final ByteBuffer src, final ReferenceCleanup cleanup)
+    {
+        if (!src.isDirect())
+        {
+            throw new IllegalArgumentException("only direct (off-heap) memory can be referenced");
+        }
+        return addReference(offsetOf(src), src.remaining(), cleanup);
+    }
+
+    /**
+     * References {@code src[index, index + len)} of an off-heap Agrona buffer.
+     *
+     * @param src     an off-heap buffer
+     * @param index   first byte
+     * @param len     bytes
+     * @param cleanup run once with the address and length referenced
+     * @return 0, or -1 if the end is frozen
+     */
+    public int addReference(final DirectBuffer src, final int index, final int len, final ReferenceCleanup cleanup)
+    {
+        if (null != src.byteArray())
+        {
+            throw new IllegalArgumentException("only off-heap memory can be referenced");
+        }
+        Objects.checkFromIndexSize(index, len, src.capacity());
+        return addReference(src.addressOffset() + index, len, cleanup);
+    }
+
+    /**
+     * Appends a read-only view of src's current bytes (libevent {@code evbuffer_add_buffer_reference}):
+     * both buffers then hold the same bytes in the same memory, reference counted; draining or freeing
+     * src later does not change this buffer. Only this buffer's callbacks run.
+     *
+     * @param src the buffer to view
+     * @return 0 (also for an empty src); -1 if src == this, this end is frozen, or src itself holds views
+     */
+    public int addBufferReference(final Evbuffer src)
+    {
+        checkLive();
+        src.checkLive();
+        final long n = src.length;
+        if (0 == n)
+        {
+            return 0;
+        }
+        if (frozenEnd || src == this)
+        {
+            return -1;
+        }
+        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
+        {
+            if (Segment.VIEW == s.kind)
+            {
+                return -1;
+            }
+        }
+        Segment head = null;
+        Segment tail = null;
+        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
+        {
+            final Segment v = pool.acquireWrapper();
+            v.kind = Segment.VIEW;
+            v.pointAt(s.address, s.capacity);
+            v.start = s.start;
+            v.length = s.length;
+            s.immutable = true;
+            s.retain();
+            v.parent = s;
+            if (null == head)
+            {
+                head = v;
+            }
+            else
+            {
+                tail.next = v;
+            }
+            tail = v;
+        }
+        src.version++;
+        linkDataAtEnd(head, tail, n);
+        added(n);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ pullup, expand
+
+    /**
+     * Makes the first {@code n} bytes contiguous (libevent {@code evbuffer_pullup}) and returns
+     * their address. Copies nothing if the first segment already holds them. Runs no callback.
+     *
+     * @param n bytes, or negative for all
+     * @return the address of the first byte, or 0 (NULL) if n == 0, n > length, the buffer is
+     *     empty, or n exceeds the largest segment
+     */
+    public long pullup(final long n)
+    {
+        checkLive();
+        final long want = n < 0 ? length : n;
+        if (0 == want || want > length || want > BufferConfiguration.MAX_SEGMENT_SIZE)
+        {
+            return 0;
+        }
+        final Segment f = first;
+        if (f.length >= want)
+        {
+            return f.dataAddress();
+        }
+        final int size = (int)want;
+        final Segment target;
+        int have;
+        if (f.isExclusiveMutable() && f.capacity >= size)
+        {
+            if (f.capacity - f.start < size)
+            {
+                Memory.copy(null, f.dataAddress(), null, f.address, f.length);
+                f.start = 0;
+            }
+            target = f;
+            have = f.length;
+        }
+        else
+        {
+            target = pool.acquire(size);
+            target.next = f;
+            first = target;
+            have = 0;
+        }
+        Segment s = target.next;
+        while (have < size)
+        {
+            final int take = Math.min(s.length, size - have);
+            Memory.copy(null, s.dataAddress(), null, target.address + target.start + have, take);
+            have += take;
+            target.length += take;
+            if (take == s.length)
+            {
+                final Segment next = s.next;
+                target.next = next;
+                if (s == lastWithData)
+                {
+                    lastWithData = target;
+                }
+                if (s == last)
+                {
+                    last = target;
+                }
+                s.next = null;
+                s.release();
+                s = next;
+            }
+            else
+            {
+                s.start += take;
+                s.length -= take;
+            }
+        }
+        version++;
+        return target.dataAddress();
+    }
+
+    /**
+     * {@link #pullup(long)} that points an Agrona flyweight at the contiguous bytes.
+     *
+     * @param n    bytes, or negative for all
+     * @param into the flyweight to wrap
+     * @return true if it was wrapped, false where pullup returns 0
+     */
+    public boolean pullup(final long n, final UnsafeBuffer into)
+    {
+        final long address = pullup(n);
+        if (0 == address)
+        {
+            return false;
+        }
+        into.wrap(address, (int)(n < 0 ? length : n));
+        return true;
+    }
+
+    /**
+     * Guarantees that the next {@code n} appended bytes fit in one segment without allocating
+     * (libevent {@code evbuffer_expand}). May realign a mostly drained segment in place.
+     *
+     * @param n bytes, at least 0
+     * @return 0, or -1 if n exceeds the largest segment
+     */
+    public int expand(final long n)
+    {
+        checkLive();
+        checkNonNegative(n);
+        if (n > BufferConfiguration.MAX_SEGMENT_SIZE)
+        {
+            return -1;
+        }
+        expandInternal((int)n);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ reserve, commit, peek
+
+    /**
+     * Reserves free room at the end without changing the length (libevent {@code evbuffer_reserve_space}).
+     * With one extent it is contiguous and at least {@code size} bytes; with more, the extents
+     * (the free tail of the last data segment, then spares) add up to at least {@code size}.
+     * Reserving again without a commit gives the same extents.
+     *
+     * @param size    bytes wanted, at least 0
+     * @param extents filled with the reserved extents; its capacity is libevent's n_vecs
+     * @return the number of extents used, or -1 if the end is frozen or extents has no capacity
+     */
+    public int reserveSpace(final long size, final Extents extents)
+    {
+        checkLive();
+        checkNonNegative(size);
+        Objects.requireNonNull(extents, "extents");
+        final int k = extents.capacity();
+        if (frozenEnd || k < 1 || size > BufferConfiguration.MAX_SEGMENT_SIZE)
+        {
+            return -1;
+        }
+        extents.clear();
+        resCount = 0;
+        if (1 == k)
+        {
+            final Segment s = expandInternal((int)size);
+            reserveExtent(extents, s, s.address + s.end(), s.writableTail());
+        }
+        else
+        {
+            ioMode = IO_NONE;
+            fillTailExtents(size, k);
+            for (int i = 0; i < ioCount; i++)
+            {
+                final Segment s = ioSegs[i];
+                reserveExtent(extents, s, s.address + s.end(), s.writableTail());
+            }
+        }
+        resVersion = version;
+        return resCount;
+    }
+
+    /**
+     * Commits bytes written into reserved extents (libevent {@code evbuffer_commit_space}). Each of
+     * the first {@code k} extents must be exactly as reserved, except that its length may be shrunk.
+     *
+     * @param extents the extents from {@link #reserveSpace}, lengths possibly shrunk
+     * @param k       how many of them to commit
+     * @return 0, or -1 if the end is frozen, the buffer changed since the reservation, or an
+     *     extent does not match
+     */
+    public int commitSpace(final Extents extents, final int k)
+    {
+        checkLive();
+        Objects.requireNonNull(extents, "extents");
+        if (k < 0)
+        {
+            throw new IllegalArgumentException("negative count: " + k);
+        }
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        if (0 == k)
+        {
+            return 0;
+        }
+        if (resVersion != version || k > resCount || k > extents.count())
+        {
+            return -1;
+        }
+        long total = 0;
+        for (int i = 0; i < k; i++)
+        {
+            if (extents.address(i) != resAddr[i] || extents.length(i) > resLen[i])
+            {
+                return -1;
+            }
+            total += extents.length(i);
+        }
+        if (0 == total)
+        {
+            return 0;
+        }
+        for (int i = 0; i < k; i++)
+        {
+            resSegs[i].length += extents.length(i);
+        }
+        normalizeAfterFill(lastWithData);
+        resVersion = -1;
+        length += total;
+        version++;
+        added(total);
+        return 0;
+    }
+
+    /**
+     * Fills extents pointing at the data, without copying (libevent {@code evbuffer_peek}).
+     *
+     * @param n       bytes to cover, negative for all
+     * @param start   where to start, or null for the front
+     * @param extents filled with up to its capacity extents
+     * @return extents needed to cover n bytes (may exceed the capacity); with n negative and a
+     *     capacity of 0, the number of data segments; 0 for an empty buffer or a start at the end
+     */
+    public int peek(final long n, final EvbufferPtr start, final Extents extents)
+    {
+        checkLive();
+        Objects.requireNonNull(extents, "extents");
+        extents.clear();
+        final int k = extents.capacity();
+        Segment s;
+        long got = 0;
+        int idx = 0;
+        long want = n;
+        if (null != start)
+        {
+            if (!resolve(start) || null == start.seg)
+            {
+                return 0;
+            }
+            s = start.seg;
+            got = s.length - start.segOff;
+            if (k > 0)
+            {
+                extents.set(0, s, s.dataAddress() + start.segOff, (int)got);
+            }
+            idx = 1;
+            s = next(s);
+        }
+        else
+        {
+            s = dataHead();
+        }
+        if (0 == k && want < 0)
+        {
+            want = length - (null == start ? 0 : start.pos);
+        }
+        while (null != s)
+        {
+            if (want >= 0 && got >= want)
+            {
+                break;
+            }
+            if (idx < k)
+            {
+                extents.set(idx, s, s.dataAddress(), s.length);
+            }
+            else if (want < 0)
+            {
+                break;
+            }
+            idx++;
+            got += s.length;
+            s = next(s);
+        }
+        return idx;
+    }
+
+    // ------------------------------------------------------------------ positions and search
+
+    /**
+     * Sets or advances a position (libevent {@code evbuffer_ptr_set}). The end of the buffer
+     * ({@code length}) is a legal position.
+     *
+     * @param ptr      the position to change
+     * @param position offset ({@link #PTR_SET}) or distance ({@link #PTR_ADD}), at least 0
+     * @param how      {@link #PTR_SET} or {@link #PTR_ADD}
+     * @return 0, or -1 (and ptr set to -1) if the result would be past the end or ptr was invalid
+     */
+    public int ptrSet(final EvbufferPtr ptr, final long position, final int how)
+    {
+        checkLive();
+        Objects.requireNonNull(ptr, "ptr");
+        checkNonNegative(position);
+        final long target;
+        if (PTR_SET == how)
+        {
+            target = position;
+        }
+        else if (PTR_ADD == how)
+        {
+            if (ptr.pos < 0 || ptr.owner != this)
+            {
+                ptr.invalidate();
+                return -1;
+            }
+            target = ptr.pos + position;
+        }
+        else
+        {
+            throw new IllegalArgumentException("how must be PTR_SET or PTR_ADD: " + how);
+        }
+        if (target < 0 || target > length)
+        {
+            ptr.invalidate();
+            return -1;
+        }
+        locate(ptr, target);
+        return 0;
+    }
+
+    /**
+     * @param what bytes to find
+     * @return offset of the first occurrence, or -1; 0 for an empty pattern
+     */
+    public long search(final byte[] what)
+    {
+        return search(what, 0, what.length, null, null, null);
+    }
+
+    /**
+     * @param what  bytes to find
+     * @param start offset to start at, 0 to length
+     * @return offset of the first occurrence at or after start, or -1
+     */
+    public long search(final byte[] what, final long start)
+    {
+        checkLive();
+        if (ptrSet(tmpPtr, start, PTR_SET) < 0)
+        {
+            return -1;
+        }
+        return search(what, 0, what.length, tmpPtr, null, null);
+    }
+
+    /**
+     * @param what  bytes to find
+     * @param start offset to start at
+     * @param end   a match must end at or before this offset (may equal length)
+     * @return offset of the first match, or -1
+     */
+    public long searchRange(final byte[] what, final long start, final long end)
+    {
+        checkLive();
+        if (ptrSet(tmpPtr, start, PTR_SET) < 0 || ptrSet(tmpPtr2, end, PTR_SET) < 0)
+        {
+            return -1;
+        }
+        return search(what, 0, what.length, tmpPtr, tmpPtr2, null);
+    }
+
+    /**
+     * Finds {@code what[off, off + len)} (libevent {@code evbuffer_search_range}); matches may span
+     * segments. Allocates nothing.
+     *
+     * @param what   pattern array
+     * @param off    first pattern byte
+     * @param len    pattern length; 0 finds the start position (libevent's quirk)
+     * @param start  where to start, or null for 0
+     * @param end    the match must end at or before this position, or null for the end
+     * @param result if not null, set to the match (or -1)
+     * @return offset of the match, or -1
+     */
+    public long search(final byte[] what, final int off, final int len, final EvbufferPtr start,
+        final EvbufferPtr end, final EvbufferPtr result)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, len, what.length);
+        long from = 0;
+        if (null != start)
+        {
+            if (!resolve(start))
+            {
+                return fail(result);
+            }
+            from = start.pos;
+        }
+        long limit = length;
+        if (null != end)
+        {
+            if (!resolve(end))
+            {
+                return fail(result);
+            }
+            limit = end.pos;
+        }
+        if (0 == len)
+        {
+            return found(result, from);
+        }
+        if (from + len > limit)
+        {
+            return fail(result);
+        }
+        final long lastStart = limit - len;
+        final byte b0 = what[off];
+        final EvbufferPtr p = tmpPtr2 == end ? tmpPtr : tmpPtr2;
+        locate(p, from);
+        Segment s = p.seg;
+        int so = p.segOff;
+        long pos = from;
+        while (null != s && pos <= lastStart)
+        {
+            final int span = (int)Math.min(s.length - so, lastStart - pos + 1);
+            final int i = Memory.indexOf(s.dataAddress() + so, span, b0);
+            if (i < 0)
+            {
+                pos += s.length - so;
+                s = next(s);
+                so = 0;
+                continue;
+            }
+            pos += i;
+            so += i;
+            if (matchesAt(s, so, what, off, len))
+            {
+                return found(result, pos);
+            }
+            pos++;
+            so++;
+            if (so == s.length)
+            {
+                s = next(s);
+                so = 0;
+            }
+        }
+        return fail(result);
+    }
+
+    /**
+     * Finds the next end of line at or after {@code start} (libevent {@code evbuffer_search_eol}).
+     * The position returned is that of the EOL itself.
+     *
+     * @param start  where to start, or null for 0
+     * @param style  EOL style
+     * @param result if not null, set to the EOL position (or -1)
+     * @return the EOL length (1 or 2; for {@link EolStyle#ANY} the length of the CR/LF run), or 0
+     *     if there is none (result then -1)
+     */
+    public int searchEol(final EvbufferPtr start, final EolStyle style, final EvbufferPtr result)
+    {
+        checkLive();
+        Objects.requireNonNull(style, "style");
+        long from = 0;
+        if (null != start)
+        {
+            if (!resolve(start))
+            {
+                fail(result);
+                return 0;
+            }
+            from = start.pos;
+        }
+        final long eolLen = findEol(from, style);
+        if (eolLen <= 0)
+        {
+            fail(result);
+            return 0;
+        }
+        found(result, eolPos);
+        return (int)eolLen;
+    }
+
+    /**
+     * Reads and drains one line, without its EOL, as ISO-8859-1 (one char per byte, so NULs and any
+     * byte survive) (libevent {@code evbuffer_readln}).
+     *
+     * @param style EOL style
+     * @return the line, or null if there is no complete line or the start is frozen
+     */
+    public String readLine(final EolStyle style)
+    {
+        return readLine(style, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Reads and drains one line, without its EOL, decoded with {@code charset}.
+     *
+     * @param style   EOL style
+     * @param charset decoding
+     * @return the line, or null if there is no complete line or the start is frozen
+     */
+    public String readLine(final EolStyle style, final Charset charset)
+    {
+        checkLive();
+        Objects.requireNonNull(style, "style");
+        Objects.requireNonNull(charset, "charset");
+        if (frozenStart)
+        {
+            return null;
+        }
+        final long eolLen = findEol(0, style);
+        if (eolLen <= 0)
+        {
+            return null;
+        }
+        final int n = (int)Math.min(eolPos, Integer.MAX_VALUE - 8);
+        final byte[] line = new byte[n];
+        copyFrom(dataHead(), 0, line, Memory.BYTE_ARRAY_BASE, n);
+        final long k = eolPos + eolLen;
+        drainInternal(k);
+        deleted(k);
+        return new String(line, charset);
+    }
+
+    /**
+     * Reads and drains one line, without its EOL, into {@code dst[off, off + cap)}. Allocates nothing.
+     *
+     * @param style EOL style
+     * @param dst   destination
+     * @param off   first index
+     * @param cap   room available
+     * @return the line length; -1 if there is no complete line or the start is frozen;
+     *     {@link #LINE_TOO_LONG} if the line exceeds cap (the buffer is then unchanged)
+     */
+    public int readLine(final EolStyle style, final byte[] dst, final int off, final int cap)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, cap, dst.length);
+        return readLineInto(style, dst, Memory.BYTE_ARRAY_BASE + off, cap);
+    }
+
+    /**
+     * Reads and drains one line, without its EOL, into an Agrona buffer. Allocates nothing.
+     *
+     * @param style EOL style
+     * @param dst   destination
+     * @param index first index
+     * @param cap   room available
+     * @return the line length; -1 if there is no complete line or the start is frozen;
+     *     {@link #LINE_TOO_LONG} if the line exceeds cap (the buffer is then unchanged)
+     */
+    public int readLine(final EolStyle style, final MutableDirectBuffer dst, final int index, final int cap)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(index, cap, dst.capacity());
+        return readLineInto(style, dst.byteArray(), dst.addressOffset() + index, cap);
+    }
+
+    // ------------------------------------------------------------------ scatter/gather I/O
+
+    /**
+     * Prepares one scattering read: fills {@code iov} with up to {@code readIovecs} (default 4) free
+     * tail extents, the free tail of the last data segment first and then spare segments (created as
+     * needed), totalling {@code min(howmuch, maxRead)} bytes. Follow with {@link #commitRead(long)}.
+     *
+     * @param howmuch most bytes to read; negative means {@link #maxRead()}
+     * @param iov     native iovec array to fill
+     * @return number of iovecs filled, or -1 if the end is frozen
+     */
+    public int prepareRead(final int howmuch, final IovecArray iov)
+    {
+        checkLive();
+        Objects.requireNonNull(iov, "iov");
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        final int k = setupRead(howmuch, iov.capacity());
+        for (int i = 0; i < k; i++)
+        {
+            final Segment s = ioSegs[i];
+            iov.set(i, s.address + s.end(), ioLens[i]);
+        }
+        iov.count(k);
+        return k;
+    }
+
+    /**
+     * Like {@link #prepareRead(int, IovecArray)} for java.nio: puts the segments' own direct views,
+     * positioned on the free extents, in {@code bufs[0, k)}, ready for
+     * {@link ScatteringByteChannel#read(ByteBuffer[], int, int)}.
+     *
+     * @param howmuch most bytes to read; negative means {@link #maxRead()}
+     * @param bufs    array to fill
+     * @return number of buffers filled, or -1 if the end is frozen
+     */
+    public int prepareRead(final int howmuch, final ByteBuffer[] bufs)
+    {
+        checkLive();
+        Objects.requireNonNull(bufs, "bufs");
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        final int k = setupRead(howmuch, bufs.length);
+        for (int i = 0; i < k; i++)
+        {
+            final Segment s = ioSegs[i];
+            final ByteBuffer v = s.view;
+            v.limit(s.end() + ioLens[i]).position(s.end());
+            bufs[i] = v;
+        }
+        return k;
+    }
+
+    /**
+     * Commits {@code n} bytes read into the extents of the last {@code prepareRead}, in order.
+     *
+     * @param n bytes the read returned, 0 to the prepared total
+     * @return 0, or -1 if no read is prepared or the buffer changed since
+     */
+    public int commitRead(final long n)
+    {
+        checkLive();
+        if (IO_READ != ioMode || ioVersion != version || n < 0 || n > ioTotal)
+        {
+            return -1;
+        }
+        ioMode = IO_NONE;
+        if (0 == n)
+        {
+            return 0;
+        }
+        long left = n;
+        for (int i = 0; i < ioCount && left > 0; i++)
+        {
+            final int take = (int)Math.min(left, ioLens[i]);
+            ioSegs[i].length += take;
+            left -= take;
+        }
+        normalizeAfterFill(lastWithData);
+        length += n;
+        version++;
+        added(n);
+        return 0;
+    }
+
+    /**
+     * Prepares one gathering write: fills {@code iov} with up to {@code min(iov.capacity(), writeIovecs)}
+     * data extents from the front, totalling at most {@code howmuch} bytes. Follow with
+     * {@link #commitWrite(long)}.
+     *
+     * @param howmuch most bytes to write; negative means all
+     * @param iov     native iovec array to fill
+     * @return number of iovecs filled (0 when empty), or -1 if the start is frozen
+     */
+    public int prepareWrite(final long howmuch, final IovecArray iov)
+    {
+        checkLive();
+        Objects.requireNonNull(iov, "iov");
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int k = setupWrite(howmuch, iov.capacity());
+        for (int i = 0; i < k; i++)
+        {
+            iov.set(i, ioSegs[i].dataAddress(), ioLens[i]);
+        }
+        iov.count(k);
+        return k;
+    }
+
+    /**
+     * Like {@link #prepareWrite(long, IovecArray)} for java.nio: puts the segments' own direct views,
+     * positioned on the data, in {@code bufs[0, k)}.
+     *
+     * @param howmuch most bytes to write; negative means all
+     * @param bufs    array to fill
+     * @return number of buffers filled (0 when empty), or -1 if the start is frozen
+     */
+    public int prepareWrite(final long howmuch, final ByteBuffer[] bufs)
+    {
+        checkLive();
+        Objects.requireNonNull(bufs, "bufs");
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int k = setupWrite(howmuch, bufs.length);
+        for (int i = 0; i < k; i++)
+        {
+            final Segment s = ioSegs[i];
+            final ByteBuffer v = s.view;
+            v.limit(s.start + ioLens[i]).position(s.start);
+            bufs[i] = v;
+        }
+        return k;
+    }
+
+    /**
+     * Drains the {@code n} bytes a gathering write took.
+     *
+     * @param n bytes written, 0 to the prepared total
+     * @return 0, or -1 if no write is prepared or the buffer changed since
+     */
+    public int commitWrite(final long n)
+    {
+        checkLive();
+        if (IO_WRITE != ioMode || ioVersion != version || n < 0 || n > ioTotal)
+        {
+            return -1;
+        }
+        ioMode = IO_NONE;
+        if (n > 0)
+        {
+            drainInternal(n);
+            deleted(n);
+        }
+        return 0;
+    }
+
+    /**
+     * One scattering read from a channel into the tail (libevent {@code evbuffer_read} for java.nio).
+     *
+     * @param channel source, normally non-blocking
+     * @param howmuch most bytes; negative means {@link #maxRead()}
+     * @return bytes read; 0 if none were available; {@link #EOF} at end of stream; {@link #FROZEN}
+     *     if the end is frozen
+     * @throws IOException as the channel throws it
+     */
+    public long readFrom(final ScatteringByteChannel channel, final int howmuch) throws IOException
+    {
+        checkLive();
+        final ByteBuffer[] bufs = ioBuffers();
+        final int k = prepareRead(howmuch, bufs);
+        if (k < 0)
+        {
+            return FROZEN;
+        }
+        if (0 == k)
+        {
+            return 0;
+        }
+        final long n;
+        try
+        {
+            n = channel.read(bufs, 0, k);
+        }
+        finally
+        {
+            clearIoBuffers(bufs, k);
+        }
+        if (n < 0)
+        {
+            ioMode = IO_NONE;
+            return EOF;
+        }
+        commitRead(n);
+        return n;
+    }
+
+    /**
+     * One gathering write of up to {@code howmuch} bytes to a channel, then drains what was written
+     * (libevent {@code evbuffer_write_atmost} for java.nio).
+     *
+     * @param channel destination, normally non-blocking
+     * @param howmuch most bytes; negative means all
+     * @return bytes written (0 for an empty buffer, with no syscall), or {@link #FROZEN} if the start is frozen
+     * @throws IOException as the channel throws it
+     */
+    public long writeTo(final GatheringByteChannel channel, final long howmuch) throws IOException
+    {
+        checkLive();
+        final ByteBuffer[] bufs = ioBuffers();
+        final int k = prepareWrite(howmuch, bufs);
+        if (k < 0)
+        {
+            return FROZEN;
+        }
+        if (0 == k)
+        {
+            ioMode = IO_NONE;
+            return 0;
+        }
+        final long n;
+        try
+        {
+            n = channel.write(bufs, 0, k);
+        }
+        finally
+        {
+            clearIoBuffers(bufs, k);
+        }
+        commitWrite(n);
+        return n;
+    }
+
+    // ------------------------------------------------------------------ callbacks
+
+    /**
+     * Registers a change callback (libevent {@code evbuffer_add_cb}); the most recently added runs first.
+     *
+     * @param cb the callback
+     * @return its handle, enabled
+     */
+    public EvbufferCallbackEntry addCallback(final EvbufferCallback cb)
+    {
+        checkLive();
+        final EvbufferCallbackEntry e = new EvbufferCallbackEntry(Objects.requireNonNull(cb, "cb"));
+        e.next = callbacks;
+        callbacks = e;
+        return e;
+    }
+
+    /**
+     * @param entry a handle from {@link #addCallback}
+     * @return 0, or -1 if it is not registered here
+     */
+    public int removeCallback(final EvbufferCallbackEntry entry)
+    {
+        checkLive();
+        EvbufferCallbackEntry prev = null;
+        for (EvbufferCallbackEntry e = callbacks; e != null; e = e.next)
+        {
+            if (e == entry)
+            {
+                unlinkCallback(prev, e);
+                return 0;
+            }
+            prev = e;
+        }
+        return -1;
+    }
+
+    /**
+     * Removes the first registration of {@code cb} (libevent {@code evbuffer_remove_cb}).
+     *
+     * @param cb the callback
+     * @return 0, or -1 if none matches
+     */
+    public int removeCallback(final EvbufferCallback cb)
+    {
+        checkLive();
+        EvbufferCallbackEntry prev = null;
+        for (EvbufferCallbackEntry e = callbacks; e != null; e = e.next)
+        {
+            if (e.callback == cb)
+            {
+                unlinkCallback(prev, e);
+                return 0;
+            }
+            prev = e;
+        }
+        return -1;
+    }
+
+    /**
+     * From now on run callbacks later, through {@code deferrer} (normally an event loop), with the
+     * accumulated counts; callbacks flagged {@link EvbufferCallbackEntry#NODEFER} still run at once
+     * (libevent {@code evbuffer_defer_callbacks}). Null restores synchronous callbacks.
+     *
+     * @param deferrer where deferred callbacks run, or null
+     * @return 0
+     */
+    public int deferCallbacks(final CallbackDeferrer deferrer)
+    {
+        checkLive();
+        this.deferrer = deferrer;
+        if (null != deferrer && null == deferredTask)
+        {
+            deferredTask = () ->
+            {
+                deferredScheduled = false;
+                if (!freed)
+                {
+                    runCallbacks(true);
+                }
+            };
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ free
+
+    /**
+     * Frees the buffer (libevent {@code evbuffer_free}): every segment goes back to its pool and
+     * every pending reference cleanup runs. Any later call except {@link #isFreed()} and
+     * {@link #free()} throws {@link IllegalStateException}.
+     */
+    public void free()
+    {
+        if (freed)
+        {
+            return;
+        }
+        freed = true;
+        Segment s = first;
+        first = null;
+        last = null;
+        lastWithData = null;
+        length = 0;
+        spareCount = 0;
+        callbacks = null;
+        version++;
+        while (null != s)
+        {
+            final Segment next = s.next;
+            s.next = null;
+            s.release();
+            s = next;
+        }
+    }
+
+    /**
+     * Same as {@link #free()}.
+     */
+    @Override
+    public void close()
+    {
+        free();
+    }
+
+    /**
+     * @return the contents as ISO-8859-1 text, for debugging; allocates
+     */
+    @Override
+    public String toString()
+    {
+        if (freed)
+        {
+            return "Evbuffer(freed)";
+        }
+        final int n = (int)Math.min(length, 256);
+        final byte[] b = new byte[n];
+        copyFrom(dataHead(), 0, b, Memory.BYTE_ARRAY_BASE, n);
+        return "Evbuffer(length=" + length + ", \"" + new String(b, StandardCharsets.ISO_8859_1) +
+            (length > n ? "…" : "") + "\")";
+    }
+
+    // ================================================================== internals
+
+    private Segment dataHead()
+    {
+        return null == lastWithData ? null : first;
+    }
+
+    private Segment next(final Segment s)
+    {
+        return s == lastWithData ? null : s.next;
+    }
+
+    private Segment firstSpare()
+    {
+        return null == lastWithData ? first : lastWithData.next;
+    }
+
+    private void checkLive()
+    {
+        if (freed)
+        {
+            throw new IllegalStateException("evbuffer used after free");
+        }
+    }
+
+    private static void checkNonNegative(final long n)
+    {
+        if (n < 0)
+        {
+            throw new IllegalArgumentException("negative length: " + n);
+        }
+    }
+
+    private static void checkWritable(final ByteBuffer dst)
+    {
+        if (dst.isReadOnly())
+        {
+            throw new IllegalArgumentException("read-only destination");
+        }
+    }
+
+    private static Object baseOf(final ByteBuffer b)
+    {
+        return b.isDirect() ? null : b.array();
+    }
+
+    private static long offsetOf(final ByteBuffer b)
+    {
+        if (b.isDirect())
+        {
+            return BufferUtil.address(b) + b.position();
+        }
+        if (b.isReadOnly())
+        {
+            throw new IllegalArgumentException("read-only heap ByteBuffer: its array is not accessible");
+        }
+        return Memory.BYTE_ARRAY_BASE + b.arrayOffset() + b.position();
+    }
+
+    private byte[] scratch()
+    {
+        if (null == scratch)
+        {
+            scratch = new byte[SCRATCH_SIZE];
+        }
+        return scratch;
+    }
+
+    private ByteBuffer[] ioBuffers()
+    {
+        if (null == ioBuffers)
+        {
+            ioBuffers = new ByteBuffer[Math.max(readIovecs, writeIovecs)];
+        }
+        return ioBuffers;
+    }
+
+    private static void clearIoBuffers(final ByteBuffer[] bufs, final int k)
+    {
+        for (int i = 0; i < k; i++)
+        {
+            bufs[i] = null;
+        }
+    }
+
+    private void added(final long n)
+    {
+        nAddForCb += n;
+        invokeCallbacks();
+    }
+
+    private void deleted(final long n)
+    {
+        nDelForCb += n;
+        invokeCallbacks();
+    }
+
+    private void invokeCallbacks()
+    {
+        if (null == callbacks)
+        {
+            nAddForCb = 0;
+            nDelForCb = 0;
+            return;
+        }
+        if (null != deferrer && !deferredScheduled)
+        {
+            deferredScheduled = true;
+            deferrer.defer(deferredTask);
+        }
+        runCallbacks(false);
+    }
+
+    private void runCallbacks(final boolean runningDeferred)
+    {
+        if (null == callbacks)
+        {
+            nAddForCb = 0;
+            nDelForCb = 0;
+            return;
+        }
+        if (0 == nAddForCb && 0 == nDelForCb)
+        {
+            return;
+        }
+        final int mask;
+        final int match;
+        boolean clear = true;
+        if (runningDeferred)
+        {
+            mask = EvbufferCallbackEntry.NODEFER | EvbufferCallbackEntry.ENABLED;
+            match = EvbufferCallbackEntry.ENABLED;
+        }
+        else if (null != deferrer)
+        {
+            mask = EvbufferCallbackEntry.NODEFER | EvbufferCallbackEntry.ENABLED;
+            match = EvbufferCallbackEntry.NODEFER | EvbufferCallbackEntry.ENABLED;
+            clear = false;
+        }
+        else
+        {
+            mask = EvbufferCallbackEntry.ENABLED;
+            match = EvbufferCallbackEntry.ENABLED;
+        }
+        final long added = nAddForCb;
+        final long deleted = nDelForCb;
+        final long orig = length + deleted - added;
+        if (clear)
+        {
+            nAddForCb = 0;
+            nDelForCb = 0;
+        }
+        EvbufferCallbackEntry e = callbacks;
+        while (null != e && !freed)
+        {
+            final EvbufferCallbackEntry next = e.next;
+            if (!e.removed && (e.flags & mask) == match)
+            {
+                e.callback.onChange(this, orig, added, deleted);
+            }
+            e = next;
+        }
+    }
+
+    private void unlinkCallback(final EvbufferCallbackEntry prev, final EvbufferCallbackEntry e)
+    {
+        if (null == prev)
+        {
+            callbacks = e.next;
+        }
+        else
+        {
+            prev.next = e.next;
+        }
+        e.removed = true;
+    }
+
+    /**
+     * Copies n bytes to the end, keeping the single-segment guarantee of {@link #expand}: a tail that
+     * cannot hold everything is skipped when the first spare can.
+     */
+    private void appendCopy(final Object srcBase, final long srcOffset, final int n)
+    {
+        if (length > Long.MAX_VALUE - n)
+        {
+            throw new IllegalStateException("evbuffer length overflow");
+        }
+        Segment t = lastWithData;
+        if (null != t)
+        {
+            final int tail = t.writableTail();
+            if (tail >= n)
+            {
+                Memory.copy(srcBase, srcOffset, null, t.address + t.end(), n);
+                t.length += n;
+                length += n;
+                version++;
+                return;
+            }
+            if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
+                t.capacity - t.length >= n)
+            {
+                Memory.copy(null, t.dataAddress(), null, t.address, t.length);
+                t.start = 0;
+                Memory.copy(srcBase, srcOffset, null, t.address + t.length, n);
+                t.length += n;
+                length += n;
+                version++;
+                return;
+            }
+        }
+        int done = 0;
+        final Segment spare = firstSpare();
+        if (null == spare || spare.capacity < n)
+        {
+            if (null != t)
+            {
+                final int tail = t.writableTail();
+                if (tail > 0)
+                {
+                    Memory.copy(srcBase, srcOffset, null, t.address + t.end(), tail);
+                    t.length += tail;
+                    done = tail;
+                }
+            }
+        }
+        while (done < n)
+        {
+            Segment s = firstSpare();
+            if (null == s)
+            {
+                s = pool.acquire(Math.min(n - done, BufferConfiguration.MAX_SEGMENT_SIZE));
+                appendSpare(s);
+            }
+            final int take = Math.min(n - done, s.capacity);
+            Memory.copy(srcBase, srcOffset + done, null, s.address, take);
+            s.start = 0;
+            s.length = take;
+            lastWithData = s;
+            spareCount--;
+            done += take;
+        }
+        length += n;
+        version++;
+    }
+
+    private void appendSpare(final Segment s)
+    {
+        s.next = null;
+        if (null == last)
+        {
+            first = s;
+        }
+        else
+        {
+            last.next = s;
+        }
+        last = s;
+        spareCount++;
+    }
+
+    private void prependCopy(final Object srcBase, final long srcOffset, final int n)
+    {
+        if (length > Long.MAX_VALUE - n)
+        {
+            throw new IllegalStateException("evbuffer length overflow");
+        }
+        int left = n;
+        if (null == lastWithData)
+        {
+            final Segment s = firstSpare();
+            if (null != s && s.capacity >= n)
+            {
+                s.start = s.capacity - n;
+                s.length = n;
+                Memory.copy(srcBase, srcOffset, null, s.dataAddress(), n);
+                lastWithData = s;
+                spareCount--;
+                length += n;
+                version++;
+                return;
+            }
+        }
+        else
+        {
+            final Segment f = first;
+            if (f.isExclusiveMutable() && f.start > 0)
+            {
+                final int room = Math.min(f.start, left);
+                f.start -= room;
+                f.length += room;
+                left -= room;
+                Memory.copy(srcBase, srcOffset + left, null, f.dataAddress(), room);
+            }
+        }
+        while (left > 0)
+        {
+            final Segment s = pool.acquire(Math.min(left, BufferConfiguration.MAX_SEGMENT_SIZE));
+            final int take = Math.min(left, s.capacity);
+            left -= take;
+            s.start = s.capacity - take;
+            s.length = take;
+            Memory.copy(srcBase, srcOffset + left, null, s.dataAddress(), take);
+            if (null == lastWithData)
+            {
+                s.next = first;
+                first = s;
+                if (null == last)
+                {
+                    last = s;
+                }
+                lastWithData = s;
+            }
+            else
+            {
+                s.next = first;
+                first = s;
+            }
+        }
+        length += n;
+        version++;
+    }
+
+    /**
+     * Drains k (1 to length) bytes: releases whole segments (keeping one as spare), trims the partial one.
+     */
+    private void drainInternal(final long k)
+    {
+        long left = k;
+        while (left > 0)
+        {
+            final Segment s = first;
+            if (s.length > left)
+            {
+                s.start += (int)left;
+                s.length -= (int)left;
+                break;
+            }
+            left -= s.length;
+            first = s.next;
+            if (s == lastWithData)
+            {
+                lastWithData = null;
+            }
+            if (s == last)
+            {
+                last = null;
+            }
+            retire(s);
+        }
+        length -= k;
+        version++;
+    }
+
+    /**
+     * A segment whose data is all gone: kept as a spare if it is an exclusive default-size segment and
+     * there is none, otherwise released.
+     */
+    private void retire(final Segment s)
+    {
+        s.next = null;
+        if (0 == spareCount && s.isExclusiveMutable() && 1 == s.refCount && 0 == s.sizeClass)
+        {
+            s.start = 0;
+            s.length = 0;
+            appendSpare(s);
+        }
+        else
+        {
+            s.release();
+        }
+    }
+
+    /**
+     * Detaches the data segments first..tail, leaving the spares; the buffer becomes empty.
+     */
+    private void unlinkData(final Segment tail)
+    {
+        final Segment spares = tail.next;
+        tail.next = null;
+        first = spares;
+        if (null == spares)
+        {
+            last = null;
+        }
+        lastWithData = null;
+        length = 0;
+        version++;
+    }
+
+    /**
+     * Links a chain of data segments after lastWithData (before the spares).
+     */
+    private void linkDataAtEnd(final Segment head, final Segment tail, final long n)
+    {
+        final Segment spares = firstSpare();
+        if (null == lastWithData)
+        {
+            first = head;
+        }
+        else
+        {
+            lastWithData.next = head;
+        }
+        tail.next = spares;
+        if (null == spares)
+        {
+            last = tail;
+        }
+        lastWithData = tail;
+        length += n;
+        version++;
+    }
+
+    private Segment expandInternal(final int n)
+    {
+        final Segment t = lastWithData;
+        if (null != t)
+        {
+            if (t.writableTail() >= n)
+            {
+                return t;
+            }
+            if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
+                t.capacity - t.length >= n)
+            {
+                Memory.copy(null, t.dataAddress(), null, t.address, t.length);
+                t.start = 0;
+                version++;
+                return t;
+            }
+        }
+        final Segment spare = firstSpare();
+        if (null != spare && spare.capacity >= n)
+        {
+            return spare;
+        }
+        final Segment s = pool.acquire(n);
+        if (null == spare)
+        {
+            appendSpare(s);
+        }
+        else
+        {
+            s.next = spare;
+            if (null == t)
+            {
+                first = s;
+            }
+            else
+            {
+                t.next = s;
+            }
+            spareCount++;
+        }
+        version++;
+        return s;
+    }
+
+    private void reserveExtent(final Extents extents, final Segment s, final long address, final int len)
+    {
+        final int i = resCount;
+        if (i == resSegs.length)
+        {
+            resSegs = java.util.Arrays.copyOf(resSegs, i * 2);
+            resAddr = java.util.Arrays.copyOf(resAddr, i * 2);
+            resLen = java.util.Arrays.copyOf(resLen, i * 2);
+        }
+        resSegs[i] = s;
+        resAddr[i] = address;
+        resLen[i] = len;
+        resCount = i + 1;
+        extents.set(i, s, address, len);
+    }
+
+    /**
+     * Collects up to k free extents for a read or multi-extent reservation of {@code want} bytes into
+     * ioSegs/ioLens (full free room of each), creating spares as needed, the k-th big enough for the rest.
+     */
+    private void fillTailExtents(final long want, final int k)
+    {
+        ioCount = 0;
+        long avail = 0;
+        final Segment t = lastWithData;
+        if (null != t && t.writableTail() > 0)
+        {
+            avail += addIo(t, t.writableTail());
+        }
+        Segment s = firstSpare();
+        while (null != s && ioCount < k && (avail < want || 0 == ioCount))
+        {
+            if (ioCount == k - 1 && s.capacity < want - avail)
+            {
+                break;
+            }
+            avail += addIo(s, s.capacity);
+            s = s.next;
+        }
+        if (ioCount < k && (avail < want || 0 == ioCount))
+        {
+            if (null != s)
+            {
+                releaseSparesFrom(s);
+            }
+            final Segment fresh = pool.acquire((int)Math.max(1, Math.min(want - avail,
+                BufferConfiguration.MAX_SEGMENT_SIZE)));
+            appendSpare(fresh);
+            version++;
+            addIo(fresh, fresh.capacity);
+        }
+    }
+
+    private void releaseSparesFrom(final Segment from)
+    {
+        Segment prev = null;
+        for (Segment s = firstSpare(); s != from; s = s.next)
+        {
+            prev = s;
+        }
+        if (null == prev)
+        {
+            if (null == lastWithData)
+            {
+                first = null;
+                last = null;
+            }
+            else
+            {
+                lastWithData.next = null;
+                last = lastWithData;
+            }
+        }
+        else
+        {
+            prev.next = null;
+            last = prev;
+        }
+        Segment s = from;
+        while (null != s)
+        {
+            final Segment next = s.next;
+            s.next = null;
+            spareCount--;
+            s.release();
+            s = next;
+        }
+    }
+
+    private int addIo(final Segment s, final int len)
+    {
+        final int i = ioCount;
+        if (i == ioSegs.length)
+        {
+            ioSegs = java.util.Arrays.copyOf(ioSegs, i * 2);
+            ioLens = java.util.Arrays.copyOf(ioLens, i * 2);
+        }
+        ioSegs[i] = s;
+        ioLens[i] = len;
+        ioCount = i + 1;
+        return len;
+    }
+
+    private int setupRead(final int howmuch, final int capacity)
+    {
+        final long want = howmuch < 0 ? maxRead : Math.min(howmuch, maxRead);
+        final int k = Math.min(capacity, readIovecs);
+        ioMode = IO_NONE;
+        if (0 == want || k < 1)
+        {
+            ioCount = 0;
+            return 0;
+        }
+        fillTailExtents(want, k);
+        long total = 0;
+        for (int i = 0; i < ioCount; i++)
+        {
+            final int len = (int)Math.min(ioLens[i], want - total);
+            ioLens[i] = len;
+            total += len;
+            if (total == want)
+            {
+                ioCount = i + 1;
+                break;
+            }
+        }
+        ioTotal = total;
+        ioMode = IO_READ;
+        ioVersion = version;
+        return ioCount;
+    }
+
+    private int setupWrite(final long howmuch, final int capacity)
+    {
+        final long want = howmuch < 0 ? length : Math.min(howmuch, length);
+        final int k = Math.min(capacity, writeIovecs);
+        ioCount = 0;
+        ioTotal = 0;
+        ioMode = IO_NONE;
+        if (0 == want || k < 1)
+        {
+            return 0;
+        }
+        long total = 0;
+        for (Segment s = first; s != null && ioCount < k && total < want; s = next(s))
+        {
+            final int len = (int)Math.min(s.length, want - total);
+            addIo(s, len);
+            total += len;
+        }
+        ioTotal = total;
+        ioMode = IO_WRITE;
+        ioVersion = version;
+        return ioCount;
+    }
+
+    /**
+     * After bytes were committed into spares following {@code from} (the old lastWithData, or null),
+     * makes the filled spares data and moves any spare left empty between them to the end.
+     */
+    private void normalizeAfterFill(final Segment from)
+    {
+        Segment s = null == from ? first : from.next;
+        Segment dataTail = from;
+        Segment emptyHead = null;
+        Segment emptyTail = null;
+        int empties = 0;
+        while (null != s)
+        {
+            final Segment next = s.next;
+            if (s.length > 0)
+            {
+                if (null == dataTail)
+                {
+                    first = s;
+                }
+                else
+                {
+                    dataTail.next = s;
+                }
+                dataTail = s;
+            }
+            else
+            {
+                if (null == emptyHead)
+                {
+                    emptyHead = s;
+                }
+                else
+                {
+                    emptyTail.next = s;
+                }
+                emptyTail = s;
+                empties++;
+            }
+            s = next;
+        }
+        if (null != emptyTail)
+        {
+            emptyTail.next = null;
+        }
+        if (null == dataTail)
+        {
+            first = emptyHead;
+        }
+        else
+        {
+            dataTail.next = emptyHead;
+        }
+        last = null != emptyTail ? emptyTail : dataTail;
+        lastWithData = dataTail;
+        spareCount = empties;
+    }
+
+    private void copyFrom(final Segment from, final int fromOff, final Object dstBase, final long dstOffset,
+        final int n)
+    {
+        int done = 0;
+        Segment s = from;
+        int off = fromOff;
+        while (done < n)
+        {
+            final int take = Math.min(s.length - off, n - done);
+            Memory.copy(null, s.dataAddress() + off, dstBase, dstOffset + done, take);
+            done += take;
+            s = s.next;
+            off = 0;
+        }
+    }
+
+    private boolean matchesAt(final Segment seg, final int segOff, final byte[] what, final int off, final int len)
+    {
+        Segment s = seg;
+        int so = segOff;
+        for (int i = 0; i < len; i++)
+        {
+            while (so == s.length)
+            {
+                s = next(s);
+                so = 0;
+                if (null == s)
+                {
+                    return false;
+                }
+            }
+            if (Memory.get(s.dataAddress() + so) != what[off + i])
+            {
+                return false;
+            }
+            so++;
+        }
+        return true;
+    }
+
+    private static long fail(final EvbufferPtr result)
+    {
+        if (null != result)
+        {
+            result.invalidate();
+        }
+        return -1;
+    }
+
+    private long found(final EvbufferPtr result, final long pos)
+    {
+        if (null != result)
+        {
+            locate(result, pos);
+        }
+        return pos;
+    }
+
+    private void locate(final EvbufferPtr p, final long target)
+    {
+        Segment s = dataHead();
+        long base = 0;
+        while (null != s && base + s.length <= target)
+        {
+            base += s.length;
+            s = next(s);
+        }
+        p.pos = target;
+        p.seg = s;
+        p.segOff = null == s ? 0 : (int)(target - base);
+        p.version = version;
+        p.owner = this;
+    }
+
+    /**
+     * @return true if ptr is a valid position of this buffer, its segment cache made current
+     */
+    private boolean resolve(final EvbufferPtr p)
+    {
+        if (p.pos < 0 || p.owner != this || p.pos > length)
+        {
+            return false;
+        }
+        if (p.version != version)
+        {
+            locate(p, p.pos);
+        }
+        return true;
+    }
+
+    private byte byteAt(final Segment s, final int off)
+    {
+        return Memory.get(s.dataAddress() + off);
+    }
+
+    private long eolPos;
+
+    /**
+     * Finds an EOL at or after {@code from}; sets {@link #eolPos}.
+     *
+     * @return the EOL length, or 0 if none
+     */
+    private long findEol(final long from, final EolStyle style)
+    {
+        locate(tmpPtr, from);
+        Segment s = tmpPtr.seg;
+        int so = tmpPtr.segOff;
+        long pos = from;
+        while (null != s)
+        {
+            final int avail = s.length - so;
+            final long addr = s.dataAddress() + so;
+            final int i;
+            switch (style)
+            {
+                case LF:
+                case CRLF:
+                    i = Memory.indexOf(addr, avail, (byte)'\n');
+                    break;
+                case NUL:
+                    i = Memory.indexOf(addr, avail, (byte)0);
+                    break;
+                case CRLF_STRICT:
+                    i = Memory.indexOf(addr, avail, (byte)'\r');
+                    break;
+                default:
+                    i = Memory.indexOfCrOrLf(addr, avail);
+                    break;
+            }
+            if (i < 0)
+            {
+                pos += avail;
+                s = next(s);
+                so = 0;
+                continue;
+            }
+            final long at = pos + i;
+            final int atOff = so + i;
+            switch (style)
+            {
+                case LF:
+                case NUL:
+                    eolPos = at;
+                    return 1;
+                case CRLF:
+                    if (at > from && '\r' == byteBefore(s, atOff))
+                    {
+                        eolPos = at - 1;
+                        return 2;
+                    }
+                    eolPos = at;
+                    return 1;
+                case CRLF_STRICT:
+                {
+                    final int nextByte = byteAfter(s, atOff);
+                    if ('\n' == nextByte)
+                    {
+                        eolPos = at;
+                        return 2;
+                    }
+                    break;
+                }
+                default:
+                {
+                    eolPos = at;
+                    return runLength(s, atOff);
+                }
+            }
+            pos = at + 1;
+            so = atOff + 1;
+            if (so == s.length)
+            {
+                s = next(s);
+                so = 0;
+            }
+        }
+        return 0;
+    }
+
+    private int byteBefore(final Segment s, final int off)
+    {
+        if (off > 0)
+        {
+            return byteAt(s, off - 1);
+        }
+        Segment prev = first;
+        while (prev.next != s)
+        {
+            prev = prev.next;
+        }
+        return byteAt(prev, prev.length - 1);
+    }
+
+    private int byteAfter(final Segment s, final int off)
+    {
+        if (off + 1 < s.length)
+        {
+            return byteAt(s, off + 1);
+        }
+        final Segment n = next(s);
+        return null == n ? -1 : byteAt(n, 0);
+    }
+
+    private int runLength(final Segment seg, final int off)
+    {
+        int n = 0;
+        Segment s = seg;
+        int so = off;
+        while (null != s)
+        {
+            final byte c = byteAt(s, so);
+            if ('\r' != c && '\n' != c)
+            {
+                break;
+            }
+            n++;
+            so++;
+            if (so == s.length)
+            {
+                s = next(s);
+                so = 0;
+            }
+        }
+        return n;
+    }
+
+    private int readLineInto(final EolStyle style, final Object dstBase, final long dstOffset, final int cap)
+    {
+        Objects.requireNonNull(style, "style");
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final long eolLen = findEol(0, style);
+        if (eolLen <= 0)
+        {
+            return -1;
+        }
+        if (eolPos > cap)
+        {
+            return LINE_TOO_LONG;
+        }
+        final int n = (int)eolPos;
+        copyFrom(dataHead(), 0, dstBase, dstOffset, n);
+        final long k = eolPos + eolLen;
+        drainInternal(k);
+        deleted(k);
+        return n;
+    }
+}
