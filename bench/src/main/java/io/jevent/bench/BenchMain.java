@@ -1,0 +1,42 @@
+package io.jevent.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code benchmarks.jar}: JMH's own command line, with jevent's JVM flags
+ * ({@link JvmFlags}) appended to every fork. A {@code -jvmArgsAppend} given by the user is kept and
+ * extended.
+ */
+public final class BenchMain
+{
+    private BenchMain()
+    {
+    }
+
+    /**
+     * @param args JMH command-line arguments
+     * @throws Exception as JMH throws it
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        org.openjdk.jmh.Main.main(withFlags(args, JvmFlags.forCurrentJdk()));
+    }
+
+    static String[] withFlags(final String[] args, final String flags)
+    {
+        final List<String> out = new ArrayList<>(Arrays.asList(args));
+        final int i = out.indexOf("-jvmArgsAppend");
+        if (i >= 0 && i + 1 < out.size())
+        {
+            out.set(i + 1, flags + " " + out.get(i + 1));
+        }
+        else
+        {
+            out.add(0, "-jvmArgsAppend");
+            out.add(1, flags);
+        }
+        return out.toArray(new String[0]);
+    }
+}

@@ -1,0 +1,29 @@
+package io.jevent.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JvmFlagsTest
+{
+    @Test
+    void shouldCarryTheParentPomFlags()
+    {
+        final String flags = JvmFlags.forCurrentJdk();
+        assertTrue(flags.contains("--add-exports java.base/jdk.internal.misc=ALL-UNNAMED"), flags);
+        assertFalse(flags.contains("${"), "resource was not filtered: " + flags);
+        assertEquals(Runtime.version().feature() >= 22, flags.contains("--enable-native-access=ALL-UNNAMED"), flags);
+    }
+
+    @Test
+    void shouldAppendFlagsToEveryFork()
+    {
+        assertArrayEquals(new String[] {"-jvmArgsAppend", "-Xa", "Foo", "-f", "1"},
+            BenchMain.withFlags(new String[] {"Foo", "-f", "1"}, "-Xa"));
+        assertArrayEquals(new String[] {"Foo", "-jvmArgsAppend", "-Xa -Xb"},
+            BenchMain.withFlags(new String[] {"Foo", "-jvmArgsAppend", "-Xb"}, "-Xa"));
+    }
+}
