@@ -1177,7 +1177,7 @@ public final class Evbuffer implements AutoCloseable
         else
         {
             ioMode = IO_NONE;
-            fillTailExtents(size, k);
+            fillTailExtents(size, k, false);
             for (int i = 0; i < ioCount; i++)
             {
                 final Segment s = ioSegs[i];
@@ -1593,6 +1593,7 @@ public final class Evbuffer implements AutoCloseable
         Objects.requireNonNull(iov, "iov");
         if (frozenEnd)
         {
+            iov.count(0);
             return -1;
         }
         final int k = setupRead(howmuch, iov.capacity());
@@ -1680,6 +1681,7 @@ public final class Evbuffer implements AutoCloseable
         Objects.requireNonNull(iov, "iov");
         if (frozenStart)
         {
+            iov.count(0);
             return -1;
         }
         final int k = setupWrite(howmuch, iov.capacity());
@@ -1767,6 +1769,11 @@ public final class Evbuffer implements AutoCloseable
         {
             n = channel.read(bufs, 0, k);
         }
+        catch (final IOException | RuntimeException ex)
+        {
+            ioMode = IO_NONE;
+            throw ex;
+        }
         finally
         {
             clearIoBuffers(bufs, k);
@@ -1807,6 +1814,11 @@ public final class Evbuffer implements AutoCloseable
         try
         {
             n = channel.write(bufs, 0, k);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            ioMode = IO_NONE;
+            throw ex;
         }
         finally
         {
@@ -2436,8 +2448,10 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Collects up to k free extents for a read or multi-extent reservation of {@code want} bytes into
      * ioSegs/ioLens (full free room of each), creating spares as needed, the k-th big enough for the rest.
+     * Reads ({@code pooledOnly}) take pooled size classes for all but the k-th extent, so that with
+     * {@code maxRead <= readIovecs * maxPooledSize} no read ever needs an unpooled block.
      */
-    private void fillTailExtents(final long want, final int k)
+    private void fillTailExtents(final long want, final int k, final boolean pooledOnly)
     {
         ioCount = 0;
         long avail = 0;
@@ -2449,7 +2463,7 @@ public final class Evbuffer implements AutoCloseable
         Segment s = firstSpare();
         while (null != s && ioCount < k && (avail < want || 0 == ioCount))
         {
-            if (ioCount == k - 1 && s.capacity < want - avail)
+            if (!pooledOnly && ioCount == k - 1 && s.capacity < want - avail)
             {
                 break;
             }
@@ -2462,11 +2476,16 @@ public final class Evbuffer implements AutoCloseable
             {
                 releaseSparesFrom(s);
             }
-            final Segment fresh = pool.acquire((int)Math.max(1, Math.min(want - avail,
-                BufferConfiguration.MAX_SEGMENT_SIZE)));
-            appendSpare(fresh);
-            version++;
-            addIo(fresh, fresh.capacity);
+            do
+            {
+                final long cap = pooledOnly && ioCount < k - 1 ?
+                    pool.maxPooledSize() : BufferConfiguration.MAX_SEGMENT_SIZE;
+                final Segment fresh = pool.acquire((int)Math.max(1, Math.min(want - avail, cap)));
+                appendSpare(fresh);
+                version++;
+                avail += addIo(fresh, fresh.capacity);
+            }
+            while (pooledOnly && ioCount < k && avail < want);
         }
     }
 
@@ -2524,13 +2543,15 @@ public final class Evbuffer implements AutoCloseable
     {
         final long want = howmuch < 0 ? maxRead : Math.min(howmuch, maxRead);
         final int k = Math.min(capacity, readIovecs);
-        ioMode = IO_NONE;
+        ioCount = 0;
+        ioTotal = 0;
+        ioMode = IO_READ;
+        ioVersion = version;
         if (0 == want || k < 1)
         {
-            ioCount = 0;
             return 0;
         }
-        fillTailExtents(want, k);
+        fillTailExtents(want, k, true);
         long total = 0;
         for (int i = 0; i < ioCount; i++)
         {
@@ -2544,7 +2565,6 @@ public final class Evbuffer implements AutoCloseable
             }
         }
         ioTotal = total;
-        ioMode = IO_READ;
         ioVersion = version;
         return ioCount;
     }
@@ -2555,7 +2575,8 @@ public final class Evbuffer implements AutoCloseable
         final int k = Math.min(capacity, writeIovecs);
         ioCount = 0;
         ioTotal = 0;
-        ioMode = IO_NONE;
+        ioMode = IO_WRITE;
+        ioVersion = version;
         if (0 == want || k < 1)
         {
             return 0;
@@ -2568,8 +2589,6 @@ public final class Evbuffer implements AutoCloseable
             total += len;
         }
         ioTotal = total;
-        ioMode = IO_WRITE;
-        ioVersion = version;
         return ioCount;
     }
 

@@ -1,0 +1,301 @@
+package io.jevent.epoll;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import org.agrona.UnsafeApi;
+
+/**
+ * The libc calls of the epoll backend, bound with JNA <em>direct mapping</em>: every native takes and
+ * returns primitives only (ints, and raw {@code long} addresses of off-heap memory), so a call goes
+ * through JNA's fast path with no argument conversion and no allocation (java-techniques §4).
+ * This is the only class that touches JNA; an FFM binding for JDK 22+ can replace it behind the same
+ * static signatures.
+ * <p>
+ * <b>Errors.</b> The natives return what libc returns: -1 on failure. Only then read {@link #errno()}:
+ * JNA saves errno after every call but never clears it, so after a success it holds a stale value.
+ * Nothing here declares {@code LastErrorException}, which would turn every EAGAIN into an exception.
+ * Error numbers and their names are in {@link Errno}.
+ * <p>
+ * <b>Availability.</b> Binding happens once, when this class initialises. On anything but 64-bit
+ * Linux on x86_64 or aarch64, or when JNA's native part cannot load, nothing is bound: the class still
+ * initialises, {@link #isAvailable()} returns false and {@link #unavailabilityCause()} says why;
+ * calling a native then throws {@link UnsatisfiedLinkError}. Use {@link #ensureAvailable()} to fail
+ * early with the cause.
+ * <p>
+ * <b>Constants</b> are hard-coded for LP64 Linux; the values below are identical on x86_64 and
+ * aarch64 (both use asm-generic for them) and are checked against the C headers by a gcc probe.
+ * <p>
+ * The natives are raw and unchecked: a wrong address corrupts the JVM. Thread-safe (errno is
+ * per thread).
+ */
+public final class LibC
+{
+    /** {@code O_NONBLOCK} (octal 04000), for {@link #pipe2(long, int)}. */
+    public static final int O_NONBLOCK = 0x800;
+    /** {@code O_CLOEXEC} (octal 02000000), for {@link #pipe2(long, int)}. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code AF_UNIX} (= {@code AF_LOCAL}). */
+    public static final int AF_UNIX = 1;
+    /** {@code SOCK_STREAM}. */
+    public static final int SOCK_STREAM = 1;
+    /** {@code SOCK_DGRAM}. */
+    public static final int SOCK_DGRAM = 2;
+    /** {@code SOCK_NONBLOCK} (= {@link #O_NONBLOCK}), or-ed into a socket type. */
+    public static final int SOCK_NONBLOCK = O_NONBLOCK;
+    /** {@code SOCK_CLOEXEC} (= {@link #O_CLOEXEC}), or-ed into a socket type. */
+    public static final int SOCK_CLOEXEC = O_CLOEXEC;
+    /** {@code MSG_PEEK}. */
+    public static final int MSG_PEEK = 0x2;
+    /** {@code MSG_DONTWAIT}. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** {@code MSG_NOSIGNAL}: EPIPE instead of SIGPIPE when the peer has gone. */
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /** {@code SHUT_RD}. */
+    public static final int SHUT_RD = 0;
+    /** {@code SHUT_WR}. */
+    public static final int SHUT_WR = 1;
+    /** {@code SHUT_RDWR}. */
+    public static final int SHUT_RDWR = 2;
+    /** {@code IOV_MAX} on Linux: most iovecs one readv/writev accepts. */
+    public static final int IOV_MAX = 1024;
+
+    private static final Throwable UNAVAILABILITY_CAUSE = bind();
+
+    private LibC()
+    {
+    }
+
+    private static Throwable bind()
+    {
+        try
+        {
+            final String arch = System.getProperty("os.arch", "");
+            if (!Platform.isLinux())
+            {
+                return new UnsupportedOperationException("not Linux: " + System.getProperty("os.name"));
+            }
+            if (!"amd64".equals(arch) && !"x86_64".equals(arch) && !"aarch64".equals(arch))
+            {
+                return new UnsupportedOperationException("unsupported architecture: " + arch);
+            }
+            if (8 != Native.POINTER_SIZE || 8 != Native.SIZE_T_SIZE)
+            {
+                return new UnsupportedOperationException("not LP64: pointer size " + Native.POINTER_SIZE);
+            }
+            Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+            return null;
+        }
+        catch (final Throwable t)
+        {
+            return t;
+        }
+    }
+
+    /**
+     * @return true if the natives are bound and may be called
+     */
+    public static boolean isAvailable()
+    {
+        return null == UNAVAILABILITY_CAUSE;
+    }
+
+    /**
+     * @return why the natives could not be bound, or null if they are available
+     */
+    public static Throwable unavailabilityCause()
+    {
+        return UNAVAILABILITY_CAUSE;
+    }
+
+    /**
+     * @throws UnsatisfiedLinkError with the cause attached, if {@link #isAvailable()} is false
+     */
+    public static void ensureAvailable()
+    {
+        if (null != UNAVAILABILITY_CAUSE)
+        {
+            final UnsatisfiedLinkError e =
+                new UnsatisfiedLinkError("libc via JNA unavailable: " + UNAVAILABILITY_CAUSE);
+            e.initCause(UNAVAILABILITY_CAUSE);
+            throw e;
+        }
+    }
+
+    /**
+     * The errno of this thread's last native call. Meaningful only right after a call returned -1.
+     *
+     * @return the error number, see {@link Errno}
+     */
+    public static int errno()
+    {
+        return Native.getLastError();
+    }
+
+    // ------------------------------------------------------------------ natives (raw, unchecked)
+
+    /**
+     * {@code ssize_t read(int fd, void *buf, size_t count)}.
+     *
+     * @param fd    file descriptor
+     * @param buf   address of at least count writable bytes
+     * @param count most bytes to read
+     * @return bytes read, 0 at end of file, or -1 with {@link #errno()}
+     */
+    public static native long read(int fd, long buf, long count);
+
+    /**
+     * {@code ssize_t write(int fd, const void *buf, size_t count)}.
+     *
+     * @param fd    file descriptor
+     * @param buf   address of count bytes
+     * @param count bytes to write
+     * @return bytes written, or -1 with {@link #errno()}
+     */
+    public static native long write(int fd, long buf, long count);
+
+    /**
+     * {@code ssize_t readv(int fd, const struct iovec *iov, int iovcnt)}.
+     *
+     * @param fd     file descriptor
+     * @param iov    address of iovcnt 16-byte {@code struct iovec}s
+     * @param iovcnt entries, at most {@link #IOV_MAX}
+     * @return bytes read, 0 at end of file, or -1 with {@link #errno()}
+     */
+    public static native long readv(int fd, long iov, int iovcnt);
+
+    /**
+     * {@code ssize_t writev(int fd, const struct iovec *iov, int iovcnt)}.
+     *
+     * @param fd     file descriptor
+     * @param iov    address of iovcnt 16-byte {@code struct iovec}s
+     * @param iovcnt entries, at most {@link #IOV_MAX}
+     * @return bytes written, or -1 with {@link #errno()}
+     */
+    public static native long writev(int fd, long iov, int iovcnt);
+
+    /**
+     * {@code int close(int fd)}. Do not retry on EINTR: on Linux the fd is released anyway.
+     *
+     * @param fd file descriptor
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int close(int fd);
+
+    /**
+     * {@code int pipe2(int pipefd[2], int flags)}.
+     *
+     * @param pipefd address of 8 writable bytes: the read end's int, then the write end's
+     * @param flags  {@link #O_NONBLOCK} and/or {@link #O_CLOEXEC}, or 0
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int pipe2(long pipefd, int flags);
+
+    /**
+     * {@code int socketpair(int domain, int type, int protocol, int sv[2])}.
+     *
+     * @param domain   {@link #AF_UNIX}
+     * @param type     {@link #SOCK_STREAM} or {@link #SOCK_DGRAM}, or-ed with {@link #SOCK_NONBLOCK}
+     *                 and/or {@link #SOCK_CLOEXEC}
+     * @param protocol 0
+     * @param sv       address of 8 writable bytes for the two fds
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int socketpair(int domain, int type, int protocol, long sv);
+
+    /**
+     * {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)}.
+     *
+     * @param sockfd socket
+     * @param buf    address of len bytes
+     * @param len    bytes to send
+     * @param flags  e.g. {@link #MSG_NOSIGNAL}
+     * @return bytes sent, or -1 with {@link #errno()}
+     */
+    public static native long send(int sockfd, long buf, long len, int flags);
+
+    /**
+     * {@code ssize_t recv(int sockfd, void *buf, size_t len, int flags)}.
+     *
+     * @param sockfd socket
+     * @param buf    address of len writable bytes
+     * @param len    most bytes to receive
+     * @param flags  e.g. {@link #MSG_DONTWAIT} or {@link #MSG_PEEK}
+     * @return bytes received, 0 when the peer has shut down, or -1 with {@link #errno()}
+     */
+    public static native long recv(int sockfd, long buf, long len, int flags);
+
+    /**
+     * {@code int shutdown(int sockfd, int how)}.
+     *
+     * @param sockfd socket
+     * @param how    {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int shutdown(int sockfd, int how);
+
+    // ------------------------------------------------------------------ setup helpers (cold path)
+
+    /**
+     * Opens a pipe. Allocates and frees an 8-byte native scratch; not for hot paths.
+     *
+     * @param flags {@link #O_NONBLOCK} and/or {@link #O_CLOEXEC}, or 0
+     * @return both fds packed (see {@link #firstFd(long)}: the read end, {@link #secondFd(long)}: the
+     *     write end), or -1 with {@link #errno()}
+     */
+    public static long pipe(final int flags)
+    {
+        final long fds = UnsafeApi.allocateMemory(8);
+        try
+        {
+            return -1 == pipe2(fds, flags) ? -1 : pack(UnsafeApi.getInt(fds), UnsafeApi.getInt(fds + 4));
+        }
+        finally
+        {
+            UnsafeApi.freeMemory(fds);
+        }
+    }
+
+    /**
+     * Opens a connected socket pair. Allocates and frees an 8-byte native scratch; not for hot paths.
+     *
+     * @param domain {@link #AF_UNIX}
+     * @param type   socket type, or-ed with {@link #SOCK_NONBLOCK} and/or {@link #SOCK_CLOEXEC}
+     * @return both fds packed (see {@link #firstFd(long)} and {@link #secondFd(long)}), or -1 with
+     *     {@link #errno()}
+     */
+    public static long socketPair(final int domain, final int type)
+    {
+        final long sv = UnsafeApi.allocateMemory(8);
+        try
+        {
+            return -1 == socketpair(domain, type, 0, sv) ? -1 : pack(UnsafeApi.getInt(sv), UnsafeApi.getInt(sv + 4));
+        }
+        finally
+        {
+            UnsafeApi.freeMemory(sv);
+        }
+    }
+
+    /**
+     * @param pair a value from {@link #pipe(int)} or {@link #socketPair(int, int)}, not -1
+     * @return the first fd of the pair (the read end of a pipe)
+     */
+    public static int firstFd(final long pair)
+    {
+        return (int)pair;
+    }
+
+    /**
+     * @param pair a value from {@link #pipe(int)} or {@link #socketPair(int, int)}, not -1
+     * @return the second fd of the pair (the write end of a pipe)
+     */
+    public static int secondFd(final long pair)
+    {
+        return (int)(pair >>> 32);
+    }
+
+    private static long pack(final int first, final int second)
+    {
+        return ((long)second << 32) | (first & 0xFFFF_FFFFL);
+    }
+}
