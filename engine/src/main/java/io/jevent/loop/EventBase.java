@@ -1,0 +1,1389 @@
+package io.jevent.loop;
+
+import io.jevent.buffer.CallbackDeferrer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+
+import java.nio.channels.SelectableChannel;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * libevent's {@code event_base}: runs callbacks when fds become readable or writable, when timeouts
+ * expire and when signals arrive, on one of several backends (epoll through JNA, a java.nio Selector,
+ * either of them busy-spinning).
+ *
+ * <h2>Running it</h2>
+ * {@link #loop(int)} / {@link #dispatch()} on a thread of yours, exactly as libevent; or as an Agrona
+ * {@link Agent}: {@link #doWork()} runs one non-blocking duty cycle and returns an honest count of
+ * the work done, so an {@code AgentRunner} (own thread), an {@code AgentInvoker} (the user's thread)
+ * or a {@code CompositeAgent} can host it.
+ *
+ * <h2>Semantics</h2>
+ * Those of libevent 2.1's {@code event_base_loop} (libevent-semantics.md §1.15): priorities with one
+ * queue served per pass, activation inversion, ONCE/NONBLOCK/NO_EXIT_ON_EMPTY, loopExit finishing the
+ * current pass, loopBreak after the current callback, once-events, common timeouts in FIFO order,
+ * persistent timeouts without drift, signals delivered k times, a time cache inside callbacks.
+ *
+ * <h2>Threads</h2>
+ * Only the loop thread may add, delete or activate events. Other threads use
+ * {@link #execute(Runnable)} and {@link #activateFromAnyThread(Event, int)}: lock-free queues plus a
+ * wakeup that costs no syscall when the loop is already awake (an AWAKE/NONE/deadline word swapped
+ * by producers, as Netty does).
+ */
+public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
+{
+    /** Upper bound (exclusive) of {@link #priorityInit(int)}. */
+    public static final int MAX_PRIORITIES = 256;
+    /** Most common timeouts per base (libevent's MAX_COMMON_TIMEOUTS). */
+    public static final int MAX_COMMON_TIMEOUTS = 256;
+    /** Deferred callbacks queued per pass before the rest move to the next pass. */
+    public static final int MAX_DEFERREDS_QUEUED = 32;
+
+    private static final long AWAKE = -1L;
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final IoBackend backend;
+    private final FdTable fds = new FdTable();
+    private final TimerHeap timers = new TimerHeap();
+    private final NanoClock clock;
+    private final boolean busySpin;
+    private final IdleStrategy idle;
+    private final int maxDispatchCallbacks;
+    private final long maxDispatchIntervalNanos;
+    private final int limitAfterPriority;
+    private final int remoteDrainLimit;
+    private final ManyToOneConcurrentArrayQueue<Runnable> remoteTasks;
+    private final ManyToOneConcurrentArrayQueue<Event> remoteEvents;
+    private final AtomicLong nextWakeup = new AtomicLong(AWAKE);
+    private final AtomicIntegerArray signalCounts = new AtomicIntegerArray(SignalRegistry.MAX_SIGNAL + 1);
+    private final Event[] signalHeads = new Event[SignalRegistry.MAX_SIGNAL + 1];
+    private final ActiveQueue activeLater = new ActiveQueue();
+    private final CommonTimeout[] commonTimeouts = new CommonTimeout[MAX_COMMON_TIMEOUTS];
+    private final ReadySink sink = new Sink();
+    private final LoopCounters counters = new LoopCounters();
+    private final String method;
+    private volatile boolean signalPending;
+
+    private ActiveQueue[] activeQueues;
+    private int activeCount;
+    private int eventCount;
+    private int commonTimeoutCount;
+    private int runningPriority = -1;
+    private boolean running;
+    private Thread loopThread;
+    private boolean gotTerm;
+    private boolean gotBreak;
+    private boolean gotContinue;
+    private boolean closed;
+    private int deferredsQueued;
+    private long cachedNanos;
+    private long cachedWallMicros;
+    private long cachedAtNanos;
+    private DeferredTask freeDeferred;
+    private final EventCallback exitCallback = (e, fd, what) -> gotTerm = true;
+
+    /**
+     * A base with the defaults of {@link LoopConfiguration} (backend chosen by {@code jevent.backend},
+     * else the best available).
+     */
+    public EventBase()
+    {
+        this(new EventBaseConfig());
+    }
+
+    /**
+     * @param config backend, busy-spin, priorities, dispatch limits, queue sizes, clock
+     */
+    public EventBase(final EventBaseConfig config)
+    {
+        this.backend = Backends.create(config.backend(), fds);
+        this.clock = config.clock();
+        this.busySpin = config.busySpin();
+        this.idle = config.idleStrategy();
+        this.maxDispatchCallbacks = config.maxDispatchCallbacks();
+        this.maxDispatchIntervalNanos = config.maxDispatchIntervalNanos();
+        this.limitAfterPriority = Math.min(config.limitCallbacksAfterPriority(), Integer.MAX_VALUE);
+        this.remoteDrainLimit = config.remoteDrainLimit();
+        this.remoteTasks = new ManyToOneConcurrentArrayQueue<>(config.remoteQueueCapacity());
+        this.remoteEvents = new ManyToOneConcurrentArrayQueue<>(config.remoteQueueCapacity());
+        this.method = busySpin ? backend.method() + "-busy-spin" : backend.method();
+        initQueues(config.priorities());
+    }
+
+    // ------------------------------------------------------------------ identity and settings
+
+    /**
+     * @return the backend in use: {@code "epoll"}, {@code "nio"}, or either with {@code "-busy-spin"}
+     */
+    public String getMethod()
+    {
+        return method;
+    }
+
+    /**
+     * @return the backend's feature bits ({@link IoBackend#FEATURE_CLOSED} …)
+     */
+    public int features()
+    {
+        return backend.features();
+    }
+
+    /**
+     * @return the number of priority queues
+     */
+    public int priorities()
+    {
+        return activeQueues.length;
+    }
+
+    /**
+     * Sets the number of priority queues (libevent {@code event_base_priority_init}); new events get
+     * priority n / 2.
+     *
+     * @param n 1 to 255
+     * @return 0, or -1 if n is out of range or any callback is active
+     */
+    public int priorityInit(final int n)
+    {
+        checkOpen();
+        if (n < 1 || n >= MAX_PRIORITIES || activeCount > 0)
+        {
+            return -1;
+        }
+        initQueues(n);
+        return 0;
+    }
+
+    /**
+     * @return the loop's counters
+     */
+    public LoopCounters counters()
+    {
+        counters.syscalls = backend.syscalls();
+        counters.timers = timers.size();
+        return counters;
+    }
+
+    int defaultPriority()
+    {
+        return activeQueues.length / 2;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /**
+     * An event on a raw fd (epoll backend), or on fd -1: never ready, but its timeout works.
+     *
+     * @param fd       the fd, or -1
+     * @param events   READ, WRITE, CLOSED, PERSIST, ET, or 0 / TIMEOUT for a pure timer
+     * @param callback what to run
+     * @return the event, not yet added
+     */
+    public Event newEvent(final int fd, final int events, final EventCallback callback)
+    {
+        checkOpen();
+        Objects.requireNonNull(callback, "callback");
+        if (fd < -1)
+        {
+            throw new IllegalArgumentException("bad fd " + fd);
+        }
+        if (0 != (events & EventFlags.SIGNAL))
+        {
+            throw new IllegalArgumentException("use newSignal for signal events");
+        }
+        if (fd >= 0 && 0 != (events & EventFlags.IO_MASK) && 0 == (backend.features() & IoBackend.FEATURE_RAW_FDS))
+        {
+            throw new IllegalArgumentException(method + " backend needs a SelectableChannel, not a raw fd");
+        }
+        return new Event(this, fd, null, events, callback);
+    }
+
+    /**
+     * An event on a JDK channel (any backend). The channel must be non-blocking for the nio backend.
+     *
+     * @param channel  socket, server socket, datagram or pipe channel
+     * @param events   READ, WRITE, CLOSED, PERSIST, ET
+     * @param callback what to run
+     * @return the event, not yet added
+     */
+    public Event newEvent(final SelectableChannel channel, final int events, final EventCallback callback)
+    {
+        checkOpen();
+        Objects.requireNonNull(callback, "callback");
+        if (0 != (events & EventFlags.SIGNAL))
+        {
+            throw new IllegalArgumentException("use newSignal for signal events");
+        }
+        return new Event(this, ChannelFds.fdOf(channel), channel, events, callback);
+    }
+
+    /**
+     * A timer (libevent {@code evtimer_new}); add it with a timeout.
+     *
+     * @param persist  true to fire periodically
+     * @param callback what to run
+     * @return the timer, not yet added
+     */
+    public Event newTimer(final boolean persist, final EventCallback callback)
+    {
+        return newEvent(-1, persist ? EventFlags.PERSIST : 0, callback);
+    }
+
+    /**
+     * A signal event (libevent {@code evsignal_new}); its callback gets (signum, SIGNAL) once per
+     * arrival.
+     *
+     * @param signum   the signal number (see {@link #signalNumber(String)})
+     * @param persist  true to stay pending after each run
+     * @param callback what to run
+     * @return the event, not yet added
+     */
+    public Event newSignal(final int signum, final boolean persist, final EventCallback callback)
+    {
+        checkOpen();
+        Objects.requireNonNull(callback, "callback");
+        if (signum < 1 || signum > SignalRegistry.MAX_SIGNAL)
+        {
+            throw new IllegalArgumentException("bad signal number " + signum);
+        }
+        return new Event(this, signum, null, EventFlags.SIGNAL | (persist ? EventFlags.PERSIST : 0), callback);
+    }
+
+    /**
+     * @param name a signal name without "SIG", such as "USR2" or "TERM"
+     * @return its number
+     */
+    public static int signalNumber(final String name)
+    {
+        return SignalRegistry.number(name);
+    }
+
+    /**
+     * Raises a signal in this process.
+     *
+     * @param signum the signal number
+     */
+    public static void raiseSignal(final int signum)
+    {
+        SignalRegistry.raise(signum);
+    }
+
+    /**
+     * Runs {@code callback} once (libevent {@code event_base_once}): on READ/WRITE readiness of the
+     * channel-less fd or on the timeout, whichever comes first. A TIMEOUT-only once with a zero
+     * timeout is activated at once, without a timer. Pending once-events are dropped with the base.
+     *
+     * @param fd       fd or -1
+     * @param events   READ, WRITE, TIMEOUT (no SIGNAL, no PERSIST)
+     * @param timeout  the timeout, or negative for none
+     * @param unit     its unit
+     * @param callback what to run
+     * @return 0, or -1 for SIGNAL, PERSIST, or no event kind at all
+     */
+    public int once(final int fd, final int events, final long timeout, final TimeUnit unit,
+        final EventCallback callback)
+    {
+        checkOpen();
+        if (0 != (events & (EventFlags.SIGNAL | EventFlags.PERSIST)) ||
+            0 == (events & (EventFlags.TIMEOUT | EventFlags.READ | EventFlags.WRITE | EventFlags.CLOSED)))
+        {
+            return -1;
+        }
+        final Event e = newEvent(fd, events & ~EventFlags.TIMEOUT, callback);
+        e.once = true;
+        if (0 == (events & EventFlags.IO_MASK) && timeout <= 0)
+        {
+            activate(e, EventFlags.TIMEOUT, 1);
+            return 0;
+        }
+        return timeout >= 0 ? e.add(timeout, unit) : e.add();
+    }
+
+    /**
+     * Returns the common timeout of that duration (libevent {@code event_base_init_common_timeout}).
+     *
+     * @param duration at least 0
+     * @param unit     its unit
+     * @return the same handle for the same duration
+     * @throws IllegalStateException if the base already has {@link #MAX_COMMON_TIMEOUTS}
+     */
+    public CommonTimeout initCommonTimeout(final long duration, final TimeUnit unit)
+    {
+        checkOpen();
+        final long nanos = unit.toNanos(duration);
+        if (nanos < 0)
+        {
+            throw new IllegalArgumentException("negative duration");
+        }
+        for (int i = 0; i < commonTimeoutCount; i++)
+        {
+            if (commonTimeouts[i].durationNanos == nanos)
+            {
+                return commonTimeouts[i];
+            }
+        }
+        if (commonTimeoutCount == MAX_COMMON_TIMEOUTS)
+        {
+            throw new IllegalStateException("too many common timeouts");
+        }
+        final CommonTimeout ct = new CommonTimeout(this, nanos);
+        commonTimeouts[commonTimeoutCount++] = ct;
+        return ct;
+    }
+
+    // ------------------------------------------------------------------ loop control
+
+    /**
+     * Runs until no events are pending (libevent {@code event_base_dispatch} = {@code loop(0)}).
+     *
+     * @return 0 after loopExit/loopBreak, 1 when no events were left, -1 on a backend error
+     */
+    public int dispatch()
+    {
+        return loop(0);
+    }
+
+    /**
+     * libevent's {@code event_base_loop}.
+     *
+     * @param flags {@link LoopFlags#ONCE}, {@link LoopFlags#NONBLOCK}, {@link LoopFlags#NO_EXIT_ON_EMPTY}
+     * @return 0 after loopExit/loopBreak (or after ONCE / NONBLOCK ran its course), 1 when no events
+     *     were pending, -1 on a backend error or a reentrant call
+     */
+    public int loop(final int flags)
+    {
+        checkOpen();
+        if (running)
+        {
+            return -1;
+        }
+        running = true;
+        loopThread = Thread.currentThread();
+        gotTerm = false;
+        gotBreak = false;
+        int retval = 0;
+        try
+        {
+            boolean done = false;
+            while (!done)
+            {
+                gotContinue = false;
+                deferredsQueued = 0;
+                if (gotTerm || gotBreak)
+                {
+                    break;
+                }
+                if (0 == (flags & LoopFlags.NO_EXIT_ON_EMPTY) && 0 == eventCount && 0 == activeCount &&
+                    activeLater.isEmpty() && remoteTasks.isEmpty() && remoteEvents.isEmpty())
+                {
+                    retval = 1;
+                    break;
+                }
+                final long timeout = 0 != activeCount || 0 != (flags & LoopFlags.NONBLOCK) ? 0 : timeoutNext();
+                final int n = cycle(timeout);
+                if (n < 0)
+                {
+                    retval = -1;
+                    break;
+                }
+                if (0 != activeCount)
+                {
+                    final int ran = processActive();
+                    endPass();
+                    if (0 != (flags & LoopFlags.ONCE) && 0 == activeCount && 0 != ran)
+                    {
+                        done = true;
+                    }
+                }
+                else if (0 != (flags & LoopFlags.NONBLOCK))
+                {
+                    done = true;
+                }
+            }
+        }
+        finally
+        {
+            cachedNanos = 0;
+            running = false;
+        }
+        return retval;
+    }
+
+    /**
+     * Exits the loop after {@code timeout} (libevent {@code event_base_loopexit}): the current pass
+     * finishes, then {@link #loop} returns 0. With several pending exits the earliest wins.
+     *
+     * @param timeout delay, 0 for "after this pass"
+     * @param unit    its unit
+     * @return 0
+     */
+    public int loopExit(final long timeout, final TimeUnit unit)
+    {
+        return once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
+    }
+
+    /**
+     * Same as {@code loopExit(0, ...)}.
+     *
+     * @return 0
+     */
+    public int loopExit()
+    {
+        return loopExit(0, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Makes {@link #loop} return right after the callback now running; other active callbacks wait
+     * (libevent {@code event_base_loopbreak}).
+     *
+     * @return 0
+     */
+    public int loopBreak()
+    {
+        gotBreak = true;
+        return 0;
+    }
+
+    /**
+     * Makes the loop re-poll right after the callback now running (libevent {@code event_base_loopcontinue}).
+     *
+     * @return 0
+     */
+    public int loopContinue()
+    {
+        if (running)
+        {
+            gotContinue = true;
+        }
+        return 0;
+    }
+
+    /**
+     * @return true if the last loop ended by loopExit, until the next loop starts
+     */
+    public boolean gotExit()
+    {
+        return gotTerm;
+    }
+
+    /**
+     * @return true if the last loop ended by loopBreak, until the next loop starts
+     */
+    public boolean gotBreak()
+    {
+        return gotBreak;
+    }
+
+    /**
+     * @return true while {@link #loop} (or {@link #doWork()}) runs
+     */
+    public boolean isRunning()
+    {
+        return running;
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /**
+     * @return the monotonic time in nanoseconds, cached right after the last poll while callbacks run
+     */
+    public long now()
+    {
+        return 0 != cachedNanos ? cachedNanos : clock.nanoTime();
+    }
+
+    /**
+     * @return wall-clock microseconds since the epoch, cached like {@link #now()}
+     *     (libevent {@code event_base_gettimeofday_cached})
+     */
+    public long gettimeofdayCached()
+    {
+        if (0 != cachedNanos)
+        {
+            return cachedWallMicros + (cachedNanos - cachedAtNanos) / 1000;
+        }
+        return System.currentTimeMillis() * 1000;
+    }
+
+    /**
+     * Drops the time cache so the next {@link #now()} reads the clock (libevent {@code event_base_update_cache_time}).
+     */
+    public void updateCacheTime()
+    {
+        if (0 != cachedNanos)
+        {
+            updateTimeCache();
+        }
+    }
+
+    // ------------------------------------------------------------------ cross-thread
+
+    /**
+     * Runs {@code task} on the loop thread in its next pass; from any thread. Waits (spinning, then
+     * yielding) while the task queue is full.
+     *
+     * @param task what to run
+     */
+    public void execute(final Runnable task)
+    {
+        Objects.requireNonNull(task, "task");
+        while (!remoteTasks.offer(task))
+        {
+            Thread.yield();
+        }
+        wakeupFromAnyThread();
+    }
+
+    /**
+     * Activates an event from any thread (libevent's thread-safe {@code event_active}). Activations
+     * arriving before the loop handles them are OR-ed together into one run.
+     *
+     * @param event an event of this base
+     * @param res   what to report to the callback
+     */
+    public void activateFromAnyThread(final Event event, final int res)
+    {
+        if (event.base != this)
+        {
+            throw new IllegalArgumentException("event of another base");
+        }
+        int prev;
+        do
+        {
+            prev = event.remoteRes;
+        }
+        while (!REMOTE_RES.compareAndSet(event, prev, prev | res | Integer.MIN_VALUE));
+        if (0 == prev)
+        {
+            while (!remoteEvents.offer(event))
+            {
+                Thread.yield();
+            }
+            wakeupFromAnyThread();
+        }
+    }
+
+    /**
+     * Wakes the loop if it sleeps in the backend; costs no syscall when it is awake.
+     */
+    public void wakeupFromAnyThread()
+    {
+        if (Thread.currentThread() != loopThread && AWAKE != nextWakeup.getAndSet(AWAKE))
+        {
+            counters.wakeup();
+            backend.wakeup();
+        }
+    }
+
+    /**
+     * {@link CallbackDeferrer}: runs {@code task} later in this loop, at priority n / 2, on the loop
+     * thread. At most {@link #MAX_DEFERREDS_QUEUED} per pass; the rest run in the next pass.
+     *
+     * @param task what to run
+     */
+    @Override
+    public void defer(final Runnable task)
+    {
+        DeferredTask d = freeDeferred;
+        if (null == d)
+        {
+            d = new DeferredTask();
+        }
+        else
+        {
+            freeDeferred = d.nextFree;
+            d.nextFree = null;
+        }
+        d.task = task;
+        d.priority = defaultPriority();
+        if (deferredsQueued++ < MAX_DEFERREDS_QUEUED)
+        {
+            insertActive(d);
+        }
+        else
+        {
+            d.listFlags |= CallbackNode.LIST_ACTIVE_LATER;
+            activeLater.append(d);
+            activeCount++;
+        }
+    }
+
+    // ------------------------------------------------------------------ Agent
+
+    /**
+     * One non-blocking duty cycle: poll with a zero timeout, expire timers, run active callbacks.
+     *
+     * @return callbacks run plus fds found ready: 0 when there was nothing to do
+     */
+    @Override
+    public int doWork()
+    {
+        checkOpen();
+        if (running)
+        {
+            throw new IllegalStateException("doWork inside a running loop");
+        }
+        running = true;
+        loopThread = Thread.currentThread();
+        try
+        {
+            gotContinue = false;
+            deferredsQueued = 0;
+            final int ready = cycle(0);
+            if (ready < 0)
+            {
+                throw new IllegalStateException("backend failed: " + backend.lastError());
+            }
+            final int ran = 0 != activeCount ? processActive() : 0;
+            endPass();
+            return ready + ran;
+        }
+        finally
+        {
+            cachedNanos = 0;
+            running = false;
+        }
+    }
+
+    /**
+     * @return "jevent-" plus the method
+     */
+    @Override
+    public String roleName()
+    {
+        return "jevent-" + method;
+    }
+
+    /**
+     * Frees the base when its agent host closes.
+     */
+    @Override
+    public void onClose()
+    {
+        free();
+    }
+
+    // ------------------------------------------------------------------ free
+
+    /**
+     * Frees the base (libevent {@code event_base_free}): pending events are dropped (their callbacks
+     * never run), signal handlers restored, the backend closed. Idempotent.
+     */
+    public void free()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
+        {
+            if (null != signalHeads[s])
+            {
+                SignalRegistry.unwatch(s, this);
+                signalHeads[s] = null;
+            }
+        }
+        backend.close();
+    }
+
+    /**
+     * Same as {@link #free()}.
+     */
+    @Override
+    public void close()
+    {
+        free();
+    }
+
+    // ================================================================== internals: one pass
+
+    /**
+     * Poll (blocking up to {@code timeoutNanos}, or spinning), refresh the time cache, expire timers,
+     * take in cross-thread work and signals.
+     *
+     * @return number of ready fds, or -1 on a backend error
+     */
+    private int cycle(final long timeoutNanos)
+    {
+        moveLaterEventsActive();
+        cachedNanos = 0;
+        final int n = busySpin ? pollSpinning(timeoutNanos) : pollBlocking(timeoutNanos);
+        if (n < 0)
+        {
+            return -1;
+        }
+        updateTimeCache();
+        expireTimers();
+        drainRemote();
+        if (signalPending)
+        {
+            processSignals();
+        }
+        counters.iterations++;
+        return n;
+    }
+
+    private int pollBlocking(final long timeoutNanos)
+    {
+        long t = timeoutNanos;
+        if (0 != t)
+        {
+            nextWakeup.set(t < 0 ? NONE : clock.nanoTime() + t);
+            if (!remoteTasks.isEmpty() || !remoteEvents.isEmpty() || signalPending)
+            {
+                t = 0;
+            }
+        }
+        final int n = backend.poll(t, sink);
+        nextWakeup.lazySet(AWAKE);
+        return n;
+    }
+
+    private int pollSpinning(final long timeoutNanos)
+    {
+        final long deadline = clock.nanoTime() + timeoutNanos;
+        while (true)
+        {
+            final int n = backend.poll(0, sink);
+            if (0 != n || 0 == timeoutNanos || !remoteTasks.isEmpty() || !remoteEvents.isEmpty() ||
+                signalPending || gotBreak || (timeoutNanos > 0 && clock.nanoTime() - deadline >= 0))
+            {
+                idle.reset();
+                return n;
+            }
+            idle.idle(0);
+        }
+    }
+
+    private void endPass()
+    {
+        final long took = clock.nanoTime() - cachedAtNanos;
+        if (took > counters.maxCycleNanos)
+        {
+            counters.maxCycleNanos = took;
+        }
+    }
+
+    private long timeoutNext()
+    {
+        final Event e = timers.peek();
+        if (null == e)
+        {
+            return -1;
+        }
+        final long d = e.deadline - clock.nanoTime();
+        return d <= 0 ? 0 : d;
+    }
+
+    private void updateTimeCache()
+    {
+        long now = clock.nanoTime();
+        if (0 == now)
+        {
+            now = 1;
+        }
+        cachedNanos = now;
+        cachedAtNanos = now;
+        cachedWallMicros = System.currentTimeMillis() * 1000;
+    }
+
+    private void expireTimers()
+    {
+        final long now = cachedNanos;
+        Event e;
+        while (null != (e = timers.peek()) && e.deadline <= now)
+        {
+            timers.remove(e);
+            if (!e.isInternal())
+            {
+                eventCount--;
+            }
+            timerExpired(e);
+        }
+    }
+
+    void commonTimerExpired(final Event e)
+    {
+        if (!e.isInternal())
+        {
+            eventCount--;
+        }
+        timerExpired(e);
+    }
+
+    void timerExpired(final Event e)
+    {
+        if (0 == (e.events & EventFlags.PERSIST) && e.inserted)
+        {
+            removeIo(e);
+        }
+        activate(e, EventFlags.TIMEOUT, 1);
+    }
+
+    private void drainRemote()
+    {
+        int budget = remoteDrainLimit;
+        Event e;
+        while (budget > 0 && null != (e = remoteEvents.poll()))
+        {
+            final int res = REMOTE_RES.getAndSet(e, 0) & Integer.MAX_VALUE;
+            if (!e.freed && 0 != res)
+            {
+                activate(e, res, 1);
+            }
+            budget--;
+        }
+        Runnable r;
+        while (budget > 0 && null != (r = remoteTasks.poll()))
+        {
+            defer(r);
+            budget--;
+        }
+    }
+
+    private void processSignals()
+    {
+        signalPending = false;
+        for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
+        {
+            if (null != signalHeads[s] && 0 != signalCounts.get(s))
+            {
+                final int k = signalCounts.getAndSet(s, 0);
+                for (Event e = signalHeads[s]; null != e; e = e.sigNext)
+                {
+                    activate(e, EventFlags.SIGNAL, k);
+                }
+            }
+        }
+    }
+
+    void signalArrived(final int signum)
+    {
+        signalCounts.incrementAndGet(signum);
+        signalPending = true;
+        if (busySpin)
+        {
+            return;
+        }
+        if (AWAKE != nextWakeup.getAndSet(AWAKE))
+        {
+            counters.wakeup();
+            backend.wakeup();
+        }
+    }
+
+    // ================================================================== internals: active queues
+
+    private void initQueues(final int n)
+    {
+        activeQueues = new ActiveQueue[n];
+        for (int i = 0; i < n; i++)
+        {
+            activeQueues[i] = new ActiveQueue();
+        }
+    }
+
+    void activate(final Event e, final int res, final int ncalls)
+    {
+        final int state = e.listFlags & (CallbackNode.LIST_ACTIVE | CallbackNode.LIST_ACTIVE_LATER);
+        if (0 != state)
+        {
+            e.res |= res;
+            return;
+        }
+        e.res = res;
+        if (0 != (e.events & EventFlags.SIGNAL))
+        {
+            e.ncalls = ncalls;
+            e.signalDeleted = false;
+        }
+        insertActive(e);
+    }
+
+    private void insertActive(final CallbackNode n)
+    {
+        final int p = Math.min(n.priority, activeQueues.length - 1);
+        n.priority = p;
+        if (p < runningPriority)
+        {
+            gotContinue = true;
+        }
+        n.listFlags |= CallbackNode.LIST_ACTIVE;
+        activeQueues[p].append(n);
+        activeCount++;
+        if (!n.isInternal())
+        {
+            eventCount++;
+        }
+    }
+
+    private void removeActive(final CallbackNode n)
+    {
+        if (0 != (n.listFlags & CallbackNode.LIST_ACTIVE))
+        {
+            activeQueues[n.priority].remove(n);
+            if (!n.isInternal())
+            {
+                eventCount--;
+            }
+        }
+        else
+        {
+            activeLater.remove(n);
+        }
+        n.listFlags &= ~(CallbackNode.LIST_ACTIVE | CallbackNode.LIST_ACTIVE_LATER);
+        activeCount--;
+    }
+
+    private void moveLaterEventsActive()
+    {
+        CallbackNode n;
+        while (null != (n = activeLater.first()))
+        {
+            activeLater.remove(n);
+            n.listFlags &= ~CallbackNode.LIST_ACTIVE_LATER;
+            activeCount--;
+            insertActive(n);
+        }
+    }
+
+    private int processActive()
+    {
+        final long end = Long.MAX_VALUE == maxDispatchIntervalNanos ? Long.MAX_VALUE :
+            clock.nanoTime() + maxDispatchIntervalNanos;
+        int c = 0;
+        for (int i = 0; i < activeQueues.length; i++)
+        {
+            if (!activeQueues[i].isEmpty())
+            {
+                runningPriority = i;
+                c = i < limitAfterPriority ? processQueue(activeQueues[i], Integer.MAX_VALUE, Long.MAX_VALUE) :
+                    processQueue(activeQueues[i], maxDispatchCallbacks, end);
+                if (c != 0)
+                {
+                    break;
+                }
+            }
+        }
+        runningPriority = -1;
+        return c < 0 ? 0 : c;
+    }
+
+    private int processQueue(final ActiveQueue q, final int maxCallbacks, final long end)
+    {
+        int count = 0;
+        CallbackNode n;
+        while (null != (n = q.first()))
+        {
+            final boolean internal = n.isInternal();
+            removeActive(n);
+            if (!internal)
+            {
+                count++;
+            }
+            n.runActive(this);
+            counters.callbacks++;
+            if (gotBreak)
+            {
+                return -1;
+            }
+            if (count >= maxCallbacks || (count > 0 && Long.MAX_VALUE != end && clock.nanoTime() - end >= 0))
+            {
+                return count;
+            }
+            if (gotContinue)
+            {
+                break;
+            }
+        }
+        return count;
+    }
+
+    void runEvent(final Event e)
+    {
+        final int res = e.res;
+        e.res = 0;
+        if (0 != (e.events & EventFlags.SIGNAL))
+        {
+            runSignal(e, res);
+            return;
+        }
+        if (0 != (e.events & EventFlags.PERSIST))
+        {
+            persistClosure(e, res);
+        }
+        else
+        {
+            delEvent(e);
+        }
+        if (e.once)
+        {
+            e.freed = true;
+        }
+        e.callback.onEvent(e, e.fd, res);
+    }
+
+    private void runSignal(final Event e, final int res)
+    {
+        int calls = e.ncalls;
+        if (0 == (e.events & EventFlags.PERSIST))
+        {
+            delEvent(e);
+        }
+        e.signalDeleted = false;
+        while (calls > 0 && !e.signalDeleted)
+        {
+            calls--;
+            e.ncalls = calls;
+            e.callback.onEvent(e, e.fd, res);
+            if (gotBreak)
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * libevent's {@code event_persist_closure}: re-arm a persistent timeout without drift.
+     */
+    private void persistClosure(final Event e, final int res)
+    {
+        if (e.periodNanos < 0)
+        {
+            return;
+        }
+        final long now = now();
+        final long relative = 0 != (res & EventFlags.TIMEOUT) ? e.deadline : now;
+        long runAt = relative + e.periodNanos;
+        if (runAt - now < 0)
+        {
+            runAt = now + e.periodNanos;
+        }
+        scheduleTimer(e, runAt, e.common);
+    }
+
+    // ================================================================== internals: add and del
+
+    int addEvent(final Event e, final long timeoutNanos, final CommonTimeout common, final boolean setTimeout)
+    {
+        checkOpen();
+        if (0 != (e.events & (EventFlags.IO_MASK | EventFlags.SIGNAL)) && !e.inserted)
+        {
+            final int rc = insertIo(e);
+            if (rc < 0)
+            {
+                return rc;
+            }
+        }
+        if (setTimeout)
+        {
+            if (0 != (e.events & EventFlags.PERSIST))
+            {
+                e.periodNanos = timeoutNanos;
+                e.common = common;
+            }
+            scheduleTimer(e, now() + timeoutNanos, common);
+        }
+        return 0;
+    }
+
+    private void scheduleTimer(final Event e, final long deadline, final CommonTimeout common)
+    {
+        removeTimer(e);
+        if (null != common)
+        {
+            e.common = common;
+            common.enqueue(e, deadline);
+        }
+        else
+        {
+            timers.add(e, deadline);
+        }
+        if (!e.isInternal())
+        {
+            eventCount++;
+        }
+    }
+
+    void removeTimer(final Event e)
+    {
+        if (e.heapIndex >= 0)
+        {
+            timers.remove(e);
+        }
+        else if (e.inCommonQueue)
+        {
+            e.common.remove(e);
+        }
+        else
+        {
+            return;
+        }
+        if (!e.isInternal())
+        {
+            eventCount--;
+        }
+    }
+
+    int delEvent(final Event e)
+    {
+        if (e.freed)
+        {
+            return 0;
+        }
+        removeTimer(e);
+        if (0 != (e.listFlags & (CallbackNode.LIST_ACTIVE | CallbackNode.LIST_ACTIVE_LATER)))
+        {
+            removeActive(e);
+            e.res = 0;
+        }
+        if (e.inserted)
+        {
+            removeIo(e);
+        }
+        if (0 != (e.events & EventFlags.SIGNAL))
+        {
+            e.signalDeleted = true;
+            e.ncalls = 0;
+        }
+        return 0;
+    }
+
+    private int insertIo(final Event e)
+    {
+        if (0 != (e.events & EventFlags.SIGNAL))
+        {
+            final int s = e.fd;
+            if (null == signalHeads[s])
+            {
+                SignalRegistry.watch(s, this);
+            }
+            e.sigNext = signalHeads[s];
+            e.sigPrev = null;
+            if (null != signalHeads[s])
+            {
+                signalHeads[s].sigPrev = e;
+            }
+            signalHeads[s] = e;
+            e.inserted = true;
+            eventCount++;
+            return 0;
+        }
+        if (e.fd < 0 || (null != e.channel && !e.channel.isOpen()))
+        {
+            e.inserted = true;
+            eventCount++;
+            return 0;
+        }
+        final FdRecord r = fds.getOrCreate(e.fd);
+        if (null == r.head)
+        {
+            r.channel = e.channel;
+            r.generation++;
+        }
+        countIo(r, e, 1);
+        final int old = r.interest;
+        final int want = r.wanted();
+        if (want != old)
+        {
+            if (backend.update(r, old, want) < 0)
+            {
+                countIo(r, e, -1);
+                return -1;
+            }
+            r.interest = want;
+        }
+        e.fdNext = r.head;
+        e.fdPrev = null;
+        if (null != r.head)
+        {
+            r.head.fdPrev = e;
+        }
+        r.head = e;
+        e.record = r;
+        e.inserted = true;
+        eventCount++;
+        return 0;
+    }
+
+    private void removeIo(final Event e)
+    {
+        e.inserted = false;
+        eventCount--;
+        if (0 != (e.events & EventFlags.SIGNAL))
+        {
+            final int s = e.fd;
+            if (null == e.sigPrev)
+            {
+                signalHeads[s] = e.sigNext;
+            }
+            else
+            {
+                e.sigPrev.sigNext = e.sigNext;
+            }
+            if (null != e.sigNext)
+            {
+                e.sigNext.sigPrev = e.sigPrev;
+            }
+            e.sigNext = null;
+            e.sigPrev = null;
+            if (null == signalHeads[s])
+            {
+                SignalRegistry.unwatch(s, this);
+            }
+            return;
+        }
+        final FdRecord r = e.record;
+        if (null == r)
+        {
+            return;
+        }
+        e.record = null;
+        if (null == e.fdPrev)
+        {
+            r.head = e.fdNext;
+        }
+        else
+        {
+            e.fdPrev.fdNext = e.fdNext;
+        }
+        if (null != e.fdNext)
+        {
+            e.fdNext.fdPrev = e.fdPrev;
+        }
+        e.fdNext = null;
+        e.fdPrev = null;
+        countIo(r, e, -1);
+        final int old = r.interest;
+        final int want = r.wanted();
+        if (want != old)
+        {
+            backend.update(r, old, want);
+            r.interest = want;
+        }
+        if (null == r.head)
+        {
+            r.channel = null;
+        }
+    }
+
+    private static void countIo(final FdRecord r, final Event e, final int d)
+    {
+        if (0 != (e.events & EventFlags.READ))
+        {
+            r.nRead += d;
+        }
+        if (0 != (e.events & EventFlags.WRITE))
+        {
+            r.nWrite += d;
+        }
+        if (0 != (e.events & EventFlags.CLOSED))
+        {
+            r.nClosed += d;
+        }
+        if (0 != (e.events & EventFlags.ET))
+        {
+            r.nEdge += d;
+        }
+    }
+
+    // ================================================================== internals: timers for helpers
+
+    Event newInternalTimer(final EventCallback cb)
+    {
+        final Event e = new Event(this, -1, null, 0, cb);
+        e.listFlags |= CallbackNode.LIST_INTERNAL;
+        e.priority = 0;
+        return e;
+    }
+
+    void scheduleInternal(final Event timer, final long deadline)
+    {
+        if (timer.heapIndex >= 0)
+        {
+            timers.remove(timer);
+        }
+        timers.add(timer, deadline);
+    }
+
+    void unscheduleInternal(final Event timer)
+    {
+        if (timer.heapIndex >= 0)
+        {
+            timers.remove(timer);
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("event base is freed");
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Event> REMOTE_RES =
+        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Event.class, "remoteRes");
+
+    /**
+     * A deferred or cross-thread task in an active queue; recycled after it runs.
+     */
+    private final class DeferredTask extends CallbackNode
+    {
+        Runnable task;
+        DeferredTask nextFree;
+
+        @Override
+        void runActive(final EventBase base)
+        {
+            final Runnable t = task;
+            task = null;
+            nextFree = freeDeferred;
+            freeDeferred = this;
+            t.run();
+        }
+    }
+
+    /**
+     * Turns backend readiness into activations (libevent's {@code evmap_io_active_}).
+     */
+    private final class Sink implements ReadySink
+    {
+        @Override
+        public void ready(final FdRecord record, final int what)
+        {
+            activateFd(record, what);
+        }
+
+        @Override
+        public void readyFd(final int fd, final int generation, final int what)
+        {
+            final FdRecord r = fds.get(fd);
+            if (null != r && r.generation == generation && null != r.head)
+            {
+                activateFd(r, what);
+            }
+        }
+
+        private void activateFd(final FdRecord r, final int what)
+        {
+            Event e = r.head;
+            while (null != e)
+            {
+                final Event next = e.fdNext;
+                final int res = e.events & what & EventFlags.IO_MASK;
+                if (0 != res)
+                {
+                    activate(e, res, 1);
+                }
+                e = next;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.jevent.loop;
+
+/**
+ * The I/O multiplexer under an {@link EventBase} (libevent's {@code eventop}): epoll through JNA in
+ * module native-epoll, or a java.nio Selector. Only the loop thread calls it, except
+ * {@link #wakeup()}. Interest changes arrive already de-duplicated: the loop never asks for a change
+ * that would leave the registered interest as it is, so a backend issues no redundant syscall.
+ */
+public interface IoBackend extends AutoCloseable
+{
+    /** Feature: reports {@link EventFlags#CLOSED} (peer half-close). */
+    int FEATURE_CLOSED = 0x01;
+    /** Feature: supports {@link EventFlags#ET}. */
+    int FEATURE_ET = 0x02;
+    /** Feature: accepts raw fds, not only SelectableChannels. */
+    int FEATURE_RAW_FDS = 0x04;
+
+    /**
+     * @return the method name, e.g. {@code "epoll"} or {@code "nio"}
+     */
+    String method();
+
+    /**
+     * @return OR of the FEATURE_ constants
+     */
+    int features();
+
+    /**
+     * Changes the registered interest of one fd.
+     *
+     * @param record      the fd; its {@link FdRecord#interest()} still holds the old interest
+     * @param oldInterest what is registered now (0 if nothing)
+     * @param newInterest what to register (0 to remove), READ/WRITE/CLOSED/ET
+     * @return 0, or -1 if the backend refused (the reason is in {@link #lastError()})
+     */
+    int update(FdRecord record, int oldInterest, int newInterest);
+
+    /**
+     * Waits for readiness and reports it to {@code sink}.
+     *
+     * @param timeoutNanos -1 to block until something happens, 0 to poll, otherwise the longest wait
+     * @param sink         receives each ready fd
+     * @return number of ready fds reported, or -1 on a backend failure (see {@link #lastError()})
+     */
+    int poll(long timeoutNanos, ReadySink sink);
+
+    /**
+     * Makes a blocked {@link #poll} return; callable from any thread.
+     */
+    void wakeup();
+
+    /**
+     * @return a description of the last failure, or null
+     */
+    String lastError();
+
+    /**
+     * @return syscalls made by this backend so far (poll, interest changes, wakeups)
+     */
+    long syscalls();
+
+    /**
+     * Releases the backend's resources.
+     */
+    @Override
+    void close();
+}

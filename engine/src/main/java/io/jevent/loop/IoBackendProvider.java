@@ -1,0 +1,29 @@
+package io.jevent.loop;
+
+/**
+ * Creates backends; found with {@link java.util.ServiceLoader}, so module native-epoll adds epoll
+ * just by being on the class path.
+ */
+public interface IoBackendProvider
+{
+    /**
+     * @return the method name this provider creates, e.g. {@code "epoll"}
+     */
+    String method();
+
+    /**
+     * @return true if the backend can run here (OS, native library)
+     */
+    boolean isAvailable();
+
+    /**
+     * @return a higher number is preferred when no backend is named; nio is 0
+     */
+    int preference();
+
+    /**
+     * @param fds the loop's fd table, for backends that report readiness by fd number
+     * @return a new backend
+     */
+    IoBackend create(FdTable fds);
+}

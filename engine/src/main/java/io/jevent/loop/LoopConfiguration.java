@@ -1,0 +1,76 @@
+package io.jevent.loop;
+
+/**
+ * Every tunable of the event loop: a system property name paired with its default.
+ */
+public final class LoopConfiguration
+{
+    /** Property: backend name ({@code epoll}, {@code nio}); empty picks the best available. */
+    public static final String BACKEND_PROP_NAME = "jevent.backend";
+    /** Default backend: the best available. */
+    public static final String BACKEND_DEFAULT = "";
+
+    /** Property: poll with a zero timeout and an idle strategy instead of blocking. */
+    public static final String BUSY_SPIN_PROP_NAME = "jevent.busySpin";
+    /** Default: blocking. */
+    public static final boolean BUSY_SPIN_DEFAULT = false;
+
+    /** Property: capacity of the cross-thread task and activation queues. */
+    public static final String REMOTE_QUEUE_CAPACITY_PROP_NAME = "jevent.loop.remoteQueueCapacity";
+    /** Default cross-thread queue capacity. */
+    public static final int REMOTE_QUEUE_CAPACITY_DEFAULT = 65536;
+
+    /** Property: most cross-thread tasks run per loop pass. */
+    public static final String REMOTE_DRAIN_LIMIT_PROP_NAME = "jevent.loop.remoteDrainLimit";
+    /** Default drain limit per pass. */
+    public static final int REMOTE_DRAIN_LIMIT_DEFAULT = 1024;
+
+    /** Property: initial number of epoll_event slots per epoll_wait (doubled when one wait fills it). */
+    public static final String EPOLL_EVENTS_PROP_NAME = "jevent.epoll.events";
+    /** Default epoll_event slots. */
+    public static final int EPOLL_EVENTS_DEFAULT = 1024;
+
+    private LoopConfiguration()
+    {
+    }
+
+    /**
+     * @return the configured backend name, possibly empty
+     */
+    public static String backend()
+    {
+        return System.getProperty(BACKEND_PROP_NAME, BACKEND_DEFAULT).trim();
+    }
+
+    /**
+     * @return the configured busy-spin mode
+     */
+    public static boolean busySpin()
+    {
+        return Boolean.parseBoolean(System.getProperty(BUSY_SPIN_PROP_NAME, String.valueOf(BUSY_SPIN_DEFAULT)));
+    }
+
+    /**
+     * @return the configured cross-thread queue capacity
+     */
+    public static int remoteQueueCapacity()
+    {
+        return Integer.getInteger(REMOTE_QUEUE_CAPACITY_PROP_NAME, REMOTE_QUEUE_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * @return the configured drain limit
+     */
+    public static int remoteDrainLimit()
+    {
+        return Integer.getInteger(REMOTE_DRAIN_LIMIT_PROP_NAME, REMOTE_DRAIN_LIMIT_DEFAULT);
+    }
+
+    /**
+     * @return the configured initial epoll_event slots
+     */
+    public static int epollEvents()
+    {
+        return Integer.getInteger(EPOLL_EVENTS_PROP_NAME, EPOLL_EVENTS_DEFAULT);
+    }
+}

@@ -1,0 +1,209 @@
+package io.jevent.nio;
+
+import io.jevent.loop.EventFlags;
+import io.jevent.loop.FdRecord;
+import io.jevent.loop.IoBackend;
+import io.jevent.loop.ReadySink;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.Consumer;
+
+/**
+ * The portable backend: a java.nio {@link Selector} (epoll underneath on Linux). Ready keys are
+ * handed over through {@link Selector#select(Consumer, long)}, so no selected-key set is iterated
+ * and a poll allocates nothing. READ maps to OP_READ or OP_ACCEPT, WRITE to OP_WRITE or OP_CONNECT
+ * (a connect completing reports WRITE, as in libevent). Interest changes call
+ * {@link SelectionKey#interestOps(int)} only when the loop asks, which it does only on a real change.
+ * It cannot report {@link EventFlags#CLOSED} nor take raw fds: events need a SelectableChannel in
+ * non-blocking mode. Timeouts are rounded up to whole milliseconds (Selector's resolution).
+ */
+public final class NioBackend implements IoBackend
+{
+    private final Selector selector;
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private ReadySink sink;
+    private int readyCount;
+    private long syscalls;
+    private String lastError;
+
+    /**
+     * Opens a selector.
+     */
+    public NioBackend()
+    {
+        try
+        {
+            selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Override
+    public String method()
+    {
+        return "nio";
+    }
+
+    @Override
+    public int features()
+    {
+        return 0;
+    }
+
+    @Override
+    public int update(final FdRecord record, final int oldInterest, final int newInterest)
+    {
+        final SelectableChannel ch = record.channel();
+        if (null == ch)
+        {
+            lastError = "nio backend needs a SelectableChannel for fd " + record.fd();
+            return -1;
+        }
+        SelectionKey key = (SelectionKey)record.attachment();
+        if (null != key && (!key.isValid() || key.channel() != ch))
+        {
+            key.cancel();
+            key = null;
+            record.attachment(null);
+        }
+        final int ops = toOps(ch, newInterest);
+        syscalls++;
+        try
+        {
+            if (null == key)
+            {
+                if (0 != ops)
+                {
+                    record.attachment(ch.register(selector, ops, record));
+                }
+            }
+            else
+            {
+                key.interestOps(ops);
+            }
+            return 0;
+        }
+        catch (final ClosedChannelException | IllegalBlockingModeException | CancelledKeyException ex)
+        {
+            lastError = ex.toString();
+            return -1;
+        }
+    }
+
+    @Override
+    public int poll(final long timeoutNanos, final ReadySink sink)
+    {
+        this.sink = sink;
+        readyCount = 0;
+        syscalls++;
+        try
+        {
+            if (0 == timeoutNanos)
+            {
+                selector.selectNow(onReady);
+            }
+            else if (timeoutNanos < 0)
+            {
+                selector.select(onReady);
+            }
+            else
+            {
+                selector.select(onReady, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+            }
+            return readyCount;
+        }
+        catch (final IOException ex)
+        {
+            lastError = ex.toString();
+            return -1;
+        }
+        finally
+        {
+            this.sink = null;
+        }
+    }
+
+    @Override
+    public void wakeup()
+    {
+        syscalls++;
+        selector.wakeup();
+    }
+
+    @Override
+    public String lastError()
+    {
+        return lastError;
+    }
+
+    @Override
+    public long syscalls()
+    {
+        return syscalls;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ex)
+        {
+            lastError = ex.toString();
+        }
+    }
+
+    private void onReady(final SelectionKey key)
+    {
+        final int ready;
+        try
+        {
+            ready = key.readyOps();
+        }
+        catch (final CancelledKeyException ex)
+        {
+            return;
+        }
+        int what = 0;
+        if (0 != (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)))
+        {
+            what |= EventFlags.READ;
+        }
+        if (0 != (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)))
+        {
+            what |= EventFlags.WRITE;
+        }
+        if (0 != what)
+        {
+            readyCount++;
+            sink.ready((FdRecord)key.attachment(), what);
+        }
+    }
+
+    private static int toOps(final SelectableChannel ch, final int interest)
+    {
+        final int valid = ch.validOps();
+        int ops = 0;
+        if (0 != (interest & EventFlags.READ))
+        {
+            ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        }
+        if (0 != (interest & EventFlags.WRITE))
+        {
+            ops |= valid & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+        }
+        return ops;
+    }
+}
