@@ -58,6 +58,32 @@ public final class LibC
     public static final int SHUT_RDWR = 2;
     /** {@code IOV_MAX} on Linux: most iovecs one readv/writev accepts. */
     public static final int IOV_MAX = 1024;
+    /** {@code EPOLL_CLOEXEC}. */
+    public static final int EPOLL_CLOEXEC = 0x80000;
+    /** {@code EPOLL_CTL_ADD}. */
+    public static final int EPOLL_CTL_ADD = 1;
+    /** {@code EPOLL_CTL_DEL}. */
+    public static final int EPOLL_CTL_DEL = 2;
+    /** {@code EPOLL_CTL_MOD}. */
+    public static final int EPOLL_CTL_MOD = 3;
+    /** {@code EPOLLIN}. */
+    public static final int EPOLLIN = 0x001;
+    /** {@code EPOLLPRI}. */
+    public static final int EPOLLPRI = 0x002;
+    /** {@code EPOLLOUT}. */
+    public static final int EPOLLOUT = 0x004;
+    /** {@code EPOLLERR}. */
+    public static final int EPOLLERR = 0x008;
+    /** {@code EPOLLHUP}. */
+    public static final int EPOLLHUP = 0x010;
+    /** {@code EPOLLRDHUP}. */
+    public static final int EPOLLRDHUP = 0x2000;
+    /** {@code EPOLLET}. */
+    public static final int EPOLLET = 0x80000000;
+    /** {@code EFD_CLOEXEC}. */
+    public static final int EFD_CLOEXEC = 0x80000;
+    /** {@code EFD_NONBLOCK}. */
+    public static final int EFD_NONBLOCK = 0x800;
 
     private static final Throwable UNAVAILABILITY_CAUSE = bind();
 
@@ -232,6 +258,45 @@ public final class LibC
      * @return 0, or -1 with {@link #errno()}
      */
     public static native int shutdown(int sockfd, int how);
+
+    /**
+     * {@code int epoll_create1(int flags)}.
+     *
+     * @param flags {@link #EPOLL_CLOEXEC} or 0
+     * @return the epoll fd, or -1 with {@link #errno()}
+     */
+    public static native int epoll_create1(int flags);
+
+    /**
+     * {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)}.
+     *
+     * @param epfd  epoll fd
+     * @param op    {@link #EPOLL_CTL_ADD}, {@link #EPOLL_CTL_MOD} or {@link #EPOLL_CTL_DEL}
+     * @param fd    the fd to change
+     * @param event address of one {@code struct epoll_event} (see {@link EpollEventLayout}), or 0 for DEL
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int epoll_ctl(int epfd, int op, int fd, long event);
+
+    /**
+     * {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)}.
+     *
+     * @param epfd      epoll fd
+     * @param events    address of maxevents {@code struct epoll_event}s
+     * @param maxevents capacity of the array, at least 1
+     * @param timeout   milliseconds; -1 blocks, 0 polls
+     * @return ready count, or -1 with {@link #errno()} (EINTR when a signal interrupted the wait)
+     */
+    public static native int epoll_wait(int epfd, long events, int maxevents, int timeout);
+
+    /**
+     * {@code int eventfd(unsigned int initval, int flags)}.
+     *
+     * @param initval initial counter
+     * @param flags   {@link #EFD_NONBLOCK} and/or {@link #EFD_CLOEXEC}
+     * @return the fd, or -1 with {@link #errno()}
+     */
+    public static native int eventfd(int initval, int flags);
 
     // ------------------------------------------------------------------ setup helpers (cold path)
 
