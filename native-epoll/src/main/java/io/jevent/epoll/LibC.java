@@ -58,6 +58,36 @@ public final class LibC
     public static final int SHUT_RDWR = 2;
     /** {@code IOV_MAX} on Linux: most iovecs one readv/writev accepts. */
     public static final int IOV_MAX = 1024;
+    /** {@code AF_INET}. */
+    public static final int AF_INET = 2;
+    /** {@code AF_INET6}. */
+    public static final int AF_INET6 = 10;
+    /** {@code SOL_SOCKET}. */
+    public static final int SOL_SOCKET = 1;
+    /** {@code IPPROTO_TCP}. */
+    public static final int IPPROTO_TCP = 6;
+    /** {@code IPPROTO_IPV6}. */
+    public static final int IPPROTO_IPV6 = 41;
+    /** {@code SO_REUSEADDR}. */
+    public static final int SO_REUSEADDR = 2;
+    /** {@code SO_ERROR}. */
+    public static final int SO_ERROR = 4;
+    /** {@code SO_SNDBUF}. */
+    public static final int SO_SNDBUF = 7;
+    /** {@code SO_RCVBUF}. */
+    public static final int SO_RCVBUF = 8;
+    /** {@code SO_KEEPALIVE}. */
+    public static final int SO_KEEPALIVE = 9;
+    /** {@code SO_REUSEPORT}. */
+    public static final int SO_REUSEPORT = 15;
+    /** {@code SO_BUSY_POLL}. */
+    public static final int SO_BUSY_POLL = 46;
+    /** {@code TCP_NODELAY}. */
+    public static final int TCP_NODELAY = 1;
+    /** {@code IPV6_V6ONLY}. */
+    public static final int IPV6_V6ONLY = 26;
+    /** {@code SOMAXCONN} (the kernel caps larger backlogs at net.core.somaxconn). */
+    public static final int SOMAXCONN = 4096;
     /** {@code EPOLL_CLOEXEC}. */
     public static final int EPOLL_CLOEXEC = 0x80000;
     /** {@code EPOLL_CTL_ADD}. */
@@ -297,6 +327,112 @@ public final class LibC
      * @return the fd, or -1 with {@link #errno()}
      */
     public static native int eventfd(int initval, int flags);
+
+    /**
+     * {@code int socket(int domain, int type, int protocol)}.
+     *
+     * @param domain   {@link #AF_INET}, {@link #AF_INET6} or {@link #AF_UNIX}
+     * @param type     {@link #SOCK_STREAM} or {@link #SOCK_DGRAM}, or-ed with {@link #SOCK_NONBLOCK}
+     *                 and/or {@link #SOCK_CLOEXEC}
+     * @param protocol 0
+     * @return the fd, or -1 with {@link #errno()}
+     */
+    public static native int socket(int domain, int type, int protocol);
+
+    /**
+     * {@code int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}.
+     *
+     * @param sockfd  socket
+     * @param addr    address of a sockaddr (see {@link SockAddr})
+     * @param addrlen its length
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int bind(int sockfd, long addr, int addrlen);
+
+    /**
+     * {@code int listen(int sockfd, int backlog)}.
+     *
+     * @param sockfd  socket
+     * @param backlog pending connection queue length
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int listen(int sockfd, int backlog);
+
+    /**
+     * {@code int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)}.
+     *
+     * @param sockfd  listening socket
+     * @param addr    address of room for the peer's sockaddr, or 0
+     * @param addrlen address of a socklen_t holding the room, updated to the peer address length; or 0
+     * @param flags   {@link #SOCK_NONBLOCK} and/or {@link #SOCK_CLOEXEC}
+     * @return the new fd, or -1 with {@link #errno()} (EAGAIN when none is pending)
+     */
+    public static native int accept4(int sockfd, long addr, long addrlen, int flags);
+
+    /**
+     * {@code int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}.
+     *
+     * @param sockfd  socket
+     * @param addr    address of a sockaddr
+     * @param addrlen its length
+     * @return 0, or -1 with {@link #errno()} (EINPROGRESS on a non-blocking socket)
+     */
+    public static native int connect(int sockfd, long addr, int addrlen);
+
+    /**
+     * {@code int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen)}.
+     *
+     * @param sockfd  socket
+     * @param level   {@link #SOL_SOCKET} or {@link #IPPROTO_TCP}
+     * @param optname option
+     * @param optval  address of room for the value
+     * @param optlen  address of a socklen_t holding the room, updated to the value's length
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int getsockopt(int sockfd, int level, int optname, long optval, long optlen);
+
+    /**
+     * {@code int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)}.
+     *
+     * @param sockfd  socket
+     * @param level   {@link #SOL_SOCKET} or {@link #IPPROTO_TCP}
+     * @param optname option
+     * @param optval  address of the value
+     * @param optlen  its length
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int setsockopt(int sockfd, int level, int optname, long optval, int optlen);
+
+    /**
+     * {@code int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)}.
+     *
+     * @param sockfd  socket
+     * @param addr    address of room for the sockaddr
+     * @param addrlen address of a socklen_t holding the room, updated
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int getsockname(int sockfd, long addr, long addrlen);
+
+    /**
+     * {@code int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen)}.
+     *
+     * @param sockfd  socket
+     * @param addr    address of room for the sockaddr
+     * @param addrlen address of a socklen_t holding the room, updated
+     * @return 0, or -1 with {@link #errno()}
+     */
+    public static native int getpeername(int sockfd, long addr, long addrlen);
+
+    /**
+     * {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}.
+     *
+     * @param sockfd socket
+     * @param msg    address of a struct msghdr (56 bytes on LP64: name, namelen, iov, iovlen, control,
+     *               controllen, flags)
+     * @param flags  e.g. {@link #MSG_NOSIGNAL}
+     * @return bytes sent, or -1 with {@link #errno()}
+     */
+    public static native long sendmsg(int sockfd, long msg, int flags);
 
     // ------------------------------------------------------------------ setup helpers (cold path)
 
