@@ -127,6 +127,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public SegmentPool pool()
     {
+        checkLive();
         return pool;
     }
 
@@ -179,6 +180,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int maxRead()
     {
+        checkLive();
         return maxRead;
     }
 
@@ -190,6 +192,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int maxRead(final int maxRead)
     {
+        checkLive();
         if (maxRead < 1)
         {
             throw new IllegalArgumentException("maxRead must be >= 1: " + maxRead);
@@ -243,6 +246,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public boolean isFrozen(final boolean atFront)
     {
+        checkLive();
         return atFront ? frozenStart : frozenEnd;
     }
 
@@ -311,21 +315,7 @@ public final class Evbuffer implements AutoCloseable
         {
             return 0;
         }
-        if (!src.isDirect() && src.isReadOnly())
-        {
-            final byte[] buf = scratch();
-            while (src.hasRemaining())
-            {
-                final int chunk = Math.min(SCRATCH_SIZE, src.remaining());
-                src.get(buf, 0, chunk);
-                appendCopy(buf, Memory.BYTE_ARRAY_BASE, chunk);
-            }
-        }
-        else
-        {
-            appendCopy(baseOf(src), offsetOf(src), len);
-            src.position(src.limit());
-        }
+        appendFrom(src);
         added(len);
         return 0;
     }
@@ -381,8 +371,7 @@ public final class Evbuffer implements AutoCloseable
             final int n = srcs[i].remaining();
             if (n > 0)
             {
-                appendCopy(baseOf(srcs[i]), offsetOf(srcs[i]), n);
-                srcs[i].position(srcs[i].limit());
+                appendFrom(srcs[i]);
                 total += n;
             }
         }
@@ -566,8 +555,17 @@ public final class Evbuffer implements AutoCloseable
         {
             return 0;
         }
-        prependCopy(baseOf(src), offsetOf(src), len);
-        src.position(src.limit());
+        if (!src.isDirect() && src.isReadOnly())
+        {
+            final byte[] copy = new byte[len];
+            src.get(copy);
+            prependCopy(copy, Memory.BYTE_ARRAY_BASE, len);
+        }
+        else
+        {
+            prependCopy(baseOf(src), offsetOf(src), len);
+            src.position(src.limit());
+        }
         added(len);
         return 0;
     }
@@ -1005,10 +1003,34 @@ public final class Evbuffer implements AutoCloseable
             }
         }
         Segment head = null;
+        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
+        {
+            try
+            {
+                final Segment w = pool.acquireWrapper();
+                w.next = head;
+                head = w;
+            }
+            catch (final RuntimeException ex)
+            {
+                while (null != head)
+                {
+                    final Segment next = head.next;
+                    head.next = null;
+                    pool.recycleWrapper(head);
+                    head = next;
+                }
+                throw ex;
+            }
+        }
+        Segment spareWrappers = head;
+        head = null;
         Segment tail = null;
         for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
         {
-            final Segment v = pool.acquireWrapper();
+            final Segment v = spareWrappers;
+            spareWrappers = v.next;
+            v.next = null;
             v.kind = Segment.VIEW;
             v.pointAt(s.address, s.capacity);
             v.start = s.start;
@@ -1590,7 +1612,7 @@ public final class Evbuffer implements AutoCloseable
     public int prepareRead(final int howmuch, final IovecArray iov)
     {
         checkLive();
-        Objects.requireNonNull(iov, "iov");
+        iov.checkOpen();
         if (frozenEnd)
         {
             iov.count(0);
@@ -1643,7 +1665,7 @@ public final class Evbuffer implements AutoCloseable
     public int commitRead(final long n)
     {
         checkLive();
-        if (IO_READ != ioMode || ioVersion != version || n < 0 || n > ioTotal)
+        if (IO_READ != ioMode || ioVersion != version || n < 0 || n > ioTotal || frozenEnd)
         {
             return -1;
         }
@@ -1678,7 +1700,7 @@ public final class Evbuffer implements AutoCloseable
     public int prepareWrite(final long howmuch, final IovecArray iov)
     {
         checkLive();
-        Objects.requireNonNull(iov, "iov");
+        iov.checkOpen();
         if (frozenStart)
         {
             iov.count(0);
@@ -1729,7 +1751,7 @@ public final class Evbuffer implements AutoCloseable
     public int commitWrite(final long n)
     {
         checkLive();
-        if (IO_WRITE != ioMode || ioVersion != version || n < 0 || n > ioTotal)
+        if (IO_WRITE != ioMode || ioVersion != version || n < 0 || n > ioTotal || frozenStart)
         {
             return -1;
         }
@@ -2029,6 +2051,28 @@ public final class Evbuffer implements AutoCloseable
         return Memory.BYTE_ARRAY_BASE + b.arrayOffset() + b.position();
     }
 
+    /**
+     * Appends src's remaining bytes and advances it; read-only heap buffers go through the scratch array.
+     */
+    private void appendFrom(final ByteBuffer src)
+    {
+        if (!src.isDirect() && src.isReadOnly())
+        {
+            final byte[] buf = scratch();
+            while (src.hasRemaining())
+            {
+                final int chunk = Math.min(SCRATCH_SIZE, src.remaining());
+                src.get(buf, 0, chunk);
+                appendCopy(buf, Memory.BYTE_ARRAY_BASE, chunk);
+            }
+        }
+        else
+        {
+            appendCopy(baseOf(src), offsetOf(src), src.remaining());
+            src.position(src.limit());
+        }
+    }
+
     private byte[] scratch()
     {
         if (null == scratch)
@@ -2181,29 +2225,19 @@ public final class Evbuffer implements AutoCloseable
                 return;
             }
         }
-        int done = 0;
         final Segment spare = firstSpare();
-        if (null == spare || spare.capacity < n)
+        final int tailTake = (null == spare || spare.capacity < n) && null != t ? t.writableTail() : 0;
+        ensureSpareRoom(n - tailTake);
+        int done = 0;
+        if (tailTake > 0)
         {
-            if (null != t)
-            {
-                final int tail = t.writableTail();
-                if (tail > 0)
-                {
-                    Memory.copy(srcBase, srcOffset, null, t.address + t.end(), tail);
-                    t.length += tail;
-                    done = tail;
-                }
-            }
+            Memory.copy(srcBase, srcOffset, null, t.address + t.end(), tailTake);
+            t.length += tailTake;
+            done = tailTake;
         }
         while (done < n)
         {
-            Segment s = firstSpare();
-            if (null == s)
-            {
-                s = pool.acquire(Math.min(n - done, BufferConfiguration.MAX_SEGMENT_SIZE));
-                appendSpare(s);
-            }
+            final Segment s = firstSpare();
             final int take = Math.min(n - done, s.capacity);
             Memory.copy(srcBase, srcOffset + done, null, s.address, take);
             s.start = 0;
@@ -2214,6 +2248,25 @@ public final class Evbuffer implements AutoCloseable
         }
         length += n;
         version++;
+    }
+
+    /**
+     * Makes the spares hold at least {@code need} bytes, acquiring before any byte is copied so a pool
+     * failure leaves the content untouched.
+     */
+    private void ensureSpareRoom(final long need)
+    {
+        long have = 0;
+        for (Segment s = firstSpare(); null != s && have < need; s = s.next)
+        {
+            have += s.capacity;
+        }
+        while (have < need)
+        {
+            final Segment s = pool.acquire((int)Math.min(need - have, BufferConfiguration.MAX_SEGMENT_SIZE));
+            appendSpare(s);
+            have += s.capacity;
+        }
     }
 
     private void appendSpare(final Segment s)
@@ -2253,21 +2306,21 @@ public final class Evbuffer implements AutoCloseable
                 return;
             }
         }
-        else
+        final int room = null != lastWithData && first.isExclusiveMutable() ? Math.min(first.start, n) : 0;
+        Segment fresh = acquireChain(n - room);
+        if (room > 0)
         {
             final Segment f = first;
-            if (f.isExclusiveMutable() && f.start > 0)
-            {
-                final int room = Math.min(f.start, left);
-                f.start -= room;
-                f.length += room;
-                left -= room;
-                Memory.copy(srcBase, srcOffset + left, null, f.dataAddress(), room);
-            }
+            f.start -= room;
+            f.length += room;
+            left -= room;
+            Memory.copy(srcBase, srcOffset + left, null, f.dataAddress(), room);
         }
         while (left > 0)
         {
-            final Segment s = pool.acquire(Math.min(left, BufferConfiguration.MAX_SEGMENT_SIZE));
+            final Segment s = fresh;
+            fresh = s.next;
+            s.next = null;
             final int take = Math.min(left, s.capacity);
             left -= take;
             s.start = s.capacity - take;
@@ -2291,6 +2344,37 @@ public final class Evbuffer implements AutoCloseable
         }
         length += n;
         version++;
+    }
+
+    /**
+     * Acquires segments holding at least {@code bytes}, linked through next; all or nothing.
+     */
+    private Segment acquireChain(final int bytes)
+    {
+        Segment head = null;
+        int have = 0;
+        try
+        {
+            while (have < bytes)
+            {
+                final Segment s = pool.acquire(Math.min(bytes - have, BufferConfiguration.MAX_SEGMENT_SIZE));
+                s.next = head;
+                head = s;
+                have += s.capacity;
+            }
+            return head;
+        }
+        catch (final RuntimeException ex)
+        {
+            while (null != head)
+            {
+                final Segment next = head.next;
+                head.next = null;
+                head.release();
+                head = next;
+            }
+            throw ex;
+        }
     }
 
     /**
@@ -2456,14 +2540,14 @@ public final class Evbuffer implements AutoCloseable
         ioCount = 0;
         long avail = 0;
         final Segment t = lastWithData;
-        if (null != t && t.writableTail() > 0)
+        if (null != t && t.writableTail() > 0 && (k > 1 || t.writableTail() >= want))
         {
             avail += addIo(t, t.writableTail());
         }
         Segment s = firstSpare();
         while (null != s && ioCount < k && (avail < want || 0 == ioCount))
         {
-            if (!pooledOnly && ioCount == k - 1 && s.capacity < want - avail)
+            if (ioCount == k - 1 && s.capacity < want - avail)
             {
                 break;
             }

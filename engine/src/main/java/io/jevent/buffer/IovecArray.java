@@ -78,6 +78,7 @@ public final class IovecArray implements AutoCloseable
 
     void set(final int i, final long base, final long length)
     {
+        checkOpen();
         final long p = address + (long)i * IOVEC_SIZE;
         UnsafeApi.putLong(p, base);
         UnsafeApi.putLong(p + 8, length);
@@ -102,7 +103,7 @@ public final class IovecArray implements AutoCloseable
         }
     }
 
-    private void checkOpen()
+    void checkOpen()
     {
         if (0 == address)
         {
