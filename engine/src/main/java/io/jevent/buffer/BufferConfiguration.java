@@ -24,6 +24,11 @@ public final class BufferConfiguration
     /** Default free-list depth per size class. */
     public static final int MAX_FREE_PER_CLASS_DEFAULT = 1024;
 
+    /** Property: largest drained segment a buffer keeps as its spare instead of returning it to the pool. */
+    public static final String MAX_SPARE_SIZE_PROP_NAME = "jevent.buffer.maxSpareSize";
+    /** Default largest kept spare: 64 KiB, so a buffer that needed a large segment keeps one. */
+    public static final int MAX_SPARE_SIZE_DEFAULT = 64 * 1024;
+
     /** Property: cap of one scattering read into an {@link Evbuffer} (libevent 2.2's max_read). */
     public static final String MAX_READ_PROP_NAME = "jevent.buffer.maxRead";
     /** Default per-read cap: 16 KiB as in libevent 2.2 (2.1.12 hard-codes 4096). */
@@ -71,6 +76,14 @@ public final class BufferConfiguration
     public static int maxFreePerClass()
     {
         return Integer.getInteger(MAX_FREE_PER_CLASS_PROP_NAME, MAX_FREE_PER_CLASS_DEFAULT);
+    }
+
+    /**
+     * @return the configured largest kept spare
+     */
+    public static int maxSpareSize()
+    {
+        return Integer.getInteger(MAX_SPARE_SIZE_PROP_NAME, MAX_SPARE_SIZE_DEFAULT);
     }
 
     /**

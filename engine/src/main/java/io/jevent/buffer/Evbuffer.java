@@ -77,6 +77,7 @@ public final class Evbuffer implements AutoCloseable
     private int maxRead = BufferConfiguration.maxRead();
     private final int readIovecs = BufferConfiguration.readIovecs();
     private final int writeIovecs = BufferConfiguration.writeIovecs();
+    private final int maxSpareSize = BufferConfiguration.maxSpareSize();
 
     private EvbufferCallbackEntry callbacks;
     private long nAddForCb;
@@ -2382,6 +2383,18 @@ public final class Evbuffer implements AutoCloseable
      */
     private void drainInternal(final long k)
     {
+        final Segment only = first;
+        if (k == length && only == lastWithData && null == only.next && only.isExclusiveMutable() &&
+            1 == only.refCount && only.sizeClass >= 0 && only.capacity <= maxSpareSize)
+        {
+            only.start = 0;
+            only.length = 0;
+            lastWithData = null;
+            spareCount = 1;
+            length = 0;
+            version++;
+            return;
+        }
         long left = k;
         while (left > 0)
         {
@@ -2409,13 +2422,14 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * A segment whose data is all gone: kept as a spare if it is an exclusive default-size segment and
-     * there is none, otherwise released.
+     * A segment whose data is all gone: kept as the spare if there is none and it is an exclusive
+     * pooled segment of at most {@code maxSpareSize} bytes, otherwise released.
      */
     private void retire(final Segment s)
     {
         s.next = null;
-        if (0 == spareCount && s.isExclusiveMutable() && 1 == s.refCount && 0 == s.sizeClass)
+        if (0 == spareCount && s.isExclusiveMutable() && 1 == s.refCount && s.sizeClass >= 0 &&
+            s.capacity <= maxSpareSize)
         {
             s.start = 0;
             s.length = 0;

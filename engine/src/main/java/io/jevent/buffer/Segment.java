@@ -17,8 +17,11 @@ import java.nio.ByteBuffer;
  * </ul>
  * A segment belongs to one buffer at a time. Memory-owning segments (POOLED and REFERENCE) are
  * reference counted only when views share them; an unshared segment (count 1) is released without
- * any atomic operation. Each segment carries a direct {@link ByteBuffer} over its memory, created
- * once, for java.nio scattering and gathering channels.
+ * any atomic operation. The count is a plain field: only the owner of a memory-owning segment
+ * increments it (making a view), and once another thread holds a view the count is at least 2 when
+ * the view is published, so a plain read can only see 1 when the reader really is the last holder;
+ * every other change is an atomic read-modify-write. Each segment carries a direct
+ * {@link ByteBuffer} over its memory, created once, for java.nio scattering and gathering channels.
  */
 final class Segment
 {
@@ -39,7 +42,7 @@ final class Segment
     int start;
     int length;
     boolean immutable;
-    volatile int refCount;
+    int refCount;
     Segment parent;
     ReferenceCleanup cleanup;
     Segment next;
