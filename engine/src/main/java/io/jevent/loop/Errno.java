@@ -1,13 +1,13 @@
-package io.jevent.epoll;
+package io.jevent.loop;
 
 /**
- * Linux error numbers used by the epoll backend, with their symbolic names and short messages
+ * Linux error numbers used by the backends and transports, with their symbolic names and short messages
  * (glibc's strerror text), looked up in constant tables: {@link #name(int)} and
  * {@link #message(int)} return interned constants and never allocate, also for an unknown number.
  * <p>
  * The values are those of asm-generic/errno-base.h and asm-generic/errno.h, which both x86_64 and
- * aarch64 Linux use. {@link #EWOULDBLOCK} equals {@link #EAGAIN}. No JNA here: errno itself is read
- * with {@link LibC#errno()}, and only after a call returned -1.
+ * aarch64 Linux use. {@link #EWOULDBLOCK} equals {@link #EAGAIN}. No JNA here: the epoll module reads errno
+ * itself (io.jevent.epoll.LibC#errno()), and only after a call returned -1.
  */
 public final class Errno
 {

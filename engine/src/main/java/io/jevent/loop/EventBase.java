@@ -1,6 +1,7 @@
 package io.jevent.loop;
 
 import io.jevent.buffer.CallbackDeferrer;
+import io.jevent.buffer.SegmentPool;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -48,6 +49,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     private static final long NONE = Long.MAX_VALUE;
 
     private final IoBackend backend;
+    private final SegmentPool pool;
     private final FdTable fds = new FdTable();
     private final TimerHeap timers = new TimerHeap();
     private final NanoClock clock;
@@ -85,6 +87,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     private long cachedWallMicros;
     private long cachedAtNanos;
     private DeferredTask freeDeferred;
+    private final java.util.ArrayDeque<Runnable> finalizers = new java.util.ArrayDeque<>();
     private final EventCallback exitCallback = (e, fd, what) -> gotTerm = true;
 
     /**
@@ -102,6 +105,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     public EventBase(final EventBaseConfig config)
     {
         this.backend = Backends.create(config.backend(), fds);
+        this.pool = config.pool();
         this.clock = config.clock();
         this.busySpin = config.busySpin();
         this.idle = config.idleStrategy();
@@ -131,6 +135,22 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     public int features()
     {
         return backend.features();
+    }
+
+    /**
+     * @return the segment pool buffers made for this base draw from
+     */
+    public SegmentPool pool()
+    {
+        return pool;
+    }
+
+    /**
+     * @return the transports of this base's backend, for buffered sockets
+     */
+    public TransportFactory transports()
+    {
+        return backend.transports();
     }
 
     /**
@@ -381,6 +401,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
                 if (0 == (flags & LoopFlags.NO_EXIT_ON_EMPTY) && 0 == eventCount && 0 == activeCount &&
                     activeLater.isEmpty() && remoteTasks.isEmpty() && remoteEvents.isEmpty())
                 {
+                    runFinalizers();
                     retval = 1;
                     break;
                 }
@@ -613,6 +634,27 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         }
     }
 
+    /**
+     * Runs {@code task} at the start of the next loop pass, or when the base is freed if no pass comes
+     * first (libevent's finalizers): how freed bufferevents close their socket and return their
+     * buffers after the callbacks that may still reference them have finished.
+     *
+     * @param task cleanup to run on the loop thread
+     */
+    public void finalizeLater(final Runnable task)
+    {
+        finalizers.add(Objects.requireNonNull(task, "task"));
+    }
+
+    private void runFinalizers()
+    {
+        Runnable r;
+        while (null != (r = finalizers.poll()))
+        {
+            r.run();
+        }
+    }
+
     // ------------------------------------------------------------------ Agent
 
     /**
@@ -680,6 +722,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         {
             return;
         }
+        runFinalizers();
         closed = true;
         for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
         {
@@ -711,6 +754,10 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      */
     private int cycle(final long timeoutNanos)
     {
+        if (!finalizers.isEmpty())
+        {
+            runFinalizers();
+        }
         moveLaterEventsActive();
         cachedNanos = 0;
         final int n = busySpin ? pollSpinning(timeoutNanos) : pollBlocking(timeoutNanos);

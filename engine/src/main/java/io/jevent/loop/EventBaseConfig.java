@@ -1,5 +1,6 @@
 package io.jevent.loop;
 
+import io.jevent.buffer.SegmentPool;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -23,6 +24,7 @@ public final class EventBaseConfig
     private int remoteQueueCapacity = LoopConfiguration.remoteQueueCapacity();
     private int remoteDrainLimit = LoopConfiguration.remoteDrainLimit();
     private NanoClock clock = SystemNanoClock.INSTANCE;
+    private SegmentPool pool;
 
     /**
      * @return the backend to use: {@code "epoll"}, {@code "nio"}, or null/empty for the best available
@@ -179,6 +181,25 @@ public final class EventBaseConfig
             throw new IllegalArgumentException("limit must be >= 1: " + limit);
         }
         this.remoteDrainLimit = limit;
+        return this;
+    }
+
+    /**
+     * @return the segment pool of buffers made for this base (bufferevents), by default
+     *     {@link SegmentPool#shared()}
+     */
+    public SegmentPool pool()
+    {
+        return null == pool ? SegmentPool.shared() : pool;
+    }
+
+    /**
+     * @param pool the segment pool of buffers made for this base
+     * @return this
+     */
+    public EventBaseConfig pool(final SegmentPool pool)
+    {
+        this.pool = Objects.requireNonNull(pool, "pool");
         return this;
     }
 

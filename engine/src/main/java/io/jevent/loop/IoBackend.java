@@ -45,6 +45,11 @@ public interface IoBackend extends AutoCloseable
     int poll(long timeoutNanos, ReadySink sink);
 
     /**
+     * @return how buffered sockets do I/O on this backend
+     */
+    TransportFactory transports();
+
+    /**
      * Makes a blocked {@link #poll} return; callable from any thread.
      */
     void wakeup();

@@ -4,6 +4,8 @@ import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
 import io.jevent.loop.ReadySink;
+import io.jevent.loop.Transport;
+import io.jevent.loop.TransportFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +29,31 @@ import java.util.function.Consumer;
  */
 public final class NioBackend implements IoBackend
 {
+    private static final TransportFactory TRANSPORTS = new TransportFactory()
+    {
+        @Override
+        public Transport wrap(final SelectableChannel channel)
+        {
+            if (!(channel instanceof SocketChannel))
+            {
+                throw new IllegalArgumentException("not a SocketChannel: " + channel);
+            }
+            return new NioTransport((SocketChannel)channel);
+        }
+
+        @Override
+        public Transport wrap(final int fd)
+        {
+            throw new UnsupportedOperationException("the nio backend takes SocketChannels, not raw fds");
+        }
+
+        @Override
+        public Transport unconnected()
+        {
+            return new NioTransport(null);
+        }
+    };
+
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onReady;
     private ReadySink sink;
@@ -131,6 +159,12 @@ public final class NioBackend implements IoBackend
         {
             this.sink = null;
         }
+    }
+
+    @Override
+    public TransportFactory transports()
+    {
+        return TRANSPORTS;
     }
 
     @Override

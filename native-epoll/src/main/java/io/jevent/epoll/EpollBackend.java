@@ -1,11 +1,17 @@
 package io.jevent.epoll;
 
+import io.jevent.loop.Errno;
+import io.jevent.loop.ChannelFds;
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
 import io.jevent.loop.LoopConfiguration;
 import io.jevent.loop.ReadySink;
+import io.jevent.loop.Transport;
+import io.jevent.loop.TransportFactory;
 import org.agrona.UnsafeApi;
+
+import java.nio.channels.SelectableChannel;
 
 /**
  * The epoll backend through JNA direct mapping, raw fds end to end.
@@ -35,6 +41,35 @@ public final class EpollBackend implements IoBackend
 {
     private static final long WAKEUP_DATA = -1L;
     private static final int MAX_EVENTS = 64 * 1024;
+
+    private static final TransportFactory TRANSPORTS = new TransportFactory()
+    {
+        @Override
+        public Transport wrap(final SelectableChannel channel)
+        {
+            try
+            {
+                channel.configureBlocking(false);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            return new NativeTransport(ChannelFds.fdOf(channel), channel);
+        }
+
+        @Override
+        public Transport wrap(final int fd)
+        {
+            return new NativeTransport(fd, null);
+        }
+
+        @Override
+        public Transport unconnected()
+        {
+            return new NativeTransport(-1, null);
+        }
+    };
 
     private final int epfd;
     private final int eventFd;
@@ -215,6 +250,12 @@ public final class EpollBackend implements IoBackend
             grow();
         }
         return ready;
+    }
+
+    @Override
+    public TransportFactory transports()
+    {
+        return TRANSPORTS;
     }
 
     @Override

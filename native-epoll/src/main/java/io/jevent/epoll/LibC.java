@@ -1,5 +1,6 @@
 package io.jevent.epoll;
 
+import io.jevent.loop.Errno;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import org.agrona.UnsafeApi;

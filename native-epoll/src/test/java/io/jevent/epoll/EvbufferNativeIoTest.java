@@ -1,5 +1,6 @@
 package io.jevent.epoll;
 
+import io.jevent.loop.Errno;
 import io.jevent.buffer.BufferConfiguration;
 import io.jevent.buffer.Evbuffer;
 import io.jevent.buffer.Extents;

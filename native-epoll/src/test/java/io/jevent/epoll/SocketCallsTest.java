@@ -1,5 +1,6 @@
 package io.jevent.epoll;
 
+import io.jevent.loop.Errno;
 import org.agrona.UnsafeApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

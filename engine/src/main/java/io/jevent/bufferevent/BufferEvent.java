@@ -1,0 +1,727 @@
+package io.jevent.bufferevent;
+
+import io.jevent.buffer.Evbuffer;
+import io.jevent.buffer.EvbufferCallbackEntry;
+import io.jevent.loop.EventBase;
+import io.jevent.loop.EventFlags;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * libevent's {@code bufferevent}: an input and an output {@link Evbuffer} over a transport, with
+ * read, write and event callbacks, watermarks, timeouts and deferred callbacks. This class holds
+ * what every kind shares (libevent's bufferevent.c); {@link #socket} makes the socket kind.
+ *
+ * <h2>Semantics</h2>
+ * Those of libevent 2.1 (libevent-semantics.md §1.6–1.11): a new bufferevent has WRITE enabled and
+ * nothing registered; user code cannot append to the input nor drain the output (their ends are
+ * frozen, as in libevent); readcb runs when the input reaches the read low watermark; writecb when
+ * the output falls to the write low watermark; EOF, errors and timeouts disable their direction and
+ * reach the event callback; {@link #free()} clears the callbacks at once and closes later.
+ *
+ * <h2>Differences from libevent, on purpose</h2>
+ * <ul>
+ *   <li><b>High watermark without a busy loop</b> (libevent issue 891): at the read high watermark
+ *       reading is suspended and resumes as soon as the input drops below it, as in libevent; but a
+ *       read callback that leaves the input at or above the mark is <i>not</i> re-invoked over and
+ *       over as in 2.1.11+. The data waits until the application drains it, or calls
+ *       {@link #trigger(int, int)} to be called again.</li>
+ *   <li><b>Bounded output</b> with {@link BevOptions#BOUNDED_OUTPUT}: the write high watermark caps
+ *       the output (issues 1211, 1466).</li>
+ *   <li>The default maximum single read is 16 KiB (libevent 2.1: 4096 per evbuffer_read).</li>
+ * </ul>
+ * Not thread-safe: use it on its base's loop thread (or through {@link EventBase#execute}).
+ */
+public abstract class BufferEvent
+{
+    /** {@code write*} result under {@link BevOptions#BOUNDED_OUTPUT} when the output is full. */
+    public static final int OUTPUT_FULL = -2;
+    /** Default most bytes per read (libevent's max_single_read). */
+    public static final int MAX_SINGLE_READ_DEFAULT = 16384;
+    /** Default most bytes per write (libevent's max_single_write). */
+    public static final int MAX_SINGLE_WRITE_DEFAULT = 16384;
+
+    static final int SUSPEND_WM = 0x01;
+    static final int SUSPEND_BW = 0x02;
+
+    final EventBase base;
+    final Evbuffer input;
+    final Evbuffer output;
+    final int options;
+    DataCallback readCallback;
+    DataCallback writeCallback;
+    EventsCallback eventsCallback;
+    /** Free for the user: whatever the callbacks need, so they need not capture. */
+    public Object attachment;
+
+    int enabled = EventFlags.WRITE;
+    long readLow;
+    long readHigh;
+    long writeLow;
+    long writeHigh;
+    long readTimeoutNanos = -1;
+    long writeTimeoutNanos = -1;
+    int readSuspended;
+    int writeSuspended;
+    int maxSingleRead = MAX_SINGLE_READ_DEFAULT;
+    int maxSingleWrite = MAX_SINGLE_WRITE_DEFAULT;
+    boolean freed;
+
+    private EvbufferCallbackEntry inputWatermarkEntry;
+    private boolean deferredScheduled;
+    private boolean readPending;
+    private boolean writePending;
+    private int eventsPending;
+    private boolean connectedPending;
+    private final Runnable deferredTask = this::runDeferred;
+
+    BufferEvent(final EventBase base, final int options)
+    {
+        this.base = Objects.requireNonNull(base, "base");
+        this.options = options;
+        this.input = new Evbuffer(base.pool());
+        this.output = new Evbuffer(base.pool());
+        input.freeze(false);
+        output.freeze(true);
+    }
+
+    /**
+     * A socket bufferevent on a channel (libevent {@code bufferevent_socket_new}). Works on every
+     * backend; on epoll the channel's fd is used directly.
+     *
+     * @param base    the loop
+     * @param channel a socket channel (connected or connecting), or null to {@link #connect} later
+     * @param options {@link BevOptions}
+     * @return the bufferevent, with WRITE enabled and nothing registered yet
+     */
+    public static BufferEvent socket(final EventBase base, final SocketChannel channel, final int options)
+    {
+        return new SocketBufferEvent(base, null == channel ? base.transports().unconnected() :
+            base.transports().wrap(channel), options);
+    }
+
+    /**
+     * A socket bufferevent on a raw fd (epoll backend), or with no socket when fd is -1.
+     *
+     * @param base    the loop
+     * @param fd      a non-blocking socket fd, or -1
+     * @param options {@link BevOptions}
+     * @return the bufferevent
+     */
+    public static BufferEvent socket(final EventBase base, final int fd, final int options)
+    {
+        return new SocketBufferEvent(base, fd < 0 ? base.transports().unconnected() :
+            base.transports().wrap(fd), options);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /**
+     * @return the loop
+     */
+    public EventBase base()
+    {
+        return base;
+    }
+
+    /**
+     * @return the input buffer; its end is frozen for user code (no add)
+     */
+    public Evbuffer input()
+    {
+        return input;
+    }
+
+    /**
+     * @return the output buffer; its start is frozen for user code (no drain, no prepend)
+     */
+    public Evbuffer output()
+    {
+        return output;
+    }
+
+    /**
+     * @return the options given at creation
+     */
+    public int options()
+    {
+        return options;
+    }
+
+    /**
+     * @return READ and/or WRITE as enabled (libevent {@code bufferevent_get_enabled})
+     */
+    public int getEnabled()
+    {
+        return enabled;
+    }
+
+    /**
+     * @return the fd, or -1 (libevent {@code bufferevent_getfd})
+     */
+    public abstract int getFd();
+
+    /**
+     * @return the errno of the last socket error, 0 if none
+     */
+    public abstract int socketError();
+
+    // ------------------------------------------------------------------ callbacks
+
+    /**
+     * Replaces the three callbacks (libevent {@code bufferevent_setcb}); null switches one off.
+     *
+     * @param read   runs when the input reaches the read low watermark
+     * @param write  runs when the output falls to the write low watermark
+     * @param events runs on CONNECTED, EOF, ERROR, TIMEOUT
+     */
+    public void setCallbacks(final DataCallback read, final DataCallback write, final EventsCallback events)
+    {
+        checkLive();
+        readCallback = read;
+        writeCallback = write;
+        eventsCallback = events;
+    }
+
+    // ------------------------------------------------------------------ enable / disable
+
+    /**
+     * Sets enabled bits (libevent {@code bufferevent_enable}); I/O is re-armed only when no
+     * suspension (watermark, rate limit) holds it.
+     *
+     * @param what READ and/or WRITE
+     * @return 0, or -1 if the backend refused the socket
+     */
+    public int enable(final int what)
+    {
+        checkLive();
+        enabled |= what & (EventFlags.READ | EventFlags.WRITE);
+        return doEnable(what & (EventFlags.READ | EventFlags.WRITE));
+    }
+
+    /**
+     * Clears enabled bits and removes the I/O event at once (libevent {@code bufferevent_disable}).
+     *
+     * @param what READ and/or WRITE
+     * @return 0
+     */
+    public int disable(final int what)
+    {
+        checkLive();
+        enabled &= ~what;
+        return doDisable(what & (EventFlags.READ | EventFlags.WRITE));
+    }
+
+    abstract int doEnable(int what);
+
+    abstract int doDisable(int what);
+
+    // ------------------------------------------------------------------ write / read
+
+    /**
+     * Appends to the output (libevent {@code bufferevent_write}); the bytes go out from the loop.
+     *
+     * @param data bytes
+     * @param off  first
+     * @param len  count
+     * @return 0; -1 if the output end is frozen; {@link #OUTPUT_FULL} under BOUNDED_OUTPUT
+     */
+    public int write(final byte[] data, final int off, final int len)
+    {
+        checkLive();
+        Objects.checkFromIndexSize(off, len, data.length);
+        return full(len) ? OUTPUT_FULL : output.add(data, off, len);
+    }
+
+    /**
+     * @param data bytes
+     * @return as {@link #write(byte[], int, int)}
+     */
+    public int write(final byte[] data)
+    {
+        return write(data, 0, data.length);
+    }
+
+    /**
+     * Appends the remaining bytes of a ByteBuffer (advancing it).
+     *
+     * @param data bytes
+     * @return as {@link #write(byte[], int, int)}
+     */
+    public int write(final ByteBuffer data)
+    {
+        checkLive();
+        return full(data.remaining()) ? OUTPUT_FULL : output.add(data);
+    }
+
+    /**
+     * Appends {@code data[index, index + len)} of an Agrona buffer.
+     *
+     * @param data  bytes
+     * @param index first
+     * @param len   count
+     * @return as {@link #write(byte[], int, int)}
+     */
+    public int write(final DirectBuffer data, final int index, final int len)
+    {
+        checkLive();
+        return full(len) ? OUTPUT_FULL : output.add(data, index, len);
+    }
+
+    /**
+     * Appends text as UTF-8.
+     *
+     * @param text characters
+     * @return bytes appended, -1, or {@link #OUTPUT_FULL}
+     */
+    public int writeUtf8(final CharSequence text)
+    {
+        checkLive();
+        return full(text.length()) ? OUTPUT_FULL : output.addUtf8(text);
+    }
+
+    /**
+     * Moves all of {@code data} into the output without copying (libevent {@code bufferevent_write_buffer}):
+     * echo is {@code bev.writeBuffer(bev.input())}.
+     *
+     * @param data the buffer to empty
+     * @return 0; -1 if an end is frozen; {@link #OUTPUT_FULL} under BOUNDED_OUTPUT
+     */
+    public int writeBuffer(final Evbuffer data)
+    {
+        checkLive();
+        if (full(data.length()))
+        {
+            return OUTPUT_FULL;
+        }
+        if (data == input)
+        {
+            input.unfreeze(false);
+            try
+            {
+                return output.addBuffer(input);
+            }
+            finally
+            {
+                input.freeze(false);
+            }
+        }
+        return output.addBuffer(data);
+    }
+
+    /**
+     * Removes up to {@code len} bytes from the input (libevent {@code bufferevent_read}).
+     *
+     * @param dst destination
+     * @param off first index
+     * @param len most bytes
+     * @return bytes read (0 if none or if the input start is frozen, as libevent 2.2)
+     */
+    public int read(final byte[] dst, final int off, final int len)
+    {
+        checkLive();
+        return Math.max(0, input.remove(dst, off, len));
+    }
+
+    /**
+     * Removes up to {@code dst.remaining()} bytes from the input into a ByteBuffer, advancing it.
+     *
+     * @param dst destination
+     * @return bytes read
+     */
+    public int read(final ByteBuffer dst)
+    {
+        checkLive();
+        return Math.max(0, input.remove(dst));
+    }
+
+    /**
+     * Removes up to {@code len} bytes from the input into an Agrona buffer.
+     *
+     * @param dst   destination
+     * @param index first index
+     * @param len   most bytes
+     * @return bytes read
+     */
+    public int read(final MutableDirectBuffer dst, final int index, final int len)
+    {
+        checkLive();
+        return Math.max(0, input.remove(dst, index, len));
+    }
+
+    /**
+     * Moves the whole input into {@code dst} without copying (libevent {@code bufferevent_read_buffer}).
+     *
+     * @param dst destination
+     * @return 0, or -1 if an end is frozen
+     */
+    public int readBuffer(final Evbuffer dst)
+    {
+        checkLive();
+        return dst.addBuffer(input);
+    }
+
+    private boolean full(final long adding)
+    {
+        return 0 != (options & BevOptions.BOUNDED_OUTPUT) && writeHigh > 0 && output.length() + adding > writeHigh;
+    }
+
+    // ------------------------------------------------------------------ watermarks and timeouts
+
+    /**
+     * Sets watermarks (libevent {@code bufferevent_setwatermark}). A read high watermark H suspends
+     * reading while the input holds H bytes or more and lets no single read exceed it; 0 means none.
+     *
+     * @param what READ and/or WRITE
+     * @param low  low watermark
+     * @param high high watermark, 0 for none
+     */
+    public void setWatermark(final int what, final long low, final long high)
+    {
+        checkLive();
+        if (low < 0 || high < 0)
+        {
+            throw new IllegalArgumentException("negative watermark");
+        }
+        if (0 != (what & EventFlags.WRITE))
+        {
+            writeLow = low;
+            writeHigh = high;
+        }
+        if (0 != (what & EventFlags.READ))
+        {
+            readLow = low;
+            readHigh = high;
+            if (0 != high)
+            {
+                if (null == inputWatermarkEntry)
+                {
+                    inputWatermarkEntry = input.addCallback((b, orig, added, deleted) -> inputWatermarkChanged());
+                    inputWatermarkEntry.setFlags(EvbufferCallbackEntry.NODEFER);
+                }
+                inputWatermarkEntry.setFlags(EvbufferCallbackEntry.ENABLED);
+                inputWatermarkChanged();
+            }
+            else
+            {
+                if (null != inputWatermarkEntry)
+                {
+                    inputWatermarkEntry.clearFlags(EvbufferCallbackEntry.ENABLED);
+                }
+                unsuspendRead(SUSPEND_WM);
+            }
+        }
+    }
+
+    /**
+     * @param what exactly READ or exactly WRITE
+     * @param high true for the high watermark
+     * @return the watermark, or -1 if {@code what} is not exactly one direction
+     */
+    public long getWatermark(final int what, final boolean high)
+    {
+        if (EventFlags.READ == what)
+        {
+            return high ? readHigh : readLow;
+        }
+        if (EventFlags.WRITE == what)
+        {
+            return high ? writeHigh : writeLow;
+        }
+        return -1;
+    }
+
+    private void inputWatermarkChanged()
+    {
+        if (0 != readHigh && input.length() >= readHigh)
+        {
+            suspendRead(SUSPEND_WM);
+        }
+        else
+        {
+            unsuspendRead(SUSPEND_WM);
+        }
+    }
+
+    /**
+     * Sets the read and write timeouts (libevent {@code bufferevent_set_timeouts}).
+     *
+     * @param read  read timeout, 0 or negative for none
+     * @param write write timeout, 0 or negative for none
+     * @param unit  their unit
+     */
+    public void setTimeouts(final long read, final long write, final TimeUnit unit)
+    {
+        checkLive();
+        readTimeoutNanos = read > 0 ? unit.toNanos(read) : -1;
+        writeTimeoutNanos = write > 0 ? unit.toNanos(write) : -1;
+        timeoutsChanged();
+    }
+
+    abstract void timeoutsChanged();
+
+    /**
+     * @param bytes most bytes per read, 1 or more (0 restores the default)
+     */
+    public void setMaxSingleRead(final int bytes)
+    {
+        maxSingleRead = 0 == bytes ? MAX_SINGLE_READ_DEFAULT : Math.max(1, bytes);
+    }
+
+    /**
+     * @param bytes most bytes per write, 1 or more (0 restores the default)
+     */
+    public void setMaxSingleWrite(final int bytes)
+    {
+        maxSingleWrite = 0 == bytes ? MAX_SINGLE_WRITE_DEFAULT : Math.max(1, bytes);
+    }
+
+    /**
+     * @return most bytes per read
+     */
+    public int getMaxSingleRead()
+    {
+        return maxSingleRead;
+    }
+
+    /**
+     * @return most bytes per write
+     */
+    public int getMaxSingleWrite()
+    {
+        return maxSingleWrite;
+    }
+
+    void suspendRead(final int why)
+    {
+        final int before = readSuspended;
+        readSuspended |= why;
+        if (0 == before)
+        {
+            readSuspendChanged(true);
+        }
+    }
+
+    void unsuspendRead(final int why)
+    {
+        final int before = readSuspended;
+        readSuspended &= ~why;
+        if (0 != before && 0 == readSuspended)
+        {
+            readSuspendChanged(false);
+        }
+    }
+
+    abstract void readSuspendChanged(boolean suspended);
+
+    // ------------------------------------------------------------------ triggers and callback runs
+
+    /**
+     * Runs the read and/or write callback as if data had arrived or been written
+     * (libevent {@code bufferevent_trigger}): readcb if the input is at least the read low watermark,
+     * writecb if the output is at most the write low watermark, or regardless with
+     * {@link BevOptions#TRIG_IGNORE_WATERMARKS}; deferred with {@link BevOptions#TRIG_DEFER_CALLBACKS}.
+     *
+     * @param what    READ and/or WRITE
+     * @param options trigger options
+     */
+    public void trigger(final int what, final int options)
+    {
+        checkLive();
+        triggerInternal(what, options);
+    }
+
+    /**
+     * Runs the event callback with any flags (libevent {@code bufferevent_trigger_event}).
+     *
+     * @param what    flags to report
+     * @param options {@link BevOptions#TRIG_DEFER_CALLBACKS} or 0
+     */
+    public void triggerEvent(final int what, final int options)
+    {
+        checkLive();
+        runEventsCallback(what, options);
+    }
+
+    void triggerInternal(final int what, final int opts)
+    {
+        final boolean ignore = 0 != (opts & BevOptions.TRIG_IGNORE_WATERMARKS);
+        if (0 != (what & EventFlags.READ) && (ignore || input.length() >= readLow))
+        {
+            runReadCallback(opts);
+        }
+        if (0 != (what & EventFlags.WRITE) && (ignore || output.length() <= writeLow))
+        {
+            runWriteCallback(opts);
+        }
+    }
+
+    void runReadCallback(final int opts)
+    {
+        if (null == readCallback)
+        {
+            return;
+        }
+        if (deferring(opts))
+        {
+            readPending = true;
+            scheduleDeferred();
+        }
+        else
+        {
+            readCallback.onData(this);
+        }
+    }
+
+    void runWriteCallback(final int opts)
+    {
+        if (null == writeCallback)
+        {
+            return;
+        }
+        if (deferring(opts))
+        {
+            writePending = true;
+            scheduleDeferred();
+        }
+        else
+        {
+            writeCallback.onData(this);
+        }
+    }
+
+    void runEventsCallback(final int what, final int opts)
+    {
+        if (null == eventsCallback)
+        {
+            return;
+        }
+        if (deferring(opts))
+        {
+            if (0 != (what & BevFlags.CONNECTED))
+            {
+                connectedPending = true;
+            }
+            eventsPending |= what & ~BevFlags.CONNECTED;
+            scheduleDeferred();
+        }
+        else
+        {
+            eventsCallback.onEvents(this, what);
+        }
+    }
+
+    private boolean deferring(final int opts)
+    {
+        return 0 != ((options | opts) & BevOptions.DEFER_CALLBACKS);
+    }
+
+    private void scheduleDeferred()
+    {
+        if (!deferredScheduled)
+        {
+            deferredScheduled = true;
+            base.defer(deferredTask);
+        }
+    }
+
+    /**
+     * libevent's {@code bufferevent_run_deferred_callbacks_locked}: CONNECTED, readcb, writecb, then
+     * the other events OR-ed together; callbacks set to null meanwhile are skipped.
+     */
+    private void runDeferred()
+    {
+        deferredScheduled = false;
+        if (freed)
+        {
+            return;
+        }
+        if (connectedPending)
+        {
+            connectedPending = false;
+            if (null != eventsCallback)
+            {
+                eventsCallback.onEvents(this, BevFlags.CONNECTED);
+            }
+        }
+        if (readPending && !freed)
+        {
+            readPending = false;
+            if (null != readCallback)
+            {
+                readCallback.onData(this);
+            }
+        }
+        if (writePending && !freed)
+        {
+            writePending = false;
+            if (null != writeCallback)
+            {
+                writeCallback.onData(this);
+            }
+        }
+        if (0 != eventsPending && !freed)
+        {
+            final int what = eventsPending;
+            eventsPending = 0;
+            if (null != eventsCallback)
+            {
+                eventsCallback.onEvents(this, what);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ free
+
+    /**
+     * Frees the bufferevent (libevent {@code bufferevent_free}): callbacks are cleared and I/O
+     * removed at once, so no user callback runs after this returns; the socket is closed (with
+     * {@link BevOptions#CLOSE_ON_FREE}) and the buffers freed from the loop a moment later. Unsent
+     * output is discarded, never flushed. Idempotent.
+     */
+    public void free()
+    {
+        if (freed)
+        {
+            return;
+        }
+        readCallback = null;
+        writeCallback = null;
+        eventsCallback = null;
+        freed = true;
+        removeIo();
+        base.finalizeLater(this::finalizeFree);
+    }
+
+    /**
+     * @return true once {@link #free()} ran
+     */
+    public boolean isFreed()
+    {
+        return freed;
+    }
+
+    abstract void removeIo();
+
+    void finalizeFree()
+    {
+        closeTransport();
+        input.free();
+        output.free();
+    }
+
+    abstract void closeTransport();
+
+    void checkLive()
+    {
+        if (freed)
+        {
+            throw new IllegalStateException("bufferevent used after free");
+        }
+    }
+}

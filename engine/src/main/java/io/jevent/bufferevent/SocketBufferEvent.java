@@ -1,0 +1,460 @@
+package io.jevent.bufferevent;
+
+import io.jevent.buffer.EvbufferCallbackEntry;
+import io.jevent.loop.Errno;
+import io.jevent.loop.Event;
+import io.jevent.loop.EventBase;
+import io.jevent.loop.EventFlags;
+import io.jevent.loop.Transport;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The socket kind of {@link BufferEvent} (libevent's bufferevent_sock.c), on any backend's
+ * {@link Transport}.
+ * <ul>
+ *   <li><b>Read</b>: on each readable wakeup one scattering read straight into the input's
+ *       segments, of at most {@code min(maxSingleRead, room below the read high watermark)}; no loop
+ *       to EAGAIN (level-triggered readiness brings it back). 0 bytes is EOF: READ is disabled and
+ *       eventcb(READING|EOF) runs, writing goes on (half-close).</li>
+ *   <li><b>Write</b>: {@link #write} never writes synchronously (libevent statement 60), but the loop
+ *       tries the write <i>before</i> arming writability: appending to the output schedules one
+ *       gathering write later in the same loop pass, and only if the socket takes less than
+ *       everything is the write event armed (with the write timeout). A message that fits the socket
+ *       buffer thus costs one writev and no epoll_ctl or extra wakeup.</li>
+ *   <li><b>Connect</b>: non-blocking; completion is seen through writability and reported as
+ *       CONNECTED before any write; refusal as ERROR once, with both I/O events removed.</li>
+ * </ul>
+ */
+public final class SocketBufferEvent extends BufferEvent
+{
+    private final Transport transport;
+    private Event readEvent;
+    private Event writeEvent;
+    private boolean connecting;
+    private boolean connectionRefused;
+    private boolean flushScheduled;
+    private int lastError;
+    private final Runnable flushTask = this::flushFromLoop;
+
+    SocketBufferEvent(final EventBase base, final Transport transport, final int options)
+    {
+        super(base, options);
+        this.transport = transport;
+        output.addCallback((b, orig, added, deleted) ->
+        {
+            if (added > 0)
+            {
+                outputGrew();
+            }
+        }).setFlags(EvbufferCallbackEntry.NODEFER);
+        if (transport.fd() >= 0)
+        {
+            createEvents();
+            if (0 == (options & BevOptions.NAGLE))
+            {
+                transport.setTcpNoDelay(true);
+            }
+        }
+    }
+
+    @Override
+    public int getFd()
+    {
+        return transport.fd();
+    }
+
+    @Override
+    public int socketError()
+    {
+        return 0 != lastError ? lastError : transport.lastError();
+    }
+
+    /**
+     * @return the transport (for socket options)
+     */
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * Starts a non-blocking connect (libevent {@code bufferevent_socket_connect}), opening a socket
+     * first if there is none. No callback runs inside this call: CONNECTED or ERROR comes from the loop.
+     *
+     * @param address where to connect
+     * @return 0 while connecting (also when refused at once: the ERROR is deferred), -1 on an
+     *     immediate hard failure
+     */
+    public int connect(final InetSocketAddress address)
+    {
+        checkLive();
+        final boolean hadSocket = transport.fd() >= 0;
+        final int r = transport.connect(address);
+        if (r < 0)
+        {
+            if (Errno.ECONNREFUSED == transport.lastError())
+            {
+                lastError = Errno.ECONNREFUSED;
+                runEventsCallback(BevFlags.ERROR, BevOptions.DEFER_CALLBACKS);
+                disable(EventFlags.READ | EventFlags.WRITE);
+                return 0;
+            }
+            if (!hadSocket)
+            {
+                transport.close();
+            }
+            return -1;
+        }
+        if (null == readEvent)
+        {
+            createEvents();
+            if (0 == (options & BevOptions.NAGLE))
+            {
+                transport.setTcpNoDelay(true);
+            }
+        }
+        connecting = true;
+        addWrite();
+        if (0 != (enabled & EventFlags.READ) && 0 == readSuspended)
+        {
+            addRead();
+        }
+        return 0;
+    }
+
+    private void createEvents()
+    {
+        if (null != transport.channel())
+        {
+            readEvent = base.newEvent(transport.channel(), EventFlags.READ | EventFlags.PERSIST, this::onReadable);
+            writeEvent = base.newEvent(transport.channel(), EventFlags.WRITE | EventFlags.PERSIST, this::onWritable);
+        }
+        else
+        {
+            readEvent = base.newEvent(transport.fd(), EventFlags.READ | EventFlags.PERSIST, this::onReadable);
+            writeEvent = base.newEvent(transport.fd(), EventFlags.WRITE | EventFlags.PERSIST, this::onWritable);
+        }
+    }
+
+    // ------------------------------------------------------------------ enable / disable
+
+    @Override
+    int doEnable(final int what)
+    {
+        if (null == readEvent)
+        {
+            return 0;
+        }
+        int rc = 0;
+        if (0 != (what & EventFlags.READ) && 0 == readSuspended)
+        {
+            rc |= addRead();
+        }
+        if (0 != (what & EventFlags.WRITE) && 0 == writeSuspended)
+        {
+            rc |= addWrite();
+        }
+        return rc;
+    }
+
+    @Override
+    int doDisable(final int what)
+    {
+        if (null == readEvent)
+        {
+            return 0;
+        }
+        if (0 != (what & EventFlags.READ))
+        {
+            readEvent.del();
+        }
+        if (0 != (what & EventFlags.WRITE) && !connecting)
+        {
+            writeEvent.del();
+        }
+        return 0;
+    }
+
+    private int addRead()
+    {
+        return readTimeoutNanos > 0 ? readEvent.add(readTimeoutNanos, TimeUnit.NANOSECONDS) : readEvent.add();
+    }
+
+    private int addWrite()
+    {
+        return writeTimeoutNanos > 0 ? writeEvent.add(writeTimeoutNanos, TimeUnit.NANOSECONDS) : writeEvent.add();
+    }
+
+    @Override
+    void timeoutsChanged()
+    {
+        if (null == readEvent)
+        {
+            return;
+        }
+        if (0 != (readEvent.pending(EventFlags.READ)))
+        {
+            if (readTimeoutNanos > 0)
+            {
+                readEvent.add(readTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            else
+            {
+                readEvent.removeTimer();
+            }
+        }
+        if (0 != (writeEvent.pending(EventFlags.WRITE)))
+        {
+            if (writeTimeoutNanos > 0)
+            {
+                writeEvent.add(writeTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            else
+            {
+                writeEvent.removeTimer();
+            }
+        }
+    }
+
+    @Override
+    void readSuspendChanged(final boolean suspended)
+    {
+        if (null == readEvent)
+        {
+            return;
+        }
+        if (suspended)
+        {
+            readEvent.del();
+        }
+        else if (0 != (enabled & EventFlags.READ))
+        {
+            addRead();
+        }
+    }
+
+    // ------------------------------------------------------------------ read path
+
+    private void onReadable(final Event ev, final int fd, final int what)
+    {
+        if (freed)
+        {
+            return;
+        }
+        if (0 != (what & EventFlags.TIMEOUT) && 0 == (what & EventFlags.READ))
+        {
+            readFailed(BevFlags.READING | BevFlags.TIMEOUT);
+            return;
+        }
+        if (connecting)
+        {
+            return;
+        }
+        int howmuch = maxSingleRead;
+        if (0 != readHigh)
+        {
+            final long room = readHigh - input.length();
+            if (room <= 0)
+            {
+                suspendRead(SUSPEND_WM);
+                return;
+            }
+            howmuch = (int)Math.min(howmuch, room);
+        }
+        if (0 != readSuspended)
+        {
+            return;
+        }
+        input.unfreeze(false);
+        final long n;
+        try
+        {
+            n = transport.read(input, howmuch);
+        }
+        finally
+        {
+            input.freeze(false);
+        }
+        if (Transport.AGAIN == n)
+        {
+            return;
+        }
+        if (Transport.ERROR == n)
+        {
+            if (Errno.ECONNREFUSED == transport.lastError() && connecting)
+            {
+                connectionRefused = true;
+                return;
+            }
+            lastError = transport.lastError();
+            readFailed(BevFlags.READING | BevFlags.ERROR);
+            return;
+        }
+        if (0 == n)
+        {
+            readFailed(BevFlags.READING | BevFlags.EOF);
+            return;
+        }
+        triggerInternal(EventFlags.READ, 0);
+    }
+
+    private void readFailed(final int what)
+    {
+        disable(EventFlags.READ);
+        runEventsCallback(what, 0);
+    }
+
+    // ------------------------------------------------------------------ write path
+
+    private void outputGrew()
+    {
+        if (freed || connecting || flushScheduled || null == writeEvent || 0 == (enabled & EventFlags.WRITE) ||
+            0 != writeSuspended || 0 != writeEvent.pending(EventFlags.WRITE))
+        {
+            return;
+        }
+        flushScheduled = true;
+        base.defer(flushTask);
+    }
+
+    /**
+     * The write attempted before arming writability: one gathering write; armed only if data remains.
+     */
+    private void flushFromLoop()
+    {
+        flushScheduled = false;
+        if (freed || connecting || 0 == (enabled & EventFlags.WRITE) || 0 != writeSuspended ||
+            0 != writeEvent.pending(EventFlags.WRITE) || 0 == output.length())
+        {
+            return;
+        }
+        final long n = writeOnce();
+        if (n < 0 && Transport.AGAIN != n)
+        {
+            return;
+        }
+        if (output.length() > 0)
+        {
+            addWrite();
+        }
+        if (n > 0)
+        {
+            triggerInternal(EventFlags.WRITE, 0);
+        }
+    }
+
+    /**
+     * @return bytes written, {@link Transport#AGAIN}, or {@link Transport#ERROR} after reporting it
+     */
+    private long writeOnce()
+    {
+        output.unfreeze(true);
+        final long n;
+        try
+        {
+            n = transport.write(output, maxSingleWrite);
+        }
+        finally
+        {
+            output.freeze(true);
+        }
+        if (Transport.ERROR == n)
+        {
+            lastError = transport.lastError();
+            writeFailed(BevFlags.WRITING | BevFlags.ERROR);
+        }
+        return n;
+    }
+
+    private void writeFailed(final int what)
+    {
+        disable(EventFlags.WRITE);
+        runEventsCallback(what, 0);
+    }
+
+    private void onWritable(final Event ev, final int fd, final int what)
+    {
+        if (freed)
+        {
+            return;
+        }
+        if (0 != (what & EventFlags.TIMEOUT) && 0 == (what & EventFlags.WRITE))
+        {
+            writeFailed(BevFlags.WRITING | BevFlags.TIMEOUT);
+            return;
+        }
+        boolean connected = false;
+        if (connecting)
+        {
+            int c = transport.finishConnect();
+            if (connectionRefused)
+            {
+                connectionRefused = false;
+                c = -1;
+            }
+            if (0 == c)
+            {
+                return;
+            }
+            connecting = false;
+            if (c < 0)
+            {
+                lastError = 0 != transport.lastError() ? transport.lastError() : Errno.ECONNREFUSED;
+                writeEvent.del();
+                readEvent.del();
+                runEventsCallback(BevFlags.ERROR, 0);
+                return;
+            }
+            connected = true;
+            runEventsCallback(BevFlags.CONNECTED, 0);
+            if (freed || 0 == (enabled & EventFlags.WRITE) || 0 != writeSuspended)
+            {
+                if (!freed)
+                {
+                    writeEvent.del();
+                }
+                return;
+            }
+        }
+        long n = 0;
+        if (output.length() > 0)
+        {
+            n = writeOnce();
+            if (Transport.ERROR == n || Transport.AGAIN == n)
+            {
+                return;
+            }
+        }
+        if (0 == output.length())
+        {
+            writeEvent.del();
+        }
+        if (n > 0 || !connected)
+        {
+            triggerInternal(EventFlags.WRITE, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ free
+
+    @Override
+    void removeIo()
+    {
+        if (null != readEvent)
+        {
+            readEvent.free();
+            writeEvent.free();
+        }
+    }
+
+    @Override
+    void closeTransport()
+    {
+        if (0 != (options & BevOptions.CLOSE_ON_FREE))
+        {
+            transport.close();
+        }
+    }
+}

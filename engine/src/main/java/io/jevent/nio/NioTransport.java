@@ -1,0 +1,273 @@
+package io.jevent.nio;
+
+import io.jevent.buffer.Evbuffer;
+import io.jevent.loop.Errno;
+import io.jevent.loop.Transport;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * {@link Transport} over a non-blocking {@link SocketChannel}: scattering reads and gathering writes
+ * straight into and out of an {@link Evbuffer}'s segments ({@link Evbuffer#readFrom},
+ * {@link Evbuffer#writeTo}), no intermediate copy. The JDK already ignores SIGPIPE, so a write to a
+ * closed peer is an IOException, mapped to {@link #ERROR} with EPIPE or ECONNRESET.
+ */
+public final class NioTransport implements Transport
+{
+    private SocketChannel channel;
+    private int lastError;
+    private String lastMessage;
+
+    /**
+     * @param channel a socket channel, or null to open one at {@link #connect}
+     */
+    public NioTransport(final SocketChannel channel)
+    {
+        this.channel = channel;
+        if (null != channel)
+        {
+            configure(channel);
+        }
+    }
+
+    @Override
+    public int fd()
+    {
+        return null == channel ? -1 : io.jevent.loop.ChannelFds.fdOf(channel);
+    }
+
+    @Override
+    public SelectableChannel channel()
+    {
+        return channel;
+    }
+
+    @Override
+    public long read(final Evbuffer in, final int max)
+    {
+        try
+        {
+            final long n = in.readFrom(channel, max);
+            if (n > 0)
+            {
+                return n;
+            }
+            if (Evbuffer.EOF == n)
+            {
+                return 0;
+            }
+            return 0 == n ? AGAIN : fail(Errno.EINVAL, "input end frozen");
+        }
+        catch (final java.nio.channels.NotYetConnectedException ex)
+        {
+            return AGAIN;
+        }
+        catch (final IOException ex)
+        {
+            return fail(ex);
+        }
+    }
+
+    @Override
+    public long write(final Evbuffer out, final long max)
+    {
+        try
+        {
+            final long n = out.writeTo(channel, max);
+            if (n < 0)
+            {
+                return fail(Errno.EINVAL, "output start frozen");
+            }
+            return 0 == n && out.length() > 0 ? AGAIN : n;
+        }
+        catch (final IOException ex)
+        {
+            return fail(ex);
+        }
+    }
+
+    @Override
+    public int connect(final InetSocketAddress address)
+    {
+        try
+        {
+            if (null == channel)
+            {
+                channel = SocketChannel.open();
+                configure(channel);
+            }
+            return channel.connect(address) ? CONNECTED : IN_PROGRESS;
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+            return -1;
+        }
+    }
+
+    @Override
+    public int finishConnect()
+    {
+        try
+        {
+            return channel.finishConnect() ? 1 : 0;
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+            return -1;
+        }
+    }
+
+    @Override
+    public int setTcpNoDelay(final boolean on)
+    {
+        try
+        {
+            if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY))
+            {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, on);
+            }
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+            return -1;
+        }
+    }
+
+    @Override
+    public int setBufferSize(final boolean send, final int bytes)
+    {
+        try
+        {
+            channel.setOption(send ? StandardSocketOptions.SO_SNDBUF : StandardSocketOptions.SO_RCVBUF, bytes);
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+            return -1;
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress()
+    {
+        try
+        {
+            final SocketAddress a = null == channel ? null : channel.getRemoteAddress();
+            return a instanceof InetSocketAddress ? (InetSocketAddress)a : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    @Override
+    public int lastError()
+    {
+        return lastError;
+    }
+
+    @Override
+    public String lastErrorMessage()
+    {
+        return null == lastMessage ? Errno.message(lastError) : lastMessage;
+    }
+
+    @Override
+    public void shutdownOutput()
+    {
+        try
+        {
+            if (null != channel && channel.isConnected())
+            {
+                channel.shutdownOutput();
+            }
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            if (null != channel)
+            {
+                channel.close();
+            }
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+        }
+    }
+
+    private static void configure(final SocketChannel ch)
+    {
+        try
+        {
+            ch.configureBlocking(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private long fail(final int errno, final String message)
+    {
+        lastError = errno;
+        lastMessage = message;
+        return ERROR;
+    }
+
+    private long fail(final IOException ex)
+    {
+        return fail(errnoOf(ex), ex.toString());
+    }
+
+    static int errnoOf(final IOException ex)
+    {
+        final String m = String.valueOf(ex.getMessage());
+        if (ex instanceof ConnectException || m.contains("refused"))
+        {
+            return Errno.ECONNREFUSED;
+        }
+        if (ex instanceof NoRouteToHostException)
+        {
+            return Errno.EHOSTUNREACH;
+        }
+        if (m.contains("reset"))
+        {
+            return Errno.ECONNRESET;
+        }
+        if (m.contains("Broken pipe"))
+        {
+            return Errno.EPIPE;
+        }
+        if (m.contains("timed out"))
+        {
+            return Errno.ETIMEDOUT;
+        }
+        if (m.contains("unreachable"))
+        {
+            return Errno.ENETUNREACH;
+        }
+        return Errno.EIO;
+    }
+}
