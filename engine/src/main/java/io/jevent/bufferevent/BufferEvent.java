@@ -119,6 +119,21 @@ public abstract class BufferEvent
             base.transports().wrap(fd), options);
     }
 
+    /**
+     * A socket bufferevent on a connection a listener just accepted, whichever backend accepted it.
+     *
+     * @param base     the loop
+     * @param accepted from the accept callback
+     * @param options  {@link BevOptions}
+     * @return the bufferevent
+     */
+    public static BufferEvent socket(final EventBase base, final io.jevent.loop.AcceptedSocket accepted,
+        final int options)
+    {
+        return null != accepted.channel() ? socket(base, (SocketChannel)accepted.channel(), options) :
+            socket(base, accepted.fd(), options);
+    }
+
     // ------------------------------------------------------------------ accessors
 
     /**

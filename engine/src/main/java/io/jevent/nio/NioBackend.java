@@ -3,6 +3,7 @@ package io.jevent.nio;
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
+import io.jevent.loop.ListenSocket;
 import io.jevent.loop.ReadySink;
 import io.jevent.loop.Transport;
 import io.jevent.loop.TransportFactory;
@@ -14,7 +15,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.net.InetSocketAddress;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
@@ -51,6 +54,28 @@ public final class NioBackend implements IoBackend
         public Transport unconnected()
         {
             return new NioTransport(null);
+        }
+
+        @Override
+        public ListenSocket listen(final InetSocketAddress address, final int flags, final int backlog)
+        {
+            return NioListenSocket.open(address, flags, backlog);
+        }
+
+        @Override
+        public ListenSocket listener(final SelectableChannel channel)
+        {
+            if (!(channel instanceof ServerSocketChannel))
+            {
+                throw new IllegalArgumentException("not a ServerSocketChannel: " + channel);
+            }
+            return new NioListenSocket((ServerSocketChannel)channel);
+        }
+
+        @Override
+        public ListenSocket listener(final int fd, final int backlog)
+        {
+            throw new UnsupportedOperationException("the nio backend takes ServerSocketChannels, not raw fds");
         }
     };
 

@@ -6,11 +6,13 @@ import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
 import io.jevent.loop.LoopConfiguration;
+import io.jevent.loop.ListenSocket;
 import io.jevent.loop.ReadySink;
 import io.jevent.loop.Transport;
 import io.jevent.loop.TransportFactory;
 import org.agrona.UnsafeApi;
 
+import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 
 /**
@@ -68,6 +70,32 @@ public final class EpollBackend implements IoBackend
         public Transport unconnected()
         {
             return new NativeTransport(-1, null);
+        }
+
+        @Override
+        public ListenSocket listen(final InetSocketAddress address, final int flags, final int backlog)
+        {
+            return NativeListenSocket.open(address, flags, backlog);
+        }
+
+        @Override
+        public ListenSocket listener(final SelectableChannel channel)
+        {
+            try
+            {
+                channel.configureBlocking(false);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            return new NativeListenSocket(ChannelFds.fdOf(channel), channel);
+        }
+
+        @Override
+        public ListenSocket listener(final int fd, final int backlog)
+        {
+            return NativeListenSocket.wrap(fd, backlog);
         }
     };
 
