@@ -526,7 +526,11 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     {
         if (0 != cachedNanos)
         {
-            return cachedWallMicros + (cachedNanos - cachedAtNanos) / 1000;
+            if (0 == cachedWallMicros)
+            {
+                cachedWallMicros = System.currentTimeMillis() * 1000;
+            }
+            return cachedWallMicros;
         }
         return System.currentTimeMillis() * 1000;
     }
@@ -837,7 +841,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         }
         cachedNanos = now;
         cachedAtNanos = now;
-        cachedWallMicros = System.currentTimeMillis() * 1000;
+        cachedWallMicros = 0;
     }
 
     private void expireTimers()
