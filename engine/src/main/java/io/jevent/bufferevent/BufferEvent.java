@@ -71,6 +71,7 @@ public abstract class BufferEvent
     int maxSingleRead = MAX_SINGLE_READ_DEFAULT;
     int maxSingleWrite = MAX_SINGLE_WRITE_DEFAULT;
     boolean freed;
+    RateLimiter rateLimiter;
 
     private EvbufferCallbackEntry inputWatermarkEntry;
     private boolean deferredScheduled;
@@ -534,6 +535,156 @@ public abstract class BufferEvent
 
     abstract void readSuspendChanged(boolean suspended);
 
+    void suspendWrite(final int why)
+    {
+        final int before = writeSuspended;
+        writeSuspended |= why;
+        if (0 == before)
+        {
+            writeSuspendChanged(true);
+        }
+    }
+
+    void unsuspendWrite(final int why)
+    {
+        final int before = writeSuspended;
+        writeSuspended &= ~why;
+        if (0 != before && 0 == writeSuspended)
+        {
+            writeSuspendChanged(false);
+        }
+    }
+
+    abstract void writeSuspendChanged(boolean suspended);
+
+    // ------------------------------------------------------------------ rate limits
+
+    /**
+     * Limits this bufferevent's reads and writes with token buckets (libevent
+     * {@code bufferevent_set_rate_limit}); the buckets start at the rate. Null removes the limit and
+     * resumes I/O.
+     *
+     * @param cfg rates and bursts, or null
+     * @return 0
+     */
+    public int setRateLimit(final TokenBucketConfig cfg)
+    {
+        checkLive();
+        if (null != rateLimiter)
+        {
+            rateLimiter.close();
+            rateLimiter = null;
+        }
+        if (null != cfg)
+        {
+            rateLimiter = new RateLimiter(this, cfg);
+        }
+        return 0;
+    }
+
+    /**
+     * @return bytes the read bucket holds now, or {@link TokenBucketConfig#MAX_VALUE} without a limit
+     */
+    public long getReadLimit()
+    {
+        if (null == rateLimiter)
+        {
+            return TokenBucketConfig.MAX_VALUE;
+        }
+        rateLimiter.update();
+        return rateLimiter.readLimit;
+    }
+
+    /**
+     * @return bytes the write bucket holds now, or {@link TokenBucketConfig#MAX_VALUE} without a limit
+     */
+    public long getWriteLimit()
+    {
+        if (null == rateLimiter)
+        {
+            return TokenBucketConfig.MAX_VALUE;
+        }
+        rateLimiter.update();
+        return rateLimiter.writeLimit;
+    }
+
+    /**
+     * @return most bytes the next read may take: {@code max(0, min(read bucket, maxSingleRead))}
+     */
+    public long getMaxToRead()
+    {
+        return Math.max(0, Math.min(getReadLimit(), maxSingleRead));
+    }
+
+    /**
+     * @return most bytes the next write may take: {@code max(0, min(write bucket, maxSingleWrite))}
+     */
+    public long getMaxToWrite()
+    {
+        return Math.max(0, Math.min(getWriteLimit(), maxSingleWrite));
+    }
+
+    /**
+     * Changes the read bucket by {@code -delta} (libevent {@code bufferevent_decrement_read_limit}),
+     * suspending or resuming reading when it crosses 0.
+     *
+     * @param delta bytes to take (negative gives)
+     * @return 0, or -1 without a rate limit
+     */
+    public int decrementReadLimit(final long delta)
+    {
+        if (null == rateLimiter)
+        {
+            return -1;
+        }
+        rateLimiter.update();
+        rateLimiter.chargeRead(delta);
+        return 0;
+    }
+
+    /**
+     * Changes the write bucket by {@code -delta}, suspending or resuming writing when it crosses 0.
+     *
+     * @param delta bytes to take (negative gives)
+     * @return 0, or -1 without a rate limit
+     */
+    public int decrementWriteLimit(final long delta)
+    {
+        if (null == rateLimiter)
+        {
+            return -1;
+        }
+        rateLimiter.update();
+        rateLimiter.chargeWrite(delta);
+        return 0;
+    }
+
+    int readAllowance()
+    {
+        return (int)getMaxToRead();
+    }
+
+    int writeAllowance()
+    {
+        return (int)getMaxToWrite();
+    }
+
+    void chargeRead(final long n)
+    {
+        if (null != rateLimiter)
+        {
+            rateLimiter.chargeRead(n);
+        }
+    }
+
+    void chargeWrite(final long n)
+    {
+        if (null != rateLimiter)
+        {
+            rateLimiter.chargeWrite(n);
+        }
+    }
+
     // ------------------------------------------------------------------ triggers and callback runs
 
     /**
@@ -709,6 +860,10 @@ public abstract class BufferEvent
         writeCallback = null;
         eventsCallback = null;
         freed = true;
+        if (null != rateLimiter)
+        {
+            rateLimiter.close();
+        }
         removeIo();
         base.finalizeLater(this::finalizeFree);
     }

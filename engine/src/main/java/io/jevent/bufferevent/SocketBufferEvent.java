@@ -235,6 +235,26 @@ public final class SocketBufferEvent extends BufferEvent
         }
     }
 
+    @Override
+    void writeSuspendChanged(final boolean suspended)
+    {
+        if (null == writeEvent)
+        {
+            return;
+        }
+        if (suspended)
+        {
+            if (!connecting)
+            {
+                writeEvent.del();
+            }
+        }
+        else if (0 != (enabled & EventFlags.WRITE) && output.length() > 0)
+        {
+            addWrite();
+        }
+    }
+
     // ------------------------------------------------------------------ read path
 
     private void onReadable(final Event ev, final int fd, final int what)
@@ -252,7 +272,7 @@ public final class SocketBufferEvent extends BufferEvent
         {
             return;
         }
-        int howmuch = maxSingleRead;
+        int howmuch = null == rateLimiter ? maxSingleRead : readAllowance();
         if (0 != readHigh)
         {
             final long room = readHigh - input.length();
@@ -297,6 +317,7 @@ public final class SocketBufferEvent extends BufferEvent
             readFailed(BevFlags.READING | BevFlags.EOF);
             return;
         }
+        chargeRead(n);
         triggerInternal(EventFlags.READ, 0);
     }
 
@@ -350,11 +371,16 @@ public final class SocketBufferEvent extends BufferEvent
      */
     private long writeOnce()
     {
+        final int atMost = null == rateLimiter ? maxSingleWrite : writeAllowance();
+        if (0 == atMost)
+        {
+            return Transport.AGAIN;
+        }
         output.unfreeze(true);
         final long n;
         try
         {
-            n = transport.write(output, maxSingleWrite);
+            n = transport.write(output, atMost);
         }
         finally
         {
@@ -364,6 +390,10 @@ public final class SocketBufferEvent extends BufferEvent
         {
             lastError = transport.lastError();
             writeFailed(BevFlags.WRITING | BevFlags.ERROR);
+        }
+        else if (n > 0)
+        {
+            chargeWrite(n);
         }
         return n;
     }
