@@ -793,9 +793,38 @@ public final class Evbuffer implements AutoCloseable
         final Segment tail = src.lastWithData;
         src.unlinkData(tail);
         linkDataAtEnd(head, tail, n);
+        giveSpareTo(src);
         src.deleted(n);
         added(n);
         return 0;
+    }
+
+    /**
+     * After a move emptied {@code src} of segments, hands it one of this buffer's spares: in a steady
+     * flow (an echo moving input to output) the two buffers then swap segments and neither touches
+     * the pool.
+     */
+    private void giveSpareTo(final Evbuffer src)
+    {
+        if (0 != src.spareCount || 0 == spareCount || src.pool != pool)
+        {
+            return;
+        }
+        final Segment sp = firstSpare();
+        if (null == lastWithData)
+        {
+            first = sp.next;
+        }
+        else
+        {
+            lastWithData.next = sp.next;
+        }
+        if (last == sp)
+        {
+            last = lastWithData;
+        }
+        spareCount--;
+        src.appendSpare(sp);
     }
 
     /**

@@ -42,6 +42,7 @@ public final class SegmentPool implements AutoCloseable
     private long outstandingWrappers;
     private long allocatedBytes;
     private long freeBytes;
+    private long acquisitions;
     private boolean closed;
 
     /**
@@ -136,6 +137,14 @@ public final class SegmentPool implements AutoCloseable
     }
 
     /**
+     * @return memory segments handed out since the pool was made (a measure of pool traffic)
+     */
+    public synchronized long acquisitions()
+    {
+        return acquisitions;
+    }
+
+    /**
      * @return bytes held on free lists, ready for reuse
      */
     public synchronized long freeBytes()
@@ -196,6 +205,7 @@ public final class SegmentPool implements AutoCloseable
             allocatedBytes += capacity;
             s = new Segment(this, address, capacity, cls);
         }
+        acquisitions++;
         outstandingSegments++;
         outstandingBytes += s.capacity;
         s.kind = Segment.POOLED;
