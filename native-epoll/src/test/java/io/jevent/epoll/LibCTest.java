@@ -105,7 +105,7 @@ class LibCTest
     {
         final List<String> cmd = new java.util.ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), property));
         cmd.addAll(List.of(more));
         cmd.add(AvailabilityProbe.class.getName());
