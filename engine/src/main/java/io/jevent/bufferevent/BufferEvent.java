@@ -33,7 +33,12 @@ import java.util.concurrent.TimeUnit;
  *       {@link #trigger(int, int)} to be called again.</li>
  *   <li><b>Bounded output</b> with {@link BevOptions#BOUNDED_OUTPUT}: the write high watermark caps
  *       the output (issues 1211, 1466).</li>
- *   <li>The default maximum single read is 16 KiB (libevent 2.1: 4096 per evbuffer_read).</li>
+ *   <li>The default maximum single read is 16 KiB (libevent 2.1: 4096 per evbuffer_read), and a
+ *       readable wakeup may read again while each read fills its whole quota, up to
+ *       {@link #READS_PER_WAKEUP_DEFAULT} reads, before one readcb (libevent: one read per wakeup,
+ *       which caps a stream at 16 KiB per wakeup, its issue 798). {@code setReadsPerWakeup(1)}
+ *       restores libevent's behaviour. Writes likewise may repeat up to
+ *       {@link #WRITES_PER_WAKEUP_DEFAULT} times while each is taken whole.</li>
  * </ul>
  * Not thread-safe: use it on its base's loop thread (or through {@link EventBase#execute}).
  */
@@ -45,6 +50,14 @@ public abstract class BufferEvent
     public static final int MAX_SINGLE_READ_DEFAULT = 16384;
     /** Default most bytes per write (libevent's max_single_write). */
     public static final int MAX_SINGLE_WRITE_DEFAULT = 16384;
+    /**
+     * Default most reads per readable wakeup. A read that fills its whole quota is followed by another,
+     * up to this many, so a stream is not throttled to 16 KiB per wakeup (libevent issue 798); a short
+     * read ends the run without a wasted EAGAIN read, and readcb runs once after it.
+     */
+    public static final int READS_PER_WAKEUP_DEFAULT = 4;
+    /** Default most writes per flush or writable wakeup (a write quantum, as Netty's writeSpinCount). */
+    public static final int WRITES_PER_WAKEUP_DEFAULT = 4;
 
     static final int SUSPEND_WM = 0x01;
     static final int SUSPEND_BW = 0x02;
@@ -70,6 +83,8 @@ public abstract class BufferEvent
     int writeSuspended;
     int maxSingleRead = MAX_SINGLE_READ_DEFAULT;
     int maxSingleWrite = MAX_SINGLE_WRITE_DEFAULT;
+    int readsPerWakeup = READS_PER_WAKEUP_DEFAULT;
+    int writesPerWakeup = WRITES_PER_WAKEUP_DEFAULT;
     boolean freed;
     RateLimiter rateLimiter;
 
@@ -89,6 +104,7 @@ public abstract class BufferEvent
         this.output = new Evbuffer(base.pool());
         input.freeze(false);
         output.freeze(true);
+        input.maxRead(Math.max(input.maxRead(), maxSingleRead));
     }
 
     /**
@@ -487,6 +503,31 @@ public abstract class BufferEvent
     public void setMaxSingleRead(final int bytes)
     {
         maxSingleRead = 0 == bytes ? MAX_SINGLE_READ_DEFAULT : Math.max(1, bytes);
+        input.maxRead(Math.max(input.maxRead(), maxSingleRead));
+    }
+
+    /**
+     * @param reads most reads per readable wakeup, at least 1 (1 is libevent's behaviour)
+     */
+    public void setReadsPerWakeup(final int reads)
+    {
+        if (reads < 1)
+        {
+            throw new IllegalArgumentException("reads must be >= 1: " + reads);
+        }
+        readsPerWakeup = reads;
+    }
+
+    /**
+     * @param writes most writes per flush or writable wakeup, at least 1 (1 is libevent's behaviour)
+     */
+    public void setWritesPerWakeup(final int writes)
+    {
+        if (writes < 1)
+        {
+            throw new IllegalArgumentException("writes must be >= 1: " + writes);
+        }
+        writesPerWakeup = writes;
     }
 
     /**

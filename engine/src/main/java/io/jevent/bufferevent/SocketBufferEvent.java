@@ -272,35 +272,70 @@ public final class SocketBufferEvent extends BufferEvent
         {
             return;
         }
-        int howmuch = null == rateLimiter ? maxSingleRead : readAllowance();
-        if (0 != readHigh)
+        long total = 0;
+        for (int reads = 0; reads < readsPerWakeup && 0 == readSuspended && !freed; reads++)
         {
-            final long room = readHigh - input.length();
-            if (room <= 0)
+            int howmuch = null == rateLimiter ? maxSingleRead : readAllowance();
+            if (0 != readHigh)
             {
-                suspendRead(SUSPEND_WM);
-                return;
+                final long room = readHigh - input.length();
+                if (room <= 0)
+                {
+                    suspendRead(SUSPEND_WM);
+                    break;
+                }
+                howmuch = (int)Math.min(howmuch, room);
             }
-            howmuch = (int)Math.min(howmuch, room);
-        }
-        if (0 != readSuspended)
-        {
+            if (howmuch <= 0)
+            {
+                break;
+            }
+            final long n = readOnce(howmuch);
+            if (n > 0)
+            {
+                total += n;
+                chargeRead(n);
+                if (n < howmuch)
+                {
+                    break;
+                }
+                continue;
+            }
+            if (total > 0)
+            {
+                triggerInternal(EventFlags.READ, 0);
+            }
+            if (Transport.AGAIN != n && !freed)
+            {
+                readEnded(n);
+            }
             return;
         }
+        if (total > 0)
+        {
+            triggerInternal(EventFlags.READ, 0);
+        }
+    }
+
+    private long readOnce(final int howmuch)
+    {
         input.unfreeze(false);
-        final long n;
         try
         {
-            n = transport.read(input, howmuch);
+            return transport.read(input, howmuch);
         }
         finally
         {
             input.freeze(false);
         }
-        if (Transport.AGAIN == n)
-        {
-            return;
-        }
+    }
+
+    /**
+     * A read returned 0 (EOF) or an error: READ is disabled and the event callback told, except a
+     * refused connect seen first by a read, which the connect completion reports.
+     */
+    private void readEnded(final long n)
+    {
         if (Transport.ERROR == n)
         {
             if (Errno.ECONNREFUSED == transport.lastError() && connecting)
@@ -312,13 +347,7 @@ public final class SocketBufferEvent extends BufferEvent
             readFailed(BevFlags.READING | BevFlags.ERROR);
             return;
         }
-        if (0 == n)
-        {
-            readFailed(BevFlags.READING | BevFlags.EOF);
-            return;
-        }
-        chargeRead(n);
-        triggerInternal(EventFlags.READ, 0);
+        readFailed(BevFlags.READING | BevFlags.EOF);
     }
 
     private void readFailed(final int what)
@@ -351,8 +380,8 @@ public final class SocketBufferEvent extends BufferEvent
         {
             return;
         }
-        final long n = writeOnce();
-        if (n < 0 && Transport.AGAIN != n)
+        final long n = writeSome();
+        if (Transport.ERROR == n || freed)
         {
             return;
         }
@@ -364,6 +393,35 @@ public final class SocketBufferEvent extends BufferEvent
         {
             triggerInternal(EventFlags.WRITE, 0);
         }
+    }
+
+    /**
+     * Up to {@code writesPerWakeup} writes while each is taken whole and output remains.
+     *
+     * @return bytes written in all (0 if the socket took nothing), or {@link Transport#ERROR}
+     */
+    private long writeSome()
+    {
+        long total = 0;
+        for (int i = 0; i < writesPerWakeup && output.length() > 0 && 0 == writeSuspended; i++)
+        {
+            final long quota = Math.min(output.length(), null == rateLimiter ? maxSingleWrite : writeAllowance());
+            final long n = writeOnce();
+            if (Transport.ERROR == n)
+            {
+                return n;
+            }
+            if (n <= 0)
+            {
+                break;
+            }
+            total += n;
+            if (n < quota)
+            {
+                break;
+            }
+        }
+        return total;
     }
 
     /**
@@ -451,8 +509,8 @@ public final class SocketBufferEvent extends BufferEvent
         long n = 0;
         if (output.length() > 0)
         {
-            n = writeOnce();
-            if (Transport.ERROR == n || Transport.AGAIN == n)
+            n = writeSome();
+            if (Transport.ERROR == n || 0 == n || freed)
             {
                 return;
             }

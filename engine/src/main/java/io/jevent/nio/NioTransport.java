@@ -12,6 +12,8 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
 
 /**
  * {@link Transport} over a non-blocking {@link SocketChannel}: scattering reads and gathering writes
@@ -96,6 +98,11 @@ public final class NioTransport implements Transport
     @Override
     public int connect(final InetSocketAddress address)
     {
+        if (address.isUnresolved())
+        {
+            fail(Errno.EINVAL, "unresolved address " + address);
+            return -1;
+        }
         try
         {
             if (null == channel)
@@ -108,6 +115,11 @@ public final class NioTransport implements Transport
         catch (final IOException ex)
         {
             fail(ex);
+            return -1;
+        }
+        catch (final UnsupportedAddressTypeException | UnresolvedAddressException ex)
+        {
+            fail(Errno.EINVAL, ex.toString());
             return -1;
         }
     }

@@ -20,6 +20,7 @@ public final class NativeTransport implements Transport
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final SelectableChannel channel;
+    private Scratch scratch;
     private int fd;
     private int lastError;
 
@@ -31,6 +32,20 @@ public final class NativeTransport implements Transport
     {
         this.fd = fd;
         this.channel = channel;
+    }
+
+    /**
+     * The calling thread's scratch, looked up once: a transport is used by its loop thread only.
+     */
+    private Scratch scratch()
+    {
+        Scratch s = scratch;
+        if (null == s)
+        {
+            s = SCRATCH.get();
+            scratch = s;
+        }
+        return s;
     }
 
     @Override
@@ -48,7 +63,7 @@ public final class NativeTransport implements Transport
     @Override
     public long read(final Evbuffer in, final int max)
     {
-        final IovecArray iov = SCRATCH.get().iov;
+        final IovecArray iov = scratch().iov;
         final int k = in.prepareRead(max, iov);
         if (k <= 0)
         {
@@ -77,7 +92,7 @@ public final class NativeTransport implements Transport
     @Override
     public long write(final Evbuffer out, final long max)
     {
-        final Scratch s = SCRATCH.get();
+        final Scratch s = scratch();
         final int k = out.prepareWrite(max, s.iov);
         if (k <= 0)
         {
@@ -113,7 +128,7 @@ public final class NativeTransport implements Transport
             lastError = Errno.EINVAL;
             return -1;
         }
-        final Scratch s = SCRATCH.get();
+        final Scratch s = scratch();
         final int len = SockAddr.write(address, s.sockaddr);
         if (fd < 0)
         {
@@ -176,7 +191,7 @@ public final class NativeTransport implements Transport
      */
     public int setIntOption(final int level, final int option, final int value)
     {
-        final Scratch s = SCRATCH.get();
+        final Scratch s = scratch();
         UnsafeApi.putInt(s.opt, value);
         if (0 == LibC.setsockopt(fd, level, option, s.opt, 4))
         {
@@ -195,7 +210,7 @@ public final class NativeTransport implements Transport
      */
     public int getIntOption(final int level, final int option)
     {
-        final Scratch s = SCRATCH.get();
+        final Scratch s = scratch();
         UnsafeApi.putInt(s.opt + 4, 4);
         if (0 == LibC.getsockopt(fd, level, option, s.opt, s.opt + 4))
         {
@@ -208,7 +223,7 @@ public final class NativeTransport implements Transport
     @Override
     public InetSocketAddress remoteAddress()
     {
-        final Scratch s = SCRATCH.get();
+        final Scratch s = scratch();
         UnsafeApi.putInt(s.opt + 8, SockAddr.STORAGE_SIZE);
         return 0 == LibC.getpeername(fd, s.sockaddr, s.opt + 8) ? SockAddr.read(s.sockaddr) : null;
     }
