@@ -1,0 +1,15 @@
+package io.jevent.bufferevent;
+
+import io.jevent.loop.EventBaseConfig;
+
+/**
+ * {@link BufferEventSuite} on the nio backend.
+ */
+class BufferEventNioTest extends BufferEventSuite
+{
+    @Override
+    protected EventBaseConfig config()
+    {
+        return new EventBaseConfig().backend("nio").busySpin(false);
+    }
+}

@@ -1,0 +1,15 @@
+package io.jevent.bufferevent;
+
+import io.jevent.loop.EventBaseConfig;
+
+/**
+ * {@link EchoCorrectnessSuite} on the nio backend.
+ */
+class EchoCorrectnessNioTest extends EchoCorrectnessSuite
+{
+    @Override
+    protected EventBaseConfig config()
+    {
+        return new EventBaseConfig().backend("nio").busySpin(false);
+    }
+}

@@ -1,0 +1,20 @@
+package io.jevent.listener;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link ListenerEmfileScenario} on the nio backend.
+ */
+class ListenerEmfileTest
+{
+    @Test
+    @Timeout(120)
+    @DisplayName("125 (issue 71): out of fds, the nio listener reports EMFILE a few times without spinning, "
+        + "then accepts the backlog")
+    void shouldBackOffOnEmfileAndRecoverOnNio() throws Exception
+    {
+        ListenerEmfileScenario.run("nio");
+    }
+}
