@@ -1,0 +1,183 @@
+package io.jevent.bench.echo;
+
+import io.jevent.bufferevent.BevFlags;
+import io.jevent.bufferevent.BevOptions;
+import io.jevent.bufferevent.BufferEvent;
+import io.jevent.listener.ConnListener;
+import io.jevent.listener.ListenerFlags;
+import io.jevent.loop.AcceptedSocket;
+import io.jevent.loop.EventBase;
+import io.jevent.loop.EventBaseConfig;
+import io.jevent.loop.EventFlags;
+import io.jevent.loop.LoopFlags;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * jevent's echo, as the sample {@code io.jevent.bench.samples.EchoServer}: a ConnListener per loop
+ * (SO_REUSEPORT when there are several) and one BufferEvent per connection whose read callback moves
+ * its input into its output ({@code bev.writeBuffer(bev.input())}, no copy). Parameterised by method:
+ * {@code epoll}, {@code nio}, {@code epoll-busy-spin}, {@code nio-busy-spin}.
+ */
+public final class JeventEchoServer implements EchoBenchServer
+{
+    private final String method;
+    private final int loops;
+    private final int maxSingleIo;
+    private final List<Loop> running = new ArrayList<>();
+
+    /**
+     * @param method {@code epoll}, {@code nio}, {@code epoll-busy-spin} or {@code nio-busy-spin}
+     * @param loops  number of loops (threads), each with its own listener on the same port
+     */
+    public JeventEchoServer(final String method, final int loops)
+    {
+        this(method, loops, 0);
+    }
+
+    /**
+     * @param method      see {@link #JeventEchoServer(String, int)}
+     * @param loops       number of loops
+     * @param maxSingleIo if above 0, each BufferEvent's max single read and write and its input's
+     *                    {@code maxRead} (a tuning knob for comparison; 0 keeps jevent's defaults, as the
+     *                    sample)
+     */
+    public JeventEchoServer(final String method, final int loops, final int maxSingleIo)
+    {
+        this.method = method;
+        this.loops = loops;
+        this.maxSingleIo = maxSingleIo;
+    }
+
+    /**
+     * @param method see {@link #JeventEchoServer(String, int)}; one loop
+     */
+    public JeventEchoServer(final String method)
+    {
+        this(method, 1);
+    }
+
+    @Override
+    public String name()
+    {
+        return "jevent-" + method + (loops > 1 ? ":" + loops : "") + (maxSingleIo > 0 ? "+io" + maxSingleIo : "");
+    }
+
+    @Override
+    public InetSocketAddress start(final InetSocketAddress bindTo) throws IOException
+    {
+        final boolean spin = method.endsWith("-busy-spin");
+        final String backend = method.replace("-busy-spin", "");
+        InetSocketAddress address = bindTo;
+        for (int i = 0; i < loops; i++)
+        {
+            final String threadName = name() + "-loop-" + i;
+            final Loop l = new Loop(new EventBase(new EventBaseConfig().backend(backend).busySpin(spin)), maxSingleIo);
+            final int flags = ListenerFlags.REUSEABLE | (loops > 1 ? ListenerFlags.REUSEABLE_PORT : 0);
+            l.listener = ConnListener.bind(l.base, address, flags, -1, (li, s) -> l.serve(s));
+            address = l.listener.localAddress();
+            l.thread = new Thread(() -> l.base.loop(LoopFlags.NO_EXIT_ON_EMPTY), threadName);
+            l.thread.setDaemon(true);
+            running.add(l);
+        }
+        for (final Loop l : running)
+        {
+            l.thread.start();
+        }
+        for (final Loop l : running)
+        {
+            while (!l.base.isRunning())
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return address;
+    }
+
+    @Override
+    public Stats stats()
+    {
+        final List<Thread> threads = new ArrayList<>();
+        for (final Loop l : running)
+        {
+            threads.add(l.thread);
+        }
+        return ThreadStats.of(threads);
+    }
+
+    @Override
+    public void stop()
+    {
+        for (final Loop l : running)
+        {
+            l.base.execute(l::shutdown);
+        }
+        for (final Loop l : running)
+        {
+            try
+            {
+                l.thread.join(5000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            l.base.free();
+        }
+        running.clear();
+    }
+
+    /** One loop, its listener and its open connections. */
+    private static final class Loop
+    {
+        private final EventBase base;
+        private final Set<BufferEvent> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final int maxSingleIo;
+        private ConnListener listener;
+        private Thread thread;
+
+        Loop(final EventBase base, final int maxSingleIo)
+        {
+            this.base = base;
+            this.maxSingleIo = maxSingleIo;
+        }
+
+        void serve(final AcceptedSocket socket)
+        {
+            final BufferEvent bev = BufferEvent.socket(base, socket, BevOptions.CLOSE_ON_FREE);
+            open.add(bev);
+            if (maxSingleIo > 0)
+            {
+                bev.setMaxSingleRead(maxSingleIo);
+                bev.setMaxSingleWrite(maxSingleIo);
+                bev.input().maxRead(maxSingleIo);
+            }
+            bev.setCallbacks(b -> b.writeBuffer(b.input()), null, (b, what) ->
+            {
+                if (0 != (what & (BevFlags.EOF | BevFlags.ERROR | BevFlags.TIMEOUT)))
+                {
+                    open.remove(b);
+                    b.free();
+                }
+            });
+            bev.enable(EventFlags.READ | EventFlags.WRITE);
+        }
+
+        void shutdown()
+        {
+            for (final BufferEvent b : open.toArray(new BufferEvent[0]))
+            {
+                b.free();
+            }
+            open.clear();
+            listener.free();
+            base.loopBreak();
+        }
+    }
+}
