@@ -48,7 +48,10 @@ public abstract class BufferEvent
     public static final int OUTPUT_FULL = -2;
     /** Default most bytes per read (libevent's max_single_read). */
     public static final int MAX_SINGLE_READ_DEFAULT = 16384;
-    /** Default most bytes per write (libevent's max_single_write). */
+    /**
+     * Default most bytes per write (libevent's max_single_write, 16 KiB). Streams echoing many
+     * small messages gain from {@link #setMaxSingleWrite(int) 64 KiB} (perf-reports/echo.md).
+     */
     public static final int MAX_SINGLE_WRITE_DEFAULT = 16384;
     /**
      * Default most reads per readable wakeup. A read that fills its whole quota is followed by another,
@@ -401,6 +404,28 @@ public abstract class BufferEvent
     private boolean full(final long adding)
     {
         return 0 != (options & BevOptions.BOUNDED_OUTPUT) && writeHigh > 0 && output.length() + adding > writeHigh;
+    }
+
+    /** {@link #flush} mode: normal. */
+    public static final int FLUSH_NORMAL = 0;
+    /** {@link #flush} mode: flush everything possible. */
+    public static final int FLUSH_FLUSH = 1;
+    /** {@link #flush} mode: no more data will be written. */
+    public static final int FLUSH_FINISHED = 2;
+
+    /**
+     * Pushes buffered data through (libevent {@code bufferevent_flush}). A socket bufferevent already
+     * writes everything it can from the loop, so this is a no-op returning 0, as in libevent; kinds that
+     * hold data back (filters) override it.
+     *
+     * @param what READ and/or WRITE
+     * @param mode {@link #FLUSH_NORMAL}, {@link #FLUSH_FLUSH} or {@link #FLUSH_FINISHED}
+     * @return 0 if nothing was flushed, 1 if something was, -1 on failure
+     */
+    public int flush(final int what, final int mode)
+    {
+        checkLive();
+        return 0;
     }
 
     // ------------------------------------------------------------------ watermarks and timeouts
