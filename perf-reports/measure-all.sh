@@ -3,7 +3,7 @@
 # 2-core machine), into a results directory; the markdown reports quote these files.
 #   perf-reports/measure-all.sh [OUT_DIR]      (default: perf-reports/raw/<date>)
 # Needs: the bench jar (built here if missing), gcc + libevent-dev for the C columns
-# (bench/c/build-peers.sh --install fetches libevent-dev). Takes about 20 minutes.
+# (bench/c/build-peers.sh --install fetches libevent-dev). Takes about 25 minutes.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/perf-reports/raw/$(date -u +%Y%m%d-%H%M)}
@@ -40,6 +40,15 @@ java $flags -cp "$jar" io.jevent.bench.loop.TimerAccuracy -n 2000 > "$out/timer-
 step "bench.c / bench_cascade.c: C against jevent"
 "$top/bench/c/run-dispatch-compare.sh" --java-warmup 200 --out "$out/dispatch" > "$out/dispatch-compare.txt" 2>&1 \
   || echo "dispatch compare failed" >&2
+
+step "echo: every server, default cases, pinned (server CPU 1, client CPU 0)"
+# shellcheck disable=SC2086
+java $flags -cp "$jar" io.jevent.bench.echo.EchoBench --rounds 2 --out "$out/echo" > "$out/echo.txt" 2>&1 \
+  || echo "echo bench failed" >&2
+# shellcheck disable=SC2086
+java $flags -cp "$jar" io.jevent.bench.echo.EchoBench --rounds 2 --cases pingpong-1x64 --client-spin \
+  --out "$out/echo-spin" > "$out/echo-spin.txt" 2>&1 || echo "echo spin bench failed" >&2
+java -jar "$jar" 'EchoRoundTripBenchmark' -prof gc -rf json -rff "$out/jmh-echo.json" > "$out/jmh-echo.txt" 2>&1
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 step "done: $out"
