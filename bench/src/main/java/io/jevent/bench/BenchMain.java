@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code benchmarks.jar}: JMH's own command line, with jevent's JVM flags
- * ({@link JvmFlags}) appended to every fork. A {@code -jvmArgsAppend} given by the user is kept and
- * extended.
+ * Entry point of {@code benchmarks.jar}: {@code compare [options]} runs the loopback comparison
+ * ({@link io.jevent.bench.compare.Compare}); anything else is JMH's own command line, with jevent's
+ * JVM flags ({@link JvmFlags}) appended to every fork (a {@code -jvmArgsAppend} given by the user is
+ * kept and extended).
  */
 public final class BenchMain
 {
@@ -21,6 +22,11 @@ public final class BenchMain
      */
     public static void main(final String[] args) throws Exception
     {
+        if (args.length > 0 && "compare".equals(args[0]))
+        {
+            io.jevent.bench.compare.Compare.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         org.openjdk.jmh.Main.main(withFlags(args, JvmFlags.forCurrentJdk()));
     }
 

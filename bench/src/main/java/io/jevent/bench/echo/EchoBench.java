@@ -41,6 +41,8 @@ public final class EchoBench
     private Path out = Path.of("target", "echo-bench");
     private String pin = "auto";
     private boolean inProcess;
+    private String reportName = "echo";
+    private boolean charts;
     private List<String> serverJvmArgs = List.of("-Xms256m", "-Xmx256m");
     private final int cpusAtStart = Runtime.getRuntime().availableProcessors();
 
@@ -54,9 +56,21 @@ public final class EchoBench
      */
     public static void main(final String[] args) throws Exception
     {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the benchmark without exiting the JVM.
+     *
+     * @param args options, as {@link #main}
+     * @return 0 when every run completed with every byte verified, 1 when a server corrupted the echo
+     * @throws Exception if a server cannot start or the client fails
+     */
+    public static int run(final String[] args) throws Exception
+    {
         final EchoBench b = new EchoBench();
         b.parse(args);
-        System.exit(b.run(String.join(" ", args)));
+        return b.run(String.join(" ", args));
     }
 
     private void parse(final String[] args)
@@ -77,6 +91,8 @@ public final class EchoBench
                 case "--pin" -> pin = args[++i];
                 case "--in-process" -> inProcess = true;
                 case "--server-jvm-args" -> serverJvmArgs = Arrays.asList(args[++i].trim().split("\\s+"));
+                case "--report" -> reportName = args[++i];
+                case "--charts" -> charts = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see EchoBench's javadoc)");
             }
         }
@@ -133,16 +149,24 @@ public final class EchoBench
         }
         final EchoReport report = new EchoReport(rows, servers);
         System.out.print(report.text());
-        report.write(out, header(argLine, pinned));
-        System.err.println("wrote " + out.resolve("echo.md") + " and " + out.resolve("echo.csv"));
+        report.write(out, reportName, header(argLine, pinned));
+        System.err.println("wrote " + out.resolve(reportName + ".md") + " and " + out.resolve(reportName + ".csv"));
+        if (charts)
+        {
+            for (final Path svg : EchoCharts.write(report, out))
+            {
+                System.err.println("wrote " + svg);
+            }
+        }
         return 0;
     }
 
     private EchoRow runOne(final EchoCase c, final String server, final int round, final boolean pinned)
         throws IOException, InterruptedException
     {
-        final EchoBenchServer s = inProcess ? EchoServers.create(server) :
-            new ForkedEchoServer(server, pinned ? "1" : null, serverJvmArgs);
+        final String cpus = pinned ? "1" : null;
+        final EchoBenchServer s = EchoServers.LIBEVENT.equals(server) ? new LibeventEchoBenchServer(cpus) :
+            inProcess ? EchoServers.create(server) : new ForkedEchoServer(server, cpus, serverJvmArgs);
         try
         {
             final InetSocketAddress address = s.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

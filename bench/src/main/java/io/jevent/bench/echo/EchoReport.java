@@ -165,9 +165,22 @@ public final class EchoReport
      */
     public void write(final Path dir, final String header) throws IOException
     {
+        write(dir, "echo", header);
+    }
+
+    /**
+     * Writes {@code NAME.md} (header plus tables) and {@code NAME.csv} into {@code dir}.
+     *
+     * @param dir    output directory, created if missing
+     * @param name   file name stem, e.g. "echo" or "latest"
+     * @param header markdown put before the tables
+     * @throws IOException if writing fails
+     */
+    public void write(final Path dir, final String name, final String header) throws IOException
+    {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("echo.md"), header + markdown(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("echo.csv"), csv(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".md"), header + markdown(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".csv"), csv(), StandardCharsets.UTF_8);
     }
 
     /**

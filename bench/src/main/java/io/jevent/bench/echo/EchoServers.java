@@ -12,7 +12,9 @@ public final class EchoServers
 
     /** Every server name, baseline first. */
     public static final List<String> ALL = List.of(BASELINE, "jevent-epoll", "jevent-nio",
-        "jevent-epoll-busy-spin", "jevent-nio-busy-spin");
+        "jevent-epoll-busy-spin", "jevent-nio-busy-spin", "netty-epoll", "libevent");
+    /** Servers that run as their own native process rather than in a forked JVM. */
+    public static final String LIBEVENT = "libevent";
 
     private EchoServers()
     {
@@ -20,7 +22,8 @@ public final class EchoServers
 
     /**
      * @param name a name of {@link #ALL}; {@code jevent-METHOD} also takes {@code :N} for N loops and
-     *             {@code +ioBYTES} for a max single read and write other than jevent's default
+     *             {@code +ioBYTES} for a max single read and write other than jevent's default;
+     *             {@code class:NAME} makes an EchoBenchServer by class name (the harness's own tests)
      * @return a new, unstarted in-process server
      */
     public static EchoBenchServer create(final String name)
@@ -28,6 +31,25 @@ public final class EchoServers
         if (BASELINE.equals(name))
         {
             return new NioBaselineEchoServer();
+        }
+        if ("netty-epoll".equals(name))
+        {
+            return new NettyEchoBenchServer();
+        }
+        if (LIBEVENT.equals(name))
+        {
+            return new LibeventEchoBenchServer(null);
+        }
+        if (name.startsWith("class:"))
+        {
+            try
+            {
+                return (EchoBenchServer)Class.forName(name.substring(6)).getDeclaredConstructor().newInstance();
+            }
+            catch (final ReflectiveOperationException ex)
+            {
+                throw new IllegalArgumentException("cannot make server " + name, ex);
+            }
         }
         if (name.startsWith("jevent-"))
         {

@@ -60,7 +60,7 @@ public final class NettyEchoServer
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new EchoHandler())
+                .childHandler(handler())
                 .bind(new InetSocketAddress(host, port)).sync().channel();
             final InetSocketAddress bound = (InetSocketAddress)server.localAddress();
             System.out.println("netty-epoll echo-server listening on " + bound.getAddress().getHostAddress() + ":" +
@@ -73,6 +73,14 @@ public final class NettyEchoServer
         {
             group.shutdownGracefully();
         }
+    }
+
+    /**
+     * @return the shared echo handler
+     */
+    public static ChannelHandler handler()
+    {
+        return new EchoHandler();
     }
 
     /**

@@ -1,0 +1,105 @@
+package io.jevent.bench.compare;
+
+import io.jevent.bench.echo.EchoBench;
+import io.jevent.bench.echo.LibeventEchoBenchServer;
+import io.jevent.bench.echo.NettyEchoBenchServer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code jevent compare}: the loopback echo comparison of jevent against java.nio, Netty and libevent,
+ * with progress on stderr, the table on stdout (ratios to nio-baseline) and {@code latest.md},
+ * {@code latest.csv} and SVG plots in {@code perf-reports/} (or {@code --out DIR}).
+ * <p>
+ * Servers, each started fresh in its own process: jevent-epoll, jevent-nio, jevent-busy-spin (epoll
+ * busy-spinning), nio-baseline, netty-epoll (when Netty's native epoll loads) and libevent (the C
+ * server, when gcc and libevent-dev are present; {@code bench/c/build-peers.sh --install} installs
+ * them). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
+ * flight, 1 connection × 64 KiB. About two minutes by default.
+ * <p>
+ * Options: {@code --quick} (CI-sized), {@code --duration S}, {@code --cases a,b}, {@code --servers a,b},
+ * {@code --client-spin} (busy-polling client), {@code --pin on|off|auto}, {@code --out DIR},
+ * {@code --rounds N}, and every other option of {@link EchoBench}.
+ */
+public final class Compare
+{
+    /** Default cases. */
+    public static final String CASES = "pingpong-1x64,pingpong-50x64,stream-50x4k-w8,stream-1x64k-w4";
+    /** Quick cases. */
+    public static final String QUICK_CASES = "pingpong-1x64,stream-50x4k-w8";
+
+    private Compare()
+    {
+    }
+
+    /**
+     * @param args options, see the class comment
+     * @throws Exception as the benchmark throws it
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        System.exit(run(args));
+    }
+
+    /**
+     * @param args options, see the class comment
+     * @return 0 on success, 1 if a server corrupted an echoed byte
+     * @throws Exception as the benchmark throws it
+     */
+    public static int run(final String[] args) throws Exception
+    {
+        return EchoBench.run(arguments(args));
+    }
+
+    static String[] arguments(final String[] args)
+    {
+        final List<String> given = new ArrayList<>(Arrays.asList(args));
+        final boolean quick = given.remove("--quick");
+        final List<String> a = new ArrayList<>();
+        a.addAll(List.of("--report", "latest", "--charts", "--out", "perf-reports", "--rounds", "1"));
+        if (quick)
+        {
+            a.addAll(List.of("--cases", QUICK_CASES, "--warmup", "0.3", "--duration", "0.7"));
+        }
+        else
+        {
+            a.addAll(List.of("--cases", CASES, "--warmup", "1", "--duration", "2.5"));
+        }
+        if (!given.contains("--servers"))
+        {
+            a.addAll(List.of("--servers", String.join(",", defaultServers(quick))));
+        }
+        a.addAll(given);
+        return a.toArray(new String[0]);
+    }
+
+    static List<String> defaultServers(final boolean quick)
+    {
+        final List<String> s = new ArrayList<>(List.of("nio-baseline", "jevent-epoll", "jevent-nio",
+            "jevent-epoll-busy-spin"));
+        if (quick)
+        {
+            return s;
+        }
+        if (NettyEchoBenchServer.isAvailable())
+        {
+            s.add("netty-epoll");
+        }
+        else
+        {
+            System.err.println("compare: netty-epoll left out: Netty native epoll does not load here");
+        }
+        if (null != LibeventEchoBenchServer.binary())
+        {
+            s.add("libevent");
+        }
+        else
+        {
+            System.err.println("compare: libevent left out: needs gcc and libevent-dev " +
+                "(bench/c/build-peers.sh --install)");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,66 @@
+package io.jevent.bench.compare;
+
+import io.jevent.bench.echo.EchoCharts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The comparison harness itself: a quick two-server run produces a report whose table, CSV and plots
+ * parse; a server that corrupts one byte fails the run.
+ */
+class CompareTest
+{
+    @Test
+    void shouldProduceAParsableReportTableAndPlots(@TempDir final Path out) throws Exception
+    {
+        final int rc = Compare.run(new String[] {"--quick", "--servers", "nio-baseline,jevent-nio", "--in-process",
+            "--pin", "off", "--warmup", "0.1", "--duration", "0.3", "--out", out.toString()});
+        assertEquals(0, rc);
+        final String md = Files.readString(out.resolve("latest.md"));
+        assertTrue(md.contains("| server |"), md);
+        for (final String server : List.of("nio-baseline", "jevent-nio"))
+        {
+            assertTrue(md.contains("| " + server + " |"), "table row for " + server + ":\n" + md);
+        }
+        final List<String> csv = Files.readAllLines(out.resolve("latest.csv"));
+        final int columns = csv.get(0).split(",").length;
+        assertTrue(csv.size() >= 5, "header plus 2 servers x 2 cases: " + csv);
+        for (final String line : csv)
+        {
+            assertEquals(columns, line.split(",", -1).length, "every row has every column: " + line);
+        }
+        final List<Path> svgs;
+        try (var files = Files.list(out))
+        {
+            svgs = files.filter(p -> p.toString().endsWith(".svg")).toList();
+        }
+        assertEquals(4, svgs.size(), "a throughput and a latency plot per case: " + svgs);
+        for (final Path svg : svgs)
+        {
+            final var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+            assertEquals("svg", doc.getDocumentElement().getTagName());
+            final boolean latency = svg.getFileName().toString().startsWith("latency-");
+            final int marks = latency ? doc.getElementsByTagName("polyline").getLength() :
+                doc.getElementsByTagName("title").getLength();
+            assertEquals(2, marks, "one curve or bar per server in " + svg);
+        }
+        assertEquals(5, EchoCharts.PERCENTILES.length);
+    }
+
+    @Test
+    void shouldFailWhenAServerCorruptsAByte(@TempDir final Path out) throws Exception
+    {
+        final int rc = Compare.run(new String[] {"--quick", "--cases", "stream-50x4k-w8", "--servers",
+            "nio-baseline,class:" + CorruptingEchoServer.class.getName(), "--in-process", "--pin", "off",
+            "--warmup", "0.1", "--duration", "0.3", "--out", out.toString()});
+        assertEquals(1, rc, "a corrupted echo must fail the comparison");
+    }
+}
