@@ -58,7 +58,8 @@ public final class Compare
         final List<String> given = new ArrayList<>(Arrays.asList(args));
         final boolean quick = given.remove("--quick");
         final List<String> a = new ArrayList<>();
-        a.addAll(List.of("--report", "latest", "--charts", "--out", "perf-reports", "--rounds", "1"));
+        a.addAll(List.of("--report", "latest", "--charts", "--out", "perf-reports", "--rounds", "1",
+            "--command", ("java -jar bench/target/benchmarks.jar compare " + String.join(" ", args)).trim()));
         if (quick)
         {
             a.addAll(List.of("--cases", QUICK_CASES, "--warmup", "0.3", "--duration", "0.7"));

@@ -43,6 +43,7 @@ public final class EchoBench
     private boolean inProcess;
     private String reportName = "echo";
     private boolean charts;
+    private String command;
     private List<String> serverJvmArgs = List.of("-Xms256m", "-Xmx256m");
     private final int cpusAtStart = Runtime.getRuntime().availableProcessors();
 
@@ -93,6 +94,7 @@ public final class EchoBench
                 case "--server-jvm-args" -> serverJvmArgs = Arrays.asList(args[++i].trim().split("\\s+"));
                 case "--report" -> reportName = args[++i];
                 case "--charts" -> charts = true;
+                case "--command" -> command = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see EchoBench's javadoc)");
             }
         }
@@ -237,9 +239,9 @@ public final class EchoBench
     {
         return "# Echo benchmark run\n\n" +
             "- date: " + ZonedDateTime.now() + "\n" +
-            "- command: `java $(java -cp bench/target/benchmarks.jar io.jevent.bench.PrintFlags) " +
-            "-cp bench/target/benchmarks.jar " + EchoBench.class.getName() +
-            (argLine.isEmpty() ? "" : " " + argLine) + "`\n" +
+            "- command: `" + (null != command ? command : "java $(java -cp bench/target/benchmarks.jar " +
+            "io.jevent.bench.PrintFlags) -cp bench/target/benchmarks.jar " + EchoBench.class.getName() +
+            (argLine.isEmpty() ? "" : " " + argLine)) + "`\n" +
             "- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version() + "\n" +
             "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
             System.getProperty("os.arch") + ", " + cpusAtStart + " CPU(s), " +

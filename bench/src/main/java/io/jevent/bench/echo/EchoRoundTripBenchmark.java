@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class EchoRoundTripBenchmark
 {
-    @Param({"nio-baseline", "jevent-epoll", "jevent-nio", "jevent-epoll-busy-spin", "jevent-nio-busy-spin"})
+    @Param({"nio-baseline", "jevent-epoll", "jevent-nio", "jevent-epoll-busy-spin", "jevent-nio-busy-spin",
+        "netty-epoll"})
     public String server;
 
     @Param({"64"})
