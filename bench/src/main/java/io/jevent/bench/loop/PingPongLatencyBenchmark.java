@@ -1,9 +1,7 @@
 package io.jevent.bench.loop;
 
 import io.jevent.loop.EventBase;
-import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
-import io.jevent.loop.LoopFlags;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,24 +55,15 @@ public class PingPongLatencyBenchmark
         server = pair[1];
         client.configureBlocking(false);
         server.configureBlocking(false);
-        final boolean spin = method.endsWith("-busy-spin");
-        base = new EventBase(new EventBaseConfig().backend(method.replace("-busy-spin", "")).busySpin(spin));
+        base = LoopThread.base(method);
         base.newEvent(server, EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> echoOnce()).add();
-        loopThread = new Thread(() -> base.loop(LoopFlags.NO_EXIT_ON_EMPTY), "jevent-loop");
-        loopThread.setDaemon(true);
-        loopThread.start();
-        while (!base.isRunning())
-        {
-            Thread.sleep(1);
-        }
+        loopThread = LoopThread.start(base);
     }
 
     @TearDown
     public void tearDown() throws Exception
     {
-        base.execute(base::loopBreak);
-        loopThread.join(5000);
-        base.free();
+        LoopThread.stop(base, loopThread);
         client.close();
         server.close();
     }

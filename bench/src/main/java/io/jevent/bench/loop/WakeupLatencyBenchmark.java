@@ -1,8 +1,6 @@
 package io.jevent.bench.loop;
 
 import io.jevent.loop.EventBase;
-import io.jevent.loop.EventBaseConfig;
-import io.jevent.loop.LoopFlags;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,23 +42,14 @@ public class WakeupLatencyBenchmark
     @Setup
     public void setUp() throws InterruptedException
     {
-        final boolean spin = method.endsWith("-busy-spin");
-        base = new EventBase(new EventBaseConfig().backend(method.replace("-busy-spin", "")).busySpin(spin));
-        loopThread = new Thread(() -> base.loop(LoopFlags.NO_EXIT_ON_EMPTY), "jevent-loop");
-        loopThread.setDaemon(true);
-        loopThread.start();
-        while (!base.isRunning())
-        {
-            Thread.sleep(1);
-        }
+        base = LoopThread.base(method);
+        loopThread = LoopThread.start(base);
     }
 
     @TearDown
     public void tearDown() throws InterruptedException
     {
-        base.execute(base::loopBreak);
-        loopThread.join(5000);
-        base.free();
+        LoopThread.stop(base, loopThread);
     }
 
     @Benchmark
