@@ -30,6 +30,11 @@ public final class LoopConfiguration
     /** Default epoll_event slots. */
     public static final int EPOLL_EVENTS_DEFAULT = 1024;
 
+    /** Property: timer slack of epoll loop threads in nanoseconds; 0 keeps the kernel default (50 µs). */
+    public static final String EPOLL_TIMER_SLACK_PROP_NAME = "jevent.epoll.timerSlackNanos";
+    /** Default timer slack of epoll loop threads: 1 ns. */
+    public static final long EPOLL_TIMER_SLACK_DEFAULT = 1;
+
     private LoopConfiguration()
     {
     }
@@ -64,6 +69,14 @@ public final class LoopConfiguration
     public static int remoteDrainLimit()
     {
         return Integer.getInteger(REMOTE_DRAIN_LIMIT_PROP_NAME, REMOTE_DRAIN_LIMIT_DEFAULT);
+    }
+
+    /**
+     * @return the configured timer slack of epoll loop threads
+     */
+    public static long epollTimerSlackNanos()
+    {
+        return Long.getLong(EPOLL_TIMER_SLACK_PROP_NAME, EPOLL_TIMER_SLACK_DEFAULT);
     }
 
     /**

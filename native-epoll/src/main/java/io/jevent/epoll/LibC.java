@@ -89,6 +89,10 @@ public final class LibC
     public static final int IPV6_V6ONLY = 26;
     /** {@code SOMAXCONN} (the kernel caps larger backlogs at net.core.somaxconn). */
     public static final int SOMAXCONN = 4096;
+    /** {@code PR_SET_TIMERSLACK}: the calling thread's timer slack in nanoseconds. */
+    public static final int PR_SET_TIMERSLACK = 29;
+    /** {@code PR_GET_TIMERSLACK}: returns the calling thread's timer slack. */
+    public static final int PR_GET_TIMERSLACK = 30;
     /** {@code EPOLL_CLOEXEC}. */
     public static final int EPOLL_CLOEXEC = 0x80000;
     /** {@code EPOLL_CTL_ADD}. */
@@ -434,6 +438,25 @@ public final class LibC
      * @return bytes sent, or -1 with {@link #errno()}
      */
     public static native long sendmsg(int sockfd, long msg, int flags);
+
+    /**
+     * {@code int prctl(int option, unsigned long arg2, ...)} with four further arguments.
+     *
+     * @param option e.g. {@link #PR_SET_TIMERSLACK}
+     * @param arg2   first argument
+     * @param arg3   second argument
+     * @param arg4   third argument
+     * @param arg5   fourth argument
+     * @return the result, or -1 with {@link #errno()}
+     */
+    public static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    /**
+     * {@code pid_t gettid(void)}.
+     *
+     * @return the calling thread's kernel id
+     */
+    public static native int gettid();
 
     // ------------------------------------------------------------------ setup helpers (cold path)
 
