@@ -153,20 +153,10 @@ public final class NativeListenSocket implements ListenSocket
         {
             return;
         }
-        if (null != channel)
+        final int err = SocketFds.close(fd, channel);
+        if (0 != err)
         {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ex)
-            {
-                lastError = Errno.EIO;
-            }
-        }
-        else
-        {
-            LibC.close(fd);
+            lastError = err;
         }
         fd = -1;
         UnsafeApi.freeMemory(scratch);

@@ -76,17 +76,7 @@ public final class NativeTransport implements Transport
             in.commitRead(n);
             return n;
         }
-        if (0 == n)
-        {
-            return 0;
-        }
-        final int err = LibC.errno();
-        if (Errno.EAGAIN == err || Errno.EINTR == err)
-        {
-            return AGAIN;
-        }
-        lastError = err;
-        return ERROR;
+        return 0 == n ? 0 : failed();
     }
 
     @Override
@@ -111,6 +101,14 @@ public final class NativeTransport implements Transport
             out.commitWrite(n);
             return n;
         }
+        return failed();
+    }
+
+    /**
+     * After a -1: EAGAIN and EINTR mean "try when ready", anything else is kept as the error.
+     */
+    private long failed()
+    {
         final int err = LibC.errno();
         if (Errno.EAGAIN == err || Errno.EINTR == err)
         {
@@ -256,20 +254,10 @@ public final class NativeTransport implements Transport
         {
             return;
         }
-        if (null != channel)
+        final int err = SocketFds.close(fd, channel);
+        if (0 != err)
         {
-            try
-            {
-                channel.close();
-            }
-            catch (final java.io.IOException ex)
-            {
-                lastError = Errno.EIO;
-            }
-        }
-        else
-        {
-            LibC.close(fd);
+            lastError = err;
         }
         fd = -1;
     }
