@@ -16,9 +16,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -57,16 +54,9 @@ public class EchoRoundTripBenchmark
     public void setUp() throws IOException
     {
         echo = EchoServers.create(server);
-        final InetSocketAddress address = echo.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = SocketChannel.open(address);
-        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        client.configureBlocking(false);
-        out = ByteBuffer.allocateDirect(size);
+        client = EchoJmhClient.start(echo);
+        out = EchoJmhClient.message(size);
         in = ByteBuffer.allocateDirect(size);
-        for (int i = 0; i < size; i++)
-        {
-            out.put(i, (byte)(i * 31 + 7));
-        }
     }
 
     @TearDown

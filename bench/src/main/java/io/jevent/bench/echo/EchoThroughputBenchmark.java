@@ -14,9 +14,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -55,16 +52,9 @@ public class EchoThroughputBenchmark
     public void setUp() throws IOException
     {
         echo = EchoServers.create(server);
-        final InetSocketAddress address = echo.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = SocketChannel.open(address);
-        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        client.configureBlocking(false);
-        out = ByteBuffer.allocateDirect(size);
+        client = EchoJmhClient.start(echo);
+        out = EchoJmhClient.message(size);
         in = ByteBuffer.allocateDirect(64 * 1024);
-        for (int i = 0; i < size; i++)
-        {
-            out.put(i, (byte)(i * 31 + 7));
-        }
     }
 
     @TearDown
@@ -102,7 +92,7 @@ public class EchoThroughputBenchmark
         for (int i = 0; i < n; i++)
         {
             final long at = received + i;
-            if (in.get(i) != (byte)((at % size) * 31 + 7))
+            if (in.get(i) != EchoJmhClient.patternByte(at % size))
             {
                 throw new IllegalStateException(server + " corrupted byte " + at);
             }
