@@ -334,18 +334,6 @@ public abstract class BufferEvent
         {
             return OUTPUT_FULL;
         }
-        if (data == input)
-        {
-            input.unfreeze(false);
-            try
-            {
-                return output.addBuffer(input);
-            }
-            finally
-            {
-                input.freeze(false);
-            }
-        }
         return output.addBuffer(data);
     }
 
