@@ -8,6 +8,13 @@ public final class BevOptions
 {
     /** Close the socket when the bufferevent is freed. */
     public static final int CLOSE_ON_FREE = 0x01;
+    /**
+     * Writes ({@code write*}, {@code writeBuffer}), {@code enable}, {@code disable} and {@code free}
+     * may be called from any thread: off the loop thread they are handed to the loop through its
+     * cross-thread inbox (libevent's {@code BEV_OPT_THREADSAFE}, without its lock on the loop's own
+     * path). Every other call still belongs to the loop thread.
+     */
+    public static final int THREADSAFE = 0x02;
     /** Run user callbacks later from the loop, not inside the I/O handling. */
     public static final int DEFER_CALLBACKS = 0x04;
     /**

@@ -39,8 +39,20 @@ import java.util.concurrent.TimeUnit;
  *       which caps a stream at 16 KiB per wakeup, its issue 798). {@code setReadsPerWakeup(1)}
  *       restores libevent's behaviour. Writes likewise may repeat up to
  *       {@link #WRITES_PER_WAKEUP_DEFAULT} times while each is taken whole.</li>
+ *   <li><b>Deferred events</b> (libevent 2.1.12): the events flags pending for a deferred run are one
+ *       mask; a CONNECTED pending when the run starts is delivered first, on its own, and anything
+ *       triggered during the run, CONNECTED included, arrives in one callback with exactly its bits.</li>
  * </ul>
- * Not thread-safe: use it on its base's loop thread (or through {@link EventBase#execute}).
+ *
+ * <h2>Threads</h2>
+ * A bufferevent belongs to its base (see {@link EventBase}, "Threads"): it may be created on any thread
+ * (an acceptor thread building it for a worker loop, then handing it over with {@link EventBase#execute})
+ * and is used on the loop thread; its input and output buffers likewise. While the loop runs, a call
+ * from another thread throws {@link io.jevent.loop.WrongThreadException} and changes nothing. With
+ * {@link BevOptions#THREADSAFE}, writes, enable, disable and free are accepted from any thread and
+ * handed to the loop (writes are copied into a staging buffer first; see {@code RemoteWrites}).
+ * After its base is freed, {@link #free()} still closes the socket (CLOSE_ON_FREE) and returns the
+ * buffers' memory at once.
  */
 public abstract class BufferEvent
 {
@@ -96,8 +108,9 @@ public abstract class BufferEvent
     private boolean readPending;
     private boolean writePending;
     private int eventsPending;
-    private boolean connectedPending;
     private final Runnable deferredTask = this::runDeferred;
+    private final RemoteWrites remoteWrites;
+    private volatile boolean freeQueued;
 
     BufferEvent(final EventBase base, final int options)
     {
@@ -108,6 +121,7 @@ public abstract class BufferEvent
         input.freeze(false);
         output.freeze(true);
         input.maxRead(Math.max(input.maxRead(), maxSingleRead));
+        this.remoteWrites = 0 != (options & BevOptions.THREADSAFE) ? new RemoteWrites(this) : null;
     }
 
     /**
@@ -223,6 +237,30 @@ public abstract class BufferEvent
         eventsCallback = events;
     }
 
+    /**
+     * @return the read callback, or null (libevent {@code bufferevent_getcb})
+     */
+    public DataCallback getReadCallback()
+    {
+        return readCallback;
+    }
+
+    /**
+     * @return the write callback, or null
+     */
+    public DataCallback getWriteCallback()
+    {
+        return writeCallback;
+    }
+
+    /**
+     * @return the event callback, or null
+     */
+    public EventsCallback getEventsCallback()
+    {
+        return eventsCallback;
+    }
+
     // ------------------------------------------------------------------ enable / disable
 
     /**
@@ -230,13 +268,27 @@ public abstract class BufferEvent
      * suspension (watermark, rate limit) holds it.
      *
      * @param what READ and/or WRITE
-     * @return 0, or -1 if the backend refused the socket
+     * @return 0, or -1 if the backend refused the socket (0 when handed to the loop from another thread
+     *     under {@link BevOptions#THREADSAFE})
      */
     public int enable(final int what)
     {
+        if (handOff())
+        {
+            base.execute(() -> enableOnLoop(what));
+            return 0;
+        }
         checkLive();
         enabled |= what & (EventFlags.READ | EventFlags.WRITE);
         return doEnable(what & (EventFlags.READ | EventFlags.WRITE));
+    }
+
+    private void enableOnLoop(final int what)
+    {
+        if (!freed)
+        {
+            enable(what);
+        }
     }
 
     /**
@@ -247,9 +299,22 @@ public abstract class BufferEvent
      */
     public int disable(final int what)
     {
+        if (handOff())
+        {
+            base.execute(() -> disableOnLoop(what));
+            return 0;
+        }
         checkLive();
         enabled &= ~what;
         return doDisable(what & (EventFlags.READ | EventFlags.WRITE));
+    }
+
+    private void disableOnLoop(final int what)
+    {
+        if (!freed)
+        {
+            disable(what);
+        }
     }
 
     abstract int doEnable(int what);
@@ -268,8 +333,12 @@ public abstract class BufferEvent
      */
     public int write(final byte[] data, final int off, final int len)
     {
-        checkLive();
         Objects.checkFromIndexSize(off, len, data.length);
+        if (handOff())
+        {
+            return remoteWrites.add(data, off, len);
+        }
+        checkLive();
         return full(len) ? OUTPUT_FULL : output.add(data, off, len);
     }
 
@@ -290,6 +359,10 @@ public abstract class BufferEvent
      */
     public int write(final ByteBuffer data)
     {
+        if (handOff())
+        {
+            return remoteWrites.add(data);
+        }
         checkLive();
         return full(data.remaining()) ? OUTPUT_FULL : output.add(data);
     }
@@ -304,20 +377,59 @@ public abstract class BufferEvent
      */
     public int write(final DirectBuffer data, final int index, final int len)
     {
+        if (handOff())
+        {
+            return remoteWrites.add(data, index, len);
+        }
         checkLive();
         return full(len) ? OUTPUT_FULL : output.add(data, index, len);
     }
 
     /**
-     * Appends text as UTF-8.
+     * Appends text as UTF-8; under BOUNDED_OUTPUT the bound counts the encoded bytes.
      *
      * @param text characters
      * @return bytes appended, -1, or {@link #OUTPUT_FULL}
      */
     public int writeUtf8(final CharSequence text)
     {
+        if (handOff())
+        {
+            return remoteWrites.addUtf8(text);
+        }
         checkLive();
-        return full(text.length()) ? OUTPUT_FULL : output.addUtf8(text);
+        return full(utf8Length(text)) ? OUTPUT_FULL : output.addUtf8(text);
+    }
+
+    /**
+     * @return the length of {@code text} encoded as UTF-8 (an unpaired surrogate counts as the 3 bytes
+     *     of its replacement), without encoding it
+     */
+    static long utf8Length(final CharSequence text)
+    {
+        final int n = text.length();
+        long bytes = n;
+        for (int i = 0; i < n; i++)
+        {
+            final char c = text.charAt(i);
+            if (c >= 0x80)
+            {
+                if (c < 0x800)
+                {
+                    bytes++;
+                }
+                else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
+                {
+                    bytes += 2;
+                    i++;
+                }
+                else
+                {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -329,12 +441,41 @@ public abstract class BufferEvent
      */
     public int writeBuffer(final Evbuffer data)
     {
+        if (handOff())
+        {
+            return remoteWrites.addBuffer(data);
+        }
         checkLive();
         if (full(data.length()))
         {
             return OUTPUT_FULL;
         }
         return output.addBuffer(data);
+    }
+
+    /**
+     * The loop's side of a THREADSAFE hand-over: staged bytes join the output as if written here.
+     */
+    void appendOutput(final Evbuffer staged)
+    {
+        output.addBuffer(staged);
+    }
+
+    /**
+     * @return true if this call comes from another thread while the loop runs and this bufferevent is
+     *     THREADSAFE, so it must be handed to the loop
+     */
+    private boolean handOff()
+    {
+        if (null == remoteWrites || base.inLoopThread())
+        {
+            return false;
+        }
+        if (freed || freeQueued)
+        {
+            throw new IllegalStateException("bufferevent used after free");
+        }
+        return true;
     }
 
     /**
@@ -389,7 +530,7 @@ public abstract class BufferEvent
         return dst.addBuffer(input);
     }
 
-    private boolean full(final long adding)
+    boolean full(final long adding)
     {
         return 0 != (options & BevOptions.BOUNDED_OUTPUT) && writeHigh > 0 && output.length() + adding > writeHigh;
     }
@@ -515,6 +656,7 @@ public abstract class BufferEvent
      */
     public void setMaxSingleRead(final int bytes)
     {
+        checkLive();
         maxSingleRead = 0 == bytes ? MAX_SINGLE_READ_DEFAULT : Math.max(1, bytes);
         input.maxRead(Math.max(input.maxRead(), maxSingleRead));
     }
@@ -528,6 +670,7 @@ public abstract class BufferEvent
         {
             throw new IllegalArgumentException("reads must be >= 1: " + reads);
         }
+        checkLive();
         readsPerWakeup = reads;
     }
 
@@ -540,6 +683,7 @@ public abstract class BufferEvent
         {
             throw new IllegalArgumentException("writes must be >= 1: " + writes);
         }
+        checkLive();
         writesPerWakeup = writes;
     }
 
@@ -548,6 +692,7 @@ public abstract class BufferEvent
      */
     public void setMaxSingleWrite(final int bytes)
     {
+        checkLive();
         maxSingleWrite = 0 == bytes ? MAX_SINGLE_WRITE_DEFAULT : Math.max(1, bytes);
     }
 
@@ -687,6 +832,7 @@ public abstract class BufferEvent
      */
     public int decrementReadLimit(final long delta)
     {
+        checkLive();
         if (null == rateLimiter)
         {
             return -1;
@@ -704,6 +850,7 @@ public abstract class BufferEvent
      */
     public int decrementWriteLimit(final long delta)
     {
+        checkLive();
         if (null == rateLimiter)
         {
             return -1;
@@ -823,11 +970,7 @@ public abstract class BufferEvent
         }
         if (deferring(opts))
         {
-            if (0 != (what & BevFlags.CONNECTED))
-            {
-                connectedPending = true;
-            }
-            eventsPending |= what & ~BevFlags.CONNECTED;
+            eventsPending |= what;
             scheduleDeferred();
         }
         else
@@ -851,8 +994,9 @@ public abstract class BufferEvent
     }
 
     /**
-     * libevent's {@code bufferevent_run_deferred_callbacks_locked}: CONNECTED, readcb, writecb, then
-     * the other events OR-ed together; callbacks set to null meanwhile are skipped.
+     * libevent's {@code bufferevent_run_deferred_callbacks_locked}: a CONNECTED pending at the start
+     * first and alone, then readcb, writecb, then every events flag pending by then (those triggered
+     * during this run included, CONNECTED too) in one call; callbacks set to null meanwhile are skipped.
      */
     private void runDeferred()
     {
@@ -861,9 +1005,9 @@ public abstract class BufferEvent
         {
             return;
         }
-        if (connectedPending)
+        if (0 != (eventsPending & BevFlags.CONNECTED))
         {
-            connectedPending = false;
+            eventsPending &= ~BevFlags.CONNECTED;
             if (null != eventsCallback)
             {
                 eventsCallback.onEvents(this, BevFlags.CONNECTED);
@@ -903,12 +1047,50 @@ public abstract class BufferEvent
      * removed at once, so no user callback runs after this returns; the socket is closed (with
      * {@link BevOptions#CLOSE_ON_FREE}) and the buffers freed from the loop a moment later. Unsent
      * output is discarded, never flushed. Idempotent.
+     * <p>
+     * After the base was freed there is no loop to wait for: the socket is closed and the buffers
+     * freed at once, from any thread. Under {@link BevOptions#THREADSAFE}, from another thread while
+     * the loop runs, the free is handed to the loop: callbacks already started may finish, none starts
+     * once the loop has taken it, and later off-loop calls throw.
+     *
+     * @throws io.jevent.loop.WrongThreadException from another thread while the loop runs (not THREADSAFE)
      */
     public void free()
     {
         if (freed)
         {
             return;
+        }
+        if (null != remoteWrites && !base.inLoopThread())
+        {
+            if (freeQueued)
+            {
+                return;
+            }
+            freeQueued = true;
+            try
+            {
+                base.execute(this::freeNow);
+                return;
+            }
+            catch (final java.util.concurrent.RejectedExecutionException ex)
+            {
+                awaitBaseFreed();
+            }
+        }
+        freeNow();
+    }
+
+    private void freeNow()
+    {
+        if (freed)
+        {
+            return;
+        }
+        final boolean baseFreed = base.isFreed();
+        if (!baseFreed)
+        {
+            base.checkThread();
         }
         readCallback = null;
         writeCallback = null;
@@ -919,7 +1101,25 @@ public abstract class BufferEvent
             rateLimiter.close();
         }
         removeIo();
-        base.finalizeLater(this::finalizeFree);
+        if (baseFreed)
+        {
+            finalizeFree();
+        }
+        else
+        {
+            base.finalizeLater(this::finalizeFree);
+        }
+    }
+
+    /**
+     * The loop refused the hand-over because the base is being freed: wait until it is, then free here.
+     */
+    private void awaitBaseFreed()
+    {
+        while (!base.isFreed())
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+        }
     }
 
     /**
@@ -937,6 +1137,10 @@ public abstract class BufferEvent
         closeTransport();
         input.free();
         output.free();
+        if (null != remoteWrites)
+        {
+            remoteWrites.free();
+        }
     }
 
     abstract void closeTransport();
@@ -947,5 +1151,6 @@ public abstract class BufferEvent
         {
             throw new IllegalStateException("bufferevent used after free");
         }
+        base.checkThread();
     }
 }

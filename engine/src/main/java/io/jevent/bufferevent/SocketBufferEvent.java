@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       buffer thus costs one writev and no epoll_ctl or extra wakeup.</li>
  *   <li><b>Connect</b>: non-blocking; completion is seen through writability and reported as
  *       CONNECTED before any write; refusal as ERROR once, with both I/O events removed.</li>
+ *   <li><b>No socket yet</b> (fd -1): the read and write events sit on fd -1, never ready, but their
+ *       timeouts run (libevent statement 120); output waits for {@link #connect}.</li>
  * </ul>
  */
 public final class SocketBufferEvent extends BufferEvent
@@ -34,6 +36,7 @@ public final class SocketBufferEvent extends BufferEvent
     private Event writeEvent;
     private boolean connecting;
     private boolean connectionRefused;
+    private boolean eventsWithoutSocket;
     private boolean flushScheduled;
     private int lastError;
     private final Runnable flushTask = this::flushFromLoop;
@@ -49,13 +52,10 @@ public final class SocketBufferEvent extends BufferEvent
                 outputGrew();
             }
         }).setFlags(EvbufferCallbackEntry.NODEFER);
-        if (transport.fd() >= 0)
+        createEvents();
+        if (transport.fd() >= 0 && 0 == (options & BevOptions.NAGLE))
         {
-            createEvents();
-            if (0 == (options & BevOptions.NAGLE))
-            {
-                transport.setTcpNoDelay(true);
-            }
+            transport.setTcpNoDelay(true);
         }
     }
 
@@ -107,8 +107,10 @@ public final class SocketBufferEvent extends BufferEvent
             }
             return -1;
         }
-        if (null == readEvent)
+        if (eventsWithoutSocket)
         {
+            readEvent.free();
+            writeEvent.free();
             createEvents();
             if (0 == (options & BevOptions.NAGLE))
             {
@@ -126,6 +128,7 @@ public final class SocketBufferEvent extends BufferEvent
 
     private void createEvents()
     {
+        eventsWithoutSocket = null == transport.channel() && transport.fd() < 0;
         if (null != transport.channel())
         {
             readEvent = base.newEvent(transport.channel(), EventFlags.READ | EventFlags.PERSIST, this::onReadable);
@@ -143,10 +146,6 @@ public final class SocketBufferEvent extends BufferEvent
     @Override
     int doEnable(final int what)
     {
-        if (null == readEvent)
-        {
-            return 0;
-        }
         int rc = 0;
         if (0 != (what & EventFlags.READ) && 0 == readSuspended)
         {
@@ -162,10 +161,6 @@ public final class SocketBufferEvent extends BufferEvent
     @Override
     int doDisable(final int what)
     {
-        if (null == readEvent)
-        {
-            return 0;
-        }
         if (0 != (what & EventFlags.READ))
         {
             readEvent.del();
@@ -190,10 +185,6 @@ public final class SocketBufferEvent extends BufferEvent
     @Override
     void timeoutsChanged()
     {
-        if (null == readEvent)
-        {
-            return;
-        }
         if (0 != (readEvent.pending(EventFlags.READ)))
         {
             if (readTimeoutNanos > 0)
@@ -221,7 +212,7 @@ public final class SocketBufferEvent extends BufferEvent
     @Override
     void readSuspendChanged(final boolean suspended)
     {
-        if (null == readEvent)
+        if (freed)
         {
             return;
         }
@@ -238,7 +229,7 @@ public final class SocketBufferEvent extends BufferEvent
     @Override
     void writeSuspendChanged(final boolean suspended)
     {
-        if (null == writeEvent)
+        if (freed)
         {
             return;
         }
@@ -360,9 +351,14 @@ public final class SocketBufferEvent extends BufferEvent
 
     private void outputGrew()
     {
-        if (freed || connecting || flushScheduled || null == writeEvent || 0 == (enabled & EventFlags.WRITE) ||
+        if (freed || connecting || flushScheduled || 0 == (enabled & EventFlags.WRITE) ||
             0 != writeSuspended || 0 != writeEvent.pending(EventFlags.WRITE))
         {
+            return;
+        }
+        if (eventsWithoutSocket)
+        {
+            addWrite();
             return;
         }
         flushScheduled = true;
@@ -530,11 +526,8 @@ public final class SocketBufferEvent extends BufferEvent
     @Override
     void removeIo()
     {
-        if (null != readEvent)
-        {
-            readEvent.free();
-            writeEvent.free();
-        }
+        readEvent.free();
+        writeEvent.free();
     }
 
     @Override

@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Several loops can each {@link #bind} with {@link ListenerFlags#REUSEABLE_PORT} on one port,
  *       and the kernel spreads connections across them.</li>
  * </ul>
+ * Belongs to its base (see {@link EventBase}, "Threads"): enable, disable, the callbacks and free are
+ * for the loop thread while the loop runs ({@link io.jevent.loop.WrongThreadException} otherwise);
+ * {@link #localAddress()} and {@link #getFd()} may be read from any thread. After {@link #free()},
+ * every call but {@code free()} and {@link #isEnabled()} throws {@link IllegalStateException}.
  */
 public final class ConnListener
 {
@@ -146,7 +150,7 @@ public final class ConnListener
     }
 
     /**
-     * @return the listening fd
+     * @return the listening fd, or -1 once freed with {@link ListenerFlags#CLOSE_ON_FREE}
      */
     public int getFd()
     {
@@ -154,10 +158,15 @@ public final class ConnListener
     }
 
     /**
-     * @return the bound address (with the port the kernel picked)
+     * @return the bound address (with the port the kernel picked); any thread
+     * @throws IllegalStateException after {@link #free()}
      */
     public InetSocketAddress localAddress()
     {
+        if (freed)
+        {
+            throw new IllegalStateException("listener used after free");
+        }
         return socket.localAddress();
     }
 
@@ -220,6 +229,10 @@ public final class ConnListener
         if (freed)
         {
             return;
+        }
+        if (!base.isFreed())
+        {
+            base.checkThread();
         }
         freed = true;
         callback = null;
@@ -309,5 +322,6 @@ public final class ConnListener
         {
             throw new IllegalStateException("listener used after free");
         }
+        base.checkUsable();
     }
 }

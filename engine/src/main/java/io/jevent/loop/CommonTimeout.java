@@ -37,7 +37,7 @@ public final class CommonTimeout
     void enqueue(final Event e, final long deadline)
     {
         e.deadline = deadline;
-        e.inCommonQueue = true;
+        e.commonQueue = this;
         Event after = tail;
         while (null != after && after.deadline > deadline)
         {
@@ -89,7 +89,7 @@ public final class CommonTimeout
         }
         e.commonNext = null;
         e.commonPrev = null;
-        e.inCommonQueue = false;
+        e.commonQueue = null;
         if (null == p)
         {
             rearm();
@@ -121,7 +121,7 @@ public final class CommonTimeout
                 head.commonPrev = null;
             }
             e.commonNext = null;
-            e.inCommonQueue = false;
+            e.commonQueue = null;
             base.commonTimerExpired(e);
         }
         rearm();

@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
  * plus the period after a timeout (no drift, missed periods skipped) and at now plus the period
  * after I/O or manual activation; {@link #active(int)} ORs into a pending activation.
  * <p>
- * Not thread-safe: use it on the loop thread, or through {@link EventBase#execute(Runnable)} or
- * {@link EventBase#activateFromAnyThread(Event, int)}.
+ * Belongs to its base (see {@link EventBase}, "Threads"): create it anywhere, use it on the loop thread;
+ * from another thread while the loop runs every call throws {@link WrongThreadException} (use
+ * {@link EventBase#execute(Runnable)} or {@link EventBase#activateFromAnyThread(Event, int)}). Once the
+ * base is freed every call throws {@link IllegalStateException} except {@link #free()}, which is
+ * always safe and touches nothing of the freed base.
  */
 public final class Event extends CallbackNode
 {
@@ -38,10 +41,12 @@ public final class Event extends CallbackNode
     long deadline;
     long timerSeq;
     int heapIndex = -1;
+    /** The common timeout a persistent event re-arms with, or null. */
     CommonTimeout common;
+    /** The common timeout whose queue the event waits in now, or null. */
+    CommonTimeout commonQueue;
     Event commonNext;
     Event commonPrev;
-    boolean inCommonQueue;
     int res;
     int ncalls;
     boolean signalDeleted;
@@ -51,6 +56,8 @@ public final class Event extends CallbackNode
     Event sigNext;
     Event sigPrev;
     volatile int remoteRes;
+    Event remoteNext;
+    int remoteTaken;
 
     Event(final EventBase base, final int fd, final SelectableChannel channel, final int events,
         final EventCallback callback)
@@ -126,17 +133,18 @@ public final class Event extends CallbackNode
      * Makes the event pending with a timeout, replacing any earlier timeout (libevent
      * {@code event_add(ev, tv)}). A zero timeout fires on the next loop pass.
      *
-     * @param timeout the timeout, at least 0
+     * @param timeout the timeout, at least 0; one too large to represent (such as Long.MAX_VALUE
+     *                seconds) means "never": the event stays pending and the timeout does not fire
      * @param unit    its unit
      * @return 0, or -1 if the backend refused the fd
      */
     public int add(final long timeout, final TimeUnit unit)
     {
-        checkUsable();
         if (timeout < 0)
         {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
+        checkUsable();
         return base.addEvent(this, unit.toNanos(timeout), null, true);
     }
 
@@ -260,19 +268,31 @@ public final class Event extends CallbackNode
      */
     public void callback(final EventCallback callback)
     {
-        this.callback = Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(callback, "callback");
+        checkUsable();
+        this.callback = callback;
     }
 
     /**
-     * Deletes the event and makes it unusable (libevent {@code event_free}). Idempotent.
+     * Deletes the event and makes it unusable (libevent {@code event_free}). Idempotent. After the
+     * base was freed it only marks the event freed.
+     *
+     * @throws WrongThreadException from another thread while the base's loop runs
      */
     public void free()
     {
-        if (!freed)
+        if (freed)
         {
-            base.delEvent(this);
-            freed = true;
+            return;
         }
+        if (base.isFreed())
+        {
+            freed = true;
+            return;
+        }
+        base.checkThread();
+        base.delEvent(this);
+        freed = true;
     }
 
     /**
@@ -285,7 +305,7 @@ public final class Event extends CallbackNode
 
     boolean hasTimer()
     {
-        return heapIndex >= 0 || inCommonQueue;
+        return heapIndex >= 0 || null != commonQueue;
     }
 
     private void checkUsable()
@@ -294,6 +314,7 @@ public final class Event extends CallbackNode
         {
             throw new IllegalStateException("event used after free");
         }
+        base.checkUsable();
     }
 
     @Override

@@ -1,17 +1,22 @@
 package io.jevent.loop;
 
+import io.jevent.buffer.BufferOwner;
 import io.jevent.buffer.CallbackDeferrer;
 import io.jevent.buffer.SegmentPool;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 
 import java.nio.channels.SelectableChannel;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * libevent's {@code event_base}: runs callbacks when fds become readable or writable, when timeouts
@@ -31,12 +36,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * persistent timeouts without drift, signals delivered k times, a time cache inside callbacks.
  *
  * <h2>Threads</h2>
- * Only the loop thread may add, delete or activate events. Other threads use
- * {@link #execute(Runnable)} and {@link #activateFromAnyThread(Event, int)}: lock-free queues plus a
- * wakeup that costs no syscall when the loop is already awake (an AWAKE/NONE/deadline word swapped
- * by producers, as Netty does).
+ * Every object made for a base (its events, the bufferevents and listeners on it, their buffers)
+ * belongs to the base. It may be <i>created</i> on any thread and handed over; it is <i>used</i> on
+ * the thread that runs the base's loop ({@link #loop}, {@link #dispatch}, or {@link #doWork} under an
+ * Agrona agent host between {@link #onStart()} and {@link #onClose()}). While a loop runs, a call from
+ * any other thread throws {@link WrongThreadException} before touching anything (a volatile load and a
+ * compare; {@code jevent.loop.threadChecks=false} turns it off). Before a loop runs, between runs and
+ * after it stopped, one thread at a time may use them, as for any unshared object.
+ * <p>
+ * From any thread, at any time: {@link #execute(Runnable)}, {@link #activateFromAnyThread(Event, int)},
+ * {@link #loopBreak()}, {@link #loopExit(long, TimeUnit)} and {@link #free()}. They go through a
+ * lock-free inbox with a wakeup that costs no syscall when the loop is already awake (Netty's
+ * AWAKE/NONE/deadline word); a full inbox or a freed base refuses a task with
+ * {@link RejectedExecutionException}, it never makes the caller spin.
+ *
+ * <h2>Errors in callbacks</h2>
+ * An exception thrown by a callback (event, deferred callback, task, finalizer) goes to the base's
+ * error handler ({@link EventBaseConfig#errorHandler}); the default reports it through
+ * {@link System.Logger} and the loop keeps running. {@link LoopErrorHandlers#RETHROW} makes
+ * {@link #loop} stop and throw it instead (the base stays usable).
  */
-public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
+public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Executor, AutoCloseable
 {
     /** Upper bound (exclusive) of {@link #priorityInit(int)}. */
     public static final int MAX_PRIORITIES = 256;
@@ -45,8 +65,15 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     /** Deferred callbacks queued per pass before the rest move to the next pass. */
     public static final int MAX_DEFERREDS_QUEUED = 32;
 
-    private static final long AWAKE = -1L;
-    private static final long NONE = Long.MAX_VALUE;
+    /** A deadline that never comes: a timeout too large to represent means "never". */
+    static final long NEVER = Long.MAX_VALUE;
+
+    private static final int IDLE = 0;
+    private static final int RUNNING = 1;
+    private static final int FREED = 2;
+    private static final AtomicIntegerFieldUpdater<EventBase> STATE =
+        AtomicIntegerFieldUpdater.newUpdater(EventBase.class, "state");
+    private static final boolean THREAD_CHECKS = LoopConfiguration.threadChecks();
 
     private final IoBackend backend;
     private final SegmentPool pool;
@@ -59,9 +86,8 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     private final long maxDispatchIntervalNanos;
     private final int limitAfterPriority;
     private final int remoteDrainLimit;
-    private final ManyToOneConcurrentArrayQueue<Runnable> remoteTasks;
-    private final ManyToOneConcurrentArrayQueue<Event> remoteEvents;
-    private final AtomicLong nextWakeup = new AtomicLong(AWAKE);
+    private final RemoteInbox inbox;
+    private final ErrorHandler errorHandler;
     private final AtomicIntegerArray signalCounts = new AtomicIntegerArray(SignalRegistry.MAX_SIGNAL + 1);
     private final Event[] signalHeads = new Event[SignalRegistry.MAX_SIGNAL + 1];
     private final ActiveQueue activeLater = new ActiveQueue();
@@ -76,12 +102,13 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     private int eventCount;
     private int commonTimeoutCount;
     private int runningPriority = -1;
-    private boolean running;
-    private Thread loopThread;
+    private volatile int state = IDLE;
+    private volatile Thread ownerThread;
+    private volatile boolean freeRequested;
+    private boolean agentOwned;
     private boolean gotTerm;
-    private boolean gotBreak;
+    private volatile boolean gotBreak;
     private boolean gotContinue;
-    private boolean closed;
     private int deferredsQueued;
     private long cachedNanos;
     private long cachedWallMicros;
@@ -113,8 +140,8 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         this.maxDispatchIntervalNanos = config.maxDispatchIntervalNanos();
         this.limitAfterPriority = Math.min(config.limitCallbacksAfterPriority(), Integer.MAX_VALUE);
         this.remoteDrainLimit = config.remoteDrainLimit();
-        this.remoteTasks = new ManyToOneConcurrentArrayQueue<>(config.remoteQueueCapacity());
-        this.remoteEvents = new ManyToOneConcurrentArrayQueue<>(config.remoteQueueCapacity());
+        this.errorHandler = config.errorHandler();
+        this.inbox = new RemoteInbox(config.remoteQueueCapacity(), this::wakeBackend);
         this.method = busySpin ? backend.method() + "-busy-spin" : backend.method();
         initQueues(config.priorities());
     }
@@ -170,7 +197,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      */
     public int priorityInit(final int n)
     {
-        checkOpen();
+        checkUsable();
         if (n < 1 || n >= MAX_PRIORITIES || activeCount > 0)
         {
             return -1;
@@ -308,7 +335,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     public int once(final int fd, final int events, final long timeout, final TimeUnit unit,
         final EventCallback callback)
     {
-        checkOpen();
+        checkUsable();
         if (0 != (events & (EventFlags.SIGNAL | EventFlags.PERSIST)) ||
             0 == (events & (EventFlags.TIMEOUT | EventFlags.READ | EventFlags.WRITE | EventFlags.CLOSED)))
         {
@@ -334,7 +361,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      */
     public CommonTimeout initCommonTimeout(final long duration, final TimeUnit unit)
     {
-        checkOpen();
+        checkUsable();
         final long nanos = unit.toNanos(duration);
         if (nanos < 0)
         {
@@ -374,16 +401,15 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      * @param flags {@link LoopFlags#ONCE}, {@link LoopFlags#NONBLOCK}, {@link LoopFlags#NO_EXIT_ON_EMPTY}
      * @return 0 after loopExit/loopBreak (or after ONCE / NONBLOCK ran its course), 1 when no events
      *     were pending, -1 on a backend error or a reentrant call
+     * @throws IllegalStateException if the base is freed
+     * @throws WrongThreadException if another thread runs the loop or hosts it as an agent
      */
     public int loop(final int flags)
     {
-        checkOpen();
-        if (running)
+        if (!enter())
         {
             return -1;
         }
-        running = true;
-        loopThread = Thread.currentThread();
         gotTerm = false;
         gotBreak = false;
         int retval = 0;
@@ -394,12 +420,12 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
             {
                 gotContinue = false;
                 deferredsQueued = 0;
-                if (gotTerm || gotBreak)
+                if (gotTerm || gotBreak || freeRequested)
                 {
                     break;
                 }
                 if (0 == (flags & LoopFlags.NO_EXIT_ON_EMPTY) && 0 == eventCount && 0 == activeCount &&
-                    activeLater.isEmpty() && remoteTasks.isEmpty() && remoteEvents.isEmpty())
+                    activeLater.isEmpty() && !inbox.hasWork())
                 {
                     runFinalizers();
                     retval = 1;
@@ -410,6 +436,10 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
                 if (n < 0)
                 {
                     retval = -1;
+                    break;
+                }
+                if (gotBreak || freeRequested)
+                {
                     break;
                 }
                 if (0 != activeCount)
@@ -429,8 +459,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         }
         finally
         {
-            cachedNanos = 0;
-            running = false;
+            exit();
         }
         return retval;
     }
@@ -439,13 +468,41 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      * Exits the loop after {@code timeout} (libevent {@code event_base_loopexit}): the current pass
      * finishes, then {@link #loop} returns 0. With several pending exits the earliest wins.
      *
-     * @param timeout delay, 0 for "after this pass"
+     * Callable from any thread: from another thread while the loop runs it is handed to the loop
+     * and wakes it.
+     *
+     * @param timeout delay, 0 for "after this pass"; a timeout too large to represent never fires
      * @param unit    its unit
-     * @return 0
+     * @return 0, or -1 if the base is freed or its inbox full
      */
     public int loopExit(final long timeout, final TimeUnit unit)
     {
+        Objects.requireNonNull(unit, "unit");
+        if (FREED == state)
+        {
+            return -1;
+        }
+        if (!inLoopThread())
+        {
+            try
+            {
+                inbox.execute(() -> loopExitOnLoop(timeout, unit), true);
+                return 0;
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                return -1;
+            }
+        }
         return once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
+    }
+
+    private void loopExitOnLoop(final long timeout, final TimeUnit unit)
+    {
+        if (FREED != state)
+        {
+            once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
+        }
     }
 
     /**
@@ -460,13 +517,18 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
 
     /**
      * Makes {@link #loop} return right after the callback now running; other active callbacks wait
-     * (libevent {@code event_base_loopbreak}).
+     * (libevent {@code event_base_loopbreak}). Callable from any thread: a sleeping loop is woken and
+     * returns before running any callback.
      *
      * @return 0
      */
     public int loopBreak()
     {
         gotBreak = true;
+        if (!inLoopThread())
+        {
+            inbox.wakeup();
+        }
         return 0;
     }
 
@@ -477,7 +539,8 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      */
     public int loopContinue()
     {
-        if (running)
+        checkUsable();
+        if (RUNNING == state)
         {
             gotContinue = true;
         }
@@ -501,11 +564,62 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     }
 
     /**
-     * @return true while {@link #loop} (or {@link #doWork()}) runs
+     * @return true while {@link #loop} (or {@link #doWork()}) runs; readable from any thread
      */
     public boolean isRunning()
     {
-        return running;
+        return RUNNING == state;
+    }
+
+    /**
+     * @return true once {@link #free()} completed; readable from any thread
+     */
+    public boolean isFreed()
+    {
+        return FREED == state;
+    }
+
+    /**
+     * Whether the calling thread may use this base's objects now (Netty's {@code inEventLoop}).
+     *
+     * @return true on the thread running the loop (or hosting it as an agent), and on any thread while
+     *     no loop runs
+     */
+    public boolean inLoopThread()
+    {
+        final Thread t = ownerThread;
+        return null == t || t == Thread.currentThread();
+    }
+
+    /**
+     * {@link BufferOwner}: refuses a call from a thread other than the one running the loop.
+     *
+     * @throws WrongThreadException if another thread runs the loop
+     */
+    @Override
+    public void checkThread()
+    {
+        if (THREAD_CHECKS)
+        {
+            final Thread t = ownerThread;
+            if (null != t && t != Thread.currentThread())
+            {
+                throw new WrongThreadException(t, Thread.currentThread());
+            }
+        }
+    }
+
+    /**
+     * Refuses use of a freed base or use from the wrong thread; what every mutating call of the base
+     * and its events starts with.
+     *
+     * @throws IllegalStateException if the base is freed
+     * @throws WrongThreadException  if another thread runs the loop
+     */
+    public void checkUsable()
+    {
+        checkOpen();
+        checkThread();
     }
 
     // ------------------------------------------------------------------ time
@@ -549,27 +663,42 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     // ------------------------------------------------------------------ cross-thread
 
     /**
-     * Runs {@code task} on the loop thread in its next pass; from any thread. Waits (spinning, then
-     * yielding) while the task queue is full.
+     * Runs {@code task} on the loop thread in a coming pass, from any thread; tasks run in the order
+     * they were queued. Tasks still queued when the base is freed run during {@link #free()}. An
+     * exception thrown by the task goes to the error handler.
      *
      * @param task what to run
+     * @throws RejectedExecutionException at once, without waiting, if the inbox is full
+     *     ({@link EventBaseConfig#remoteQueueCapacity}) or the base is freed
      */
+    @Override
     public void execute(final Runnable task)
     {
         Objects.requireNonNull(task, "task");
-        while (!remoteTasks.offer(task))
-        {
-            Thread.yield();
-        }
-        wakeupFromAnyThread();
+        inbox.execute(task, Thread.currentThread() != ownerThread);
+    }
+
+    /**
+     * {@link #execute} without the exception: for producers that back off (or drop) when the loop
+     * falls behind.
+     *
+     * @param task what to run
+     * @return true if queued; false if the inbox is full or the base freed
+     */
+    public boolean tryExecute(final Runnable task)
+    {
+        Objects.requireNonNull(task, "task");
+        return inbox.offer(task, Thread.currentThread() != ownerThread);
     }
 
     /**
      * Activates an event from any thread (libevent's thread-safe {@code event_active}). Activations
-     * arriving before the loop handles them are OR-ed together into one run.
+     * arriving before the loop handles them are OR-ed together into one run. Never blocks and never
+     * fails for lack of room: an event waits in the inbox at most once.
      *
      * @param event an event of this base
      * @param res   what to report to the callback
+     * @throws RejectedExecutionException if the base is freed
      */
     public void activateFromAnyThread(final Event event, final int res)
     {
@@ -577,32 +706,25 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         {
             throw new IllegalArgumentException("event of another base");
         }
-        int prev;
-        do
-        {
-            prev = event.remoteRes;
-        }
-        while (!REMOTE_RES.compareAndSet(event, prev, prev | res | Integer.MIN_VALUE));
-        if (0 == prev)
-        {
-            while (!remoteEvents.offer(event))
-            {
-                Thread.yield();
-            }
-            wakeupFromAnyThread();
-        }
+        inbox.activate(event, res, Thread.currentThread() != ownerThread);
     }
 
     /**
-     * Wakes the loop if it sleeps in the backend; costs no syscall when it is awake.
+     * Wakes the loop if it sleeps in the backend; costs no syscall when it is awake. A no-op once the
+     * base is freed.
      */
     public void wakeupFromAnyThread()
     {
-        if (Thread.currentThread() != loopThread && AWAKE != nextWakeup.getAndSet(AWAKE))
+        if (Thread.currentThread() != ownerThread)
         {
-            counters.wakeup();
-            backend.wakeup();
+            inbox.wakeup();
         }
+    }
+
+    private void wakeBackend()
+    {
+        counters.wakeup();
+        backend.wakeup();
     }
 
     /**
@@ -647,7 +769,9 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
      */
     public void finalizeLater(final Runnable task)
     {
-        finalizers.add(Objects.requireNonNull(task, "task"));
+        Objects.requireNonNull(task, "task");
+        checkUsable();
+        finalizers.add(task);
     }
 
     private void runFinalizers()
@@ -655,8 +779,24 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         Runnable r;
         while (null != (r = finalizers.poll()))
         {
-            r.run();
+            try
+            {
+                r.run();
+            }
+            catch (final Throwable t)
+            {
+                callbackFailed(t);
+            }
         }
+    }
+
+    /**
+     * A callback threw: count it and hand it to the error handler, which may rethrow to stop the loop.
+     */
+    private void callbackFailed(final Throwable t)
+    {
+        counters.callbackErrors++;
+        errorHandler.onError(t);
     }
 
     // ------------------------------------------------------------------ Agent
@@ -669,13 +809,14 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     @Override
     public int doWork()
     {
-        checkOpen();
-        if (running)
+        if (FREED == state || freeRequested)
+        {
+            throw new AgentTerminationException("event base is freed");
+        }
+        if (!enter())
         {
             throw new IllegalStateException("doWork inside a running loop");
         }
-        running = true;
-        loopThread = Thread.currentThread();
         try
         {
             gotContinue = false;
@@ -691,9 +832,29 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         }
         finally
         {
-            cachedNanos = 0;
-            running = false;
+            exit();
         }
+    }
+
+    /**
+     * Binds the base to the agent host's thread (AgentRunner's thread, or the thread calling
+     * {@code AgentInvoker.start()}): from now until {@link #onClose()} the thread checks hold between
+     * duty cycles too, not only inside {@link #doWork()}.
+     *
+     * @throws WrongThreadException if another thread runs or hosts the loop
+     */
+    @Override
+    public void onStart()
+    {
+        checkOpen();
+        final Thread me = Thread.currentThread();
+        final Thread t = ownerThread;
+        if (null != t && t != me)
+        {
+            throw new WrongThreadException(t, me);
+        }
+        agentOwned = true;
+        ownerThread = me;
     }
 
     /**
@@ -706,11 +867,16 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     }
 
     /**
-     * Frees the base when its agent host closes.
+     * Frees the base when its agent host closes, and releases the thread binding of {@link #onStart()}.
      */
     @Override
     public void onClose()
     {
+        if (agentOwned && Thread.currentThread() == ownerThread)
+        {
+            agentOwned = false;
+            ownerThread = null;
+        }
         free();
     }
 
@@ -718,16 +884,87 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
 
     /**
      * Frees the base (libevent {@code event_base_free}): pending events are dropped (their callbacks
-     * never run), signal handlers restored, the backend closed. Idempotent.
+     * never run), tasks still queued by {@link #execute} and finalizers (freed bufferevents closing
+     * their sockets) run, signal handlers are restored and the backend closed. Idempotent.
+     * <p>
+     * Safe from any thread and at any time, unlike libevent: when no loop runs it frees at once; from
+     * inside a callback it makes the loop stop after that callback and free on its way out; from another
+     * thread while the loop runs it asks the loop to do the same, wakes it, and waits until it has.
+     * Afterwards every call on the base or its events throws {@link IllegalStateException}, except
+     * {@code free()} and the read-only accessors; {@link Event#free()} and the bufferevents'
+     * {@code free()} still release what they own.
      */
     public void free()
     {
-        if (closed)
+        final Thread me = Thread.currentThread();
+        while (true)
         {
-            return;
+            final int s = state;
+            if (FREED == s)
+            {
+                return;
+            }
+            if (IDLE == s)
+            {
+                freeRequested = true;
+                if (STATE.compareAndSet(this, IDLE, RUNNING))
+                {
+                    ownerThread = me;
+                    try
+                    {
+                        teardown();
+                    }
+                    finally
+                    {
+                        released();
+                    }
+                    return;
+                }
+                continue;
+            }
+            freeRequested = true;
+            gotBreak = true;
+            if (ownerThread == me)
+            {
+                return;
+            }
+            inbox.wakeup();
+            awaitLoopExit();
+        }
+    }
+
+    /**
+     * Waits until the running loop has freed the base on its way out, or has left without seeing the
+     * request (then the caller frees it).
+     */
+    private void awaitLoopExit()
+    {
+        while (RUNNING == state)
+        {
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /**
+     * What {@link #free()} does, on the thread that holds the base: take in the last cross-thread
+     * work, run it and the finalizers, then release signals and the backend.
+     */
+    private void teardown()
+    {
+        inbox.close();
+        Runnable r;
+        while (null != (r = inbox.pollTask()))
+        {
+            try
+            {
+                r.run();
+            }
+            catch (final Throwable t)
+            {
+                callbackFailed(t);
+            }
         }
         runFinalizers();
-        closed = true;
         for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
         {
             if (null != signalHeads[s])
@@ -737,6 +974,70 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
             }
         }
         backend.close();
+    }
+
+    /**
+     * Enters {@link #loop} or {@link #doWork}: claims the base for the calling thread.
+     *
+     * @return false for a reentrant call from a callback of this base
+     * @throws IllegalStateException if the base is freed
+     * @throws WrongThreadException  if another thread runs or hosts the loop
+     */
+    private boolean enter()
+    {
+        final Thread me = Thread.currentThread();
+        final Thread owner = ownerThread;
+        if (null != owner && owner != me)
+        {
+            throw new WrongThreadException(owner, me);
+        }
+        if (!STATE.compareAndSet(this, IDLE, RUNNING))
+        {
+            if (FREED == state)
+            {
+                throw new IllegalStateException("event base is freed");
+            }
+            if (ownerThread == me)
+            {
+                return false;
+            }
+            final Thread other = ownerThread;
+            throw new WrongThreadException(null == other ? me : other, me);
+        }
+        ownerThread = me;
+        return true;
+    }
+
+    /**
+     * Leaves {@link #loop} or {@link #doWork}; frees the base if that was asked meanwhile.
+     */
+    private void exit()
+    {
+        cachedNanos = 0;
+        if (freeRequested)
+        {
+            try
+            {
+                teardown();
+            }
+            finally
+            {
+                released();
+            }
+            return;
+        }
+        if (!agentOwned)
+        {
+            ownerThread = null;
+        }
+        state = IDLE;
+    }
+
+    private void released()
+    {
+        agentOwned = false;
+        ownerThread = null;
+        state = FREED;
     }
 
     /**
@@ -785,31 +1086,41 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         long t = timeoutNanos;
         if (0 != t)
         {
-            nextWakeup.set(t < 0 ? NONE : clock.nanoTime() + t);
-            if (!remoteTasks.isEmpty() || !remoteEvents.isEmpty() || signalPending)
+            final long deadline = t < 0 ? RemoteInbox.NONE : Math.min(RemoteInbox.NONE - 1,
+                deadlineAfter(clock.nanoTime(), t));
+            if (inbox.sleeping(deadline) || signalPending || gotBreak || freeRequested)
             {
                 t = 0;
             }
         }
         final int n = backend.poll(t, sink);
-        nextWakeup.lazySet(AWAKE);
+        inbox.awake();
         return n;
     }
 
     private int pollSpinning(final long timeoutNanos)
     {
-        final long deadline = clock.nanoTime() + timeoutNanos;
+        final long deadline = timeoutNanos > 0 ? deadlineAfter(clock.nanoTime(), timeoutNanos) : NEVER;
         while (true)
         {
             final int n = backend.poll(0, sink);
-            if (0 != n || 0 == timeoutNanos || !remoteTasks.isEmpty() || !remoteEvents.isEmpty() ||
-                signalPending || gotBreak || (timeoutNanos > 0 && clock.nanoTime() - deadline >= 0))
+            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signalPending || gotBreak || freeRequested ||
+                (NEVER != deadline && clock.nanoTime() - deadline >= 0))
             {
                 idle.reset();
                 return n;
             }
             idle.idle(0);
         }
+    }
+
+    /**
+     * @return {@code now + timeout}, or {@link #NEVER} where that overflows: a huge timeout means never
+     */
+    static long deadlineAfter(final long now, final long timeout)
+    {
+        final long d = now + timeout;
+        return ((now ^ d) & (timeout ^ d)) < 0 ? NEVER : d;
     }
 
     private void endPass()
@@ -824,7 +1135,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     private long timeoutNext()
     {
         final Event e = timers.peek();
-        if (null == e)
+        if (null == e || NEVER == e.deadline)
         {
             return -1;
         }
@@ -881,9 +1192,9 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     {
         int budget = remoteDrainLimit;
         Event e;
-        while (budget > 0 && null != (e = remoteEvents.poll()))
+        while (budget > 0 && null != (e = inbox.pollEvent()))
         {
-            final int res = REMOTE_RES.getAndSet(e, 0) & Integer.MAX_VALUE;
+            final int res = e.remoteTaken;
             if (!e.freed && 0 != res)
             {
                 activate(e, res, 1);
@@ -891,7 +1202,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
             budget--;
         }
         Runnable r;
-        while (budget > 0 && null != (r = remoteTasks.poll()))
+        while (budget > 0 && null != (r = inbox.pollTask()))
         {
             defer(r);
             budget--;
@@ -918,14 +1229,9 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     {
         signalCounts.incrementAndGet(signum);
         signalPending = true;
-        if (busySpin)
+        if (!busySpin)
         {
-            return;
-        }
-        if (AWAKE != nextWakeup.getAndSet(AWAKE))
-        {
-            counters.wakeup();
-            backend.wakeup();
+            inbox.wakeup();
         }
     }
 
@@ -1007,7 +1313,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
     private int processActive()
     {
         final long end = Long.MAX_VALUE == maxDispatchIntervalNanos ? Long.MAX_VALUE :
-            clock.nanoTime() + maxDispatchIntervalNanos;
+            deadlineAfter(clock.nanoTime(), maxDispatchIntervalNanos);
         int c = 0;
         for (int i = 0; i < activeQueues.length; i++)
         {
@@ -1038,7 +1344,14 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
             {
                 count++;
             }
-            n.runActive(this);
+            try
+            {
+                n.runActive(this);
+            }
+            catch (final Throwable t)
+            {
+                callbackFailed(t);
+            }
             counters.callbacks++;
             if (gotBreak)
             {
@@ -1111,10 +1424,10 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         }
         final long now = now();
         final long relative = 0 != (res & EventFlags.TIMEOUT) ? e.deadline : now;
-        long runAt = relative + e.periodNanos;
+        long runAt = deadlineAfter(relative, e.periodNanos);
         if (runAt - now < 0)
         {
-            runAt = now + e.periodNanos;
+            runAt = deadlineAfter(now, e.periodNanos);
         }
         scheduleTimer(e, runAt, e.common);
     }
@@ -1123,7 +1436,6 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
 
     int addEvent(final Event e, final long timeoutNanos, final CommonTimeout common, final boolean setTimeout)
     {
-        checkOpen();
         if (0 != (e.events & (EventFlags.IO_MASK | EventFlags.SIGNAL)) && !e.inserted)
         {
             final int rc = insertIo(e);
@@ -1139,7 +1451,7 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
                 e.periodNanos = timeoutNanos;
                 e.common = common;
             }
-            scheduleTimer(e, now() + timeoutNanos, common);
+            scheduleTimer(e, deadlineAfter(now(), timeoutNanos), common);
         }
         return 0;
     }
@@ -1149,7 +1461,6 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         removeTimer(e);
         if (null != common)
         {
-            e.common = common;
             common.enqueue(e, deadline);
         }
         else
@@ -1168,9 +1479,9 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
         {
             timers.remove(e);
         }
-        else if (e.inCommonQueue)
+        else if (null != e.commonQueue)
         {
-            e.common.remove(e);
+            e.commonQueue.remove(e);
         }
         else
         {
@@ -1226,7 +1537,11 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
             eventCount++;
             return 0;
         }
-        if (e.fd < 0 || (null != e.channel && !e.channel.isOpen()))
+        if (null != e.channel && (e.fd < 0 || !e.channel.isOpen()))
+        {
+            return -1;
+        }
+        if (e.fd < 0)
         {
             e.inserted = true;
             eventCount++;
@@ -1238,10 +1553,16 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
             r.channel = e.channel;
             r.generation++;
         }
+        else if (null != e.channel && r.channel != e.channel)
+        {
+            r.channel = e.channel;
+            r.attachment(null);
+            r.interest = 0;
+        }
         countIo(r, e, 1);
         final int old = r.interest;
         final int want = r.wanted();
-        if (want != old)
+        if (want != old || (0 != want && 0 != (e.events & EventFlags.IO_MASK)))
         {
             if (backend.update(r, old, want) < 0)
             {
@@ -1373,14 +1694,11 @@ public final class EventBase implements Agent, CallbackDeferrer, AutoCloseable
 
     private void checkOpen()
     {
-        if (closed)
+        if (FREED == state)
         {
             throw new IllegalStateException("event base is freed");
         }
     }
-
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Event> REMOTE_RES =
-        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Event.class, "remoteRes");
 
     /**
      * A deferred or cross-thread task in an active queue; recycled after it runs.

@@ -1,6 +1,7 @@
 package io.jevent.loop;
 
 import io.jevent.buffer.SegmentPool;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -25,6 +26,7 @@ public final class EventBaseConfig
     private int remoteDrainLimit = LoopConfiguration.remoteDrainLimit();
     private NanoClock clock = SystemNanoClock.INSTANCE;
     private SegmentPool pool;
+    private ErrorHandler errorHandler = LoopErrorHandlers.LOG;
 
     /**
      * @return the backend to use: {@code "epoll"}, {@code "nio"}, or null/empty for the best available
@@ -200,6 +202,27 @@ public final class EventBaseConfig
     public EventBaseConfig pool(final SegmentPool pool)
     {
         this.pool = Objects.requireNonNull(pool, "pool");
+        return this;
+    }
+
+    /**
+     * @return what receives exceptions thrown by callbacks, tasks and finalizers
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @param errorHandler receives every exception a callback, task or finalizer throws; the loop goes
+     *                     on after it returns, and stops (the exception propagating out of
+     *                     {@link EventBase#loop}) if it throws. Default {@link LoopErrorHandlers#LOG};
+     *                     {@link LoopErrorHandlers#RETHROW} stops at the first error.
+     * @return this
+     */
+    public EventBaseConfig errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
         return this;
     }
 

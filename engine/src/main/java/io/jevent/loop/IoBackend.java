@@ -3,8 +3,11 @@ package io.jevent.loop;
 /**
  * The I/O multiplexer under an {@link EventBase} (libevent's {@code eventop}): epoll through JNA in
  * module native-epoll, or a java.nio Selector. Only the loop thread calls it, except
- * {@link #wakeup()}. Interest changes arrive already de-duplicated: the loop never asks for a change
- * that would leave the registered interest as it is, so a backend issues no redundant syscall.
+ * {@link #wakeup()}. Interest changes arrive already de-duplicated: the loop asks for a change that
+ * would leave the registered interest as it is only when another event joins an fd already registered
+ * for the same kinds, to re-verify the registration (the fd may have been closed without its events
+ * being deleted and its number reused, libevent's and Netty's stale-fd case); a backend recovers from
+ * ENOENT/EEXIST there as on any change.
  */
 public interface IoBackend extends AutoCloseable
 {

@@ -25,6 +25,14 @@ public final class LoopConfiguration
     /** Default drain limit per pass. */
     public static final int REMOTE_DRAIN_LIMIT_DEFAULT = 1024;
 
+    /**
+     * Property: refuse, with {@link WrongThreadException}, calls on a base's objects from a thread other
+     * than the one running its loop. Costs a volatile load and a compare per call (perf-reports/threads.md).
+     */
+    public static final String THREAD_CHECKS_PROP_NAME = "jevent.loop.threadChecks";
+    /** Default: checks on. */
+    public static final boolean THREAD_CHECKS_DEFAULT = true;
+
     /** Property: initial number of epoll_event slots per epoll_wait (doubled when one wait fills it). */
     public static final String EPOLL_EVENTS_PROP_NAME = "jevent.epoll.events";
     /** Default epoll_event slots. */
@@ -61,6 +69,14 @@ public final class LoopConfiguration
     public static int remoteQueueCapacity()
     {
         return Integer.getInteger(REMOTE_QUEUE_CAPACITY_PROP_NAME, REMOTE_QUEUE_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * @return whether thread-affinity checks are on
+     */
+    public static boolean threadChecks()
+    {
+        return Boolean.parseBoolean(System.getProperty(THREAD_CHECKS_PROP_NAME, String.valueOf(THREAD_CHECKS_DEFAULT)));
     }
 
     /**

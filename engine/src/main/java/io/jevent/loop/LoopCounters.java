@@ -16,6 +16,7 @@ public final class LoopCounters
     long maxCycleNanos;
     long syscalls;
     int timers;
+    long callbackErrors;
     volatile long wakeups;
 
     void wakeup()
@@ -72,6 +73,14 @@ public final class LoopCounters
     }
 
     /**
+     * @return exceptions thrown by callbacks, tasks and finalizers and handed to the error handler
+     */
+    public long callbackErrors()
+    {
+        return callbackErrors;
+    }
+
+    /**
      * Resets the max cycle time, for per-interval reporting.
      */
     public void resetMaxCycle()
@@ -83,6 +92,7 @@ public final class LoopCounters
     public String toString()
     {
         return "LoopCounters(iterations=" + iterations + ", callbacks=" + callbacks + ", maxCycleNanos=" +
-            maxCycleNanos + ", syscalls=" + syscalls + ", wakeups=" + wakeups + ")";
+            maxCycleNanos + ", syscalls=" + syscalls + ", wakeups=" + wakeups + ", callbackErrors=" + callbackErrors +
+            ")";
     }
 }

@@ -171,7 +171,8 @@ public final class NioBackend implements IoBackend
             }
             else
             {
-                selector.select(onReady, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                final long ms = timeoutNanos / 1_000_000 + (0 == timeoutNanos % 1_000_000 ? 0 : 1);
+                selector.select(onReady, ms);
             }
             return readyCount;
         }

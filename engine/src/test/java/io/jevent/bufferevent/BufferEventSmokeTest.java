@@ -31,7 +31,7 @@ class BufferEventSmokeTest
     static void echo(final String backend) throws Exception
     {
         final SegmentPool pool = new SegmentPool(4096, 1 << 20, 64);
-        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool));
+        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
             ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -100,7 +100,7 @@ class BufferEventSmokeTest
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             port = ((InetSocketAddress)s.getLocalAddress()).getPort();
         }
-        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend)))
+        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
         {
             final List<String> events = new ArrayList<>();
             final BufferEvent bev = BufferEvent.socket(base, (SocketChannel)null, BevOptions.CLOSE_ON_FREE);

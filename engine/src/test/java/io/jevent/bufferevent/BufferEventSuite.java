@@ -61,7 +61,7 @@ public abstract class BufferEventSuite implements
     void createFixture() throws IOException
     {
         pool = new SegmentPool(4096, 1 << 20, 64);
-        base = new EventBase(config().pool(pool));
+        base = new EventBase(config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
         server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
@@ -110,7 +110,7 @@ public abstract class BufferEventSuite implements
     @Override
     public EventBaseConfig configWithPool()
     {
-        return config().pool(pool);
+        return config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW);
     }
 
     @Override

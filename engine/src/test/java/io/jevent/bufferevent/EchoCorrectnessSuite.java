@@ -101,7 +101,7 @@ public abstract class EchoCorrectnessSuite
         {
             try
             {
-                base = new EventBase(config().pool(pool));
+                base = new EventBase(config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
                 final InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
                 final ConnListener echo = ConnListener.bind(base, any, 0, 512, (l, s) ->
                     echoConnection(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE), s.remoteAddress()));

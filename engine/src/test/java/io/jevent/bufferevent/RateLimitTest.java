@@ -34,7 +34,7 @@ class RateLimitTest
     @Test
     void shouldStartAtTheRateAndSuspendAtZero() throws Exception
     {
-        try (EventBase base = new EventBase(new EventBaseConfig().backend("nio")))
+        try (EventBase base = new EventBase(new EventBaseConfig().backend("nio").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
         {
             final BufferEvent bev = BufferEvent.socket(base, (SocketChannel)null, 0);
             assertEquals(TokenBucketConfig.MAX_VALUE, bev.getReadLimit(), "§1.14 st.96 no limit");
@@ -56,7 +56,7 @@ class RateLimitTest
     @Test
     void shouldReadNoFasterThanTheRate() throws Exception
     {
-        try (EventBase base = new EventBase(new EventBaseConfig().backend("nio"));
+        try (EventBase base = new EventBase(new EventBaseConfig().backend("nio").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
             ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

@@ -42,10 +42,14 @@ public abstract class EventBaseSuite implements
      */
     protected abstract EventBaseConfig config();
 
+    /**
+     * The backend's configuration with {@link LoopErrorHandlers#RETHROW}, so an assertion failing inside
+     * a callback fails the test instead of being logged by the default handler.
+     */
     @Override
     public EventBaseConfig backendConfig()
     {
-        return config();
+        return config().errorHandler(LoopErrorHandlers.RETHROW);
     }
 
     @Override
@@ -53,7 +57,7 @@ public abstract class EventBaseSuite implements
     {
         if (null == base)
         {
-            base = newBase(config());
+            base = newBase(backendConfig());
         }
         return base;
     }

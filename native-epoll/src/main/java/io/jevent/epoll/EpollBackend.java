@@ -47,7 +47,8 @@ public final class EpollBackend implements IoBackend
     private static final long WAKEUP_DATA = -1L;
     private static final int MAX_EVENTS = 64 * 1024;
 
-    private static final TransportFactory TRANSPORTS = new TransportFactory()
+    private final IoScratch ioScratch = new IoScratch();
+    private final TransportFactory transports = new TransportFactory()
     {
         @Override
         public Transport wrap(final SelectableChannel channel)
@@ -60,19 +61,19 @@ public final class EpollBackend implements IoBackend
             {
                 throw new java.io.UncheckedIOException(ex);
             }
-            return new NativeTransport(ChannelFds.fdOf(channel), channel);
+            return new NativeTransport(ChannelFds.fdOf(channel), channel, ioScratch);
         }
 
         @Override
         public Transport wrap(final int fd)
         {
-            return new NativeTransport(fd, null);
+            return new NativeTransport(fd, null, ioScratch);
         }
 
         @Override
         public Transport unconnected()
         {
-            return new NativeTransport(-1, null);
+            return new NativeTransport(-1, null, ioScratch);
         }
 
         @Override
@@ -125,13 +126,16 @@ public final class EpollBackend implements IoBackend
         epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
         if (epfd < 0)
         {
-            throw new IllegalStateException("epoll_create1: " + Errno.message(LibC.errno()));
+            final int err = LibC.errno();
+            ioScratch.close();
+            throw new IllegalStateException("epoll_create1: " + Errno.message(err));
         }
         eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         if (eventFd < 0)
         {
             final int err = LibC.errno();
             LibC.close(epfd);
+            ioScratch.close();
             throw new IllegalStateException("eventfd: " + Errno.message(err));
         }
         scratch = UnsafeApi.allocateMemory(64);
@@ -238,7 +242,7 @@ public final class EpollBackend implements IoBackend
         else
         {
             n = LibC.epoll_wait(epfd, events, capacity, (int)Math.min(Integer.MAX_VALUE,
-                (timeoutNanos + 999_999) / 1_000_000));
+                timeoutNanos / 1_000_000 + (0 == timeoutNanos % 1_000_000 ? 0 : 1)));
         }
         if (n < 0)
         {
@@ -290,10 +294,13 @@ public final class EpollBackend implements IoBackend
         return ready;
     }
 
+    /**
+     * @return transports whose data path uses this backend's (this loop's) native scratch
+     */
     @Override
     public TransportFactory transports()
     {
-        return TRANSPORTS;
+        return transports;
     }
 
     @Override
@@ -335,6 +342,7 @@ public final class EpollBackend implements IoBackend
         LibC.close(epfd);
         UnsafeApi.freeMemory(events);
         UnsafeApi.freeMemory(scratch);
+        ioScratch.close();
     }
 
     /**

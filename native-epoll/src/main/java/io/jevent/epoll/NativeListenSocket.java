@@ -13,8 +13,10 @@ import java.nio.channels.SelectableChannel;
 
 /**
  * {@link ListenSocket} on a raw fd: {@code accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)}, one syscall that
- * also writes the peer's address into native scratch owned by this listener, so accepting allocates
- * nothing until someone asks for the address as an object.
+ * also writes the peer's address into native scratch owned by this listener (used by its loop thread
+ * only), so accepting allocates nothing until someone asks for the address as an object.
+ * {@link #localAddress()} takes native memory of its own for the call, so it is safe from any thread;
+ * after {@link #close()} every call fails without touching the freed scratch.
  */
 public final class NativeListenSocket implements ListenSocket
 {
@@ -109,6 +111,11 @@ public final class NativeListenSocket implements ListenSocket
     @Override
     public int accept(final AcceptedSocket into, final boolean nonBlocking)
     {
+        if (fd < 0)
+        {
+            lastError = Errno.EBADF;
+            return -1;
+        }
         UnsafeApi.putInt(scratch + SockAddr.STORAGE_SIZE, SockAddr.STORAGE_SIZE);
         final int c = LibC.accept4(fd, scratch, scratch + SockAddr.STORAGE_SIZE,
             LibC.SOCK_CLOEXEC | (nonBlocking ? LibC.SOCK_NONBLOCK : 0));
@@ -135,9 +142,20 @@ public final class NativeListenSocket implements ListenSocket
     @Override
     public InetSocketAddress localAddress()
     {
-        final long addr = scratch;
-        UnsafeApi.putInt(scratch + SockAddr.STORAGE_SIZE, SockAddr.STORAGE_SIZE);
-        return 0 == LibC.getsockname(fd, addr, scratch + SockAddr.STORAGE_SIZE) ? SockAddr.read(addr) : null;
+        if (fd < 0)
+        {
+            return null;
+        }
+        final long addr = UnsafeApi.allocateMemory(SockAddr.STORAGE_SIZE + 16);
+        try
+        {
+            UnsafeApi.putInt(addr + SockAddr.STORAGE_SIZE, SockAddr.STORAGE_SIZE);
+            return 0 == LibC.getsockname(fd, addr, addr + SockAddr.STORAGE_SIZE) ? SockAddr.read(addr) : null;
+        }
+        finally
+        {
+            UnsafeApi.freeMemory(addr);
+        }
     }
 
     @Override

@@ -12,40 +12,49 @@ import java.nio.channels.SelectableChannel;
 /**
  * {@link Transport} on a raw socket fd: one {@code readv} into up to 4 free tail extents of the input,
  * one {@code sendmsg(MSG_NOSIGNAL)} over up to IOV_MAX data extents of the output (writev cannot
- * suppress SIGPIPE; sendmsg can), no copy either way. The iovec array, msghdr and sockaddr scratch are
- * per thread, allocated once off-heap, so steady-state I/O allocates nothing.
+ * suppress SIGPIPE; sendmsg can), no copy either way.
+ * <p>
+ * The native scratch of {@link #read} and {@link #write} (iovec array, msghdr) belongs to the loop
+ * whose backend made the transport ({@link IoScratch}), never to the thread that happened to create
+ * it: a transport built on an acceptor thread and handed to a worker loop uses the worker's scratch,
+ * so connections of different loops never share it. Steady-state I/O allocates nothing. The rare
+ * control calls (connect, socket options, addresses) take a few bytes of native memory for the
+ * duration of the call, so they are safe from any thread.
  */
 public final class NativeTransport implements Transport
 {
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final int OPT_SIZE = 16;
 
     private final SelectableChannel channel;
-    private Scratch scratch;
+    private final IoScratch scratch;
+    private final boolean ownsScratch;
     private int fd;
     private int lastError;
 
     /**
+     * A transport with scratch of its own, for use outside an event loop (one thread at a time); the
+     * scratch is freed by {@link #close()}.
+     *
      * @param fd      a socket fd, or -1 to open one at {@link #connect}
      * @param channel the JDK channel owning the fd, if any (kept reachable, closed by {@link #close()})
      */
     public NativeTransport(final int fd, final SelectableChannel channel)
     {
-        this.fd = fd;
-        this.channel = channel;
+        this(fd, channel, new IoScratch(), true);
     }
 
-    /**
-     * The calling thread's scratch, looked up once: a transport is used by its loop thread only.
-     */
-    private Scratch scratch()
+    NativeTransport(final int fd, final SelectableChannel channel, final IoScratch scratch)
     {
-        Scratch s = scratch;
-        if (null == s)
-        {
-            s = SCRATCH.get();
-            scratch = s;
-        }
-        return s;
+        this(fd, channel, scratch, false);
+    }
+
+    private NativeTransport(final int fd, final SelectableChannel channel, final IoScratch scratch,
+        final boolean ownsScratch)
+    {
+        this.fd = fd;
+        this.channel = channel;
+        this.scratch = scratch;
+        this.ownsScratch = ownsScratch;
     }
 
     @Override
@@ -63,7 +72,12 @@ public final class NativeTransport implements Transport
     @Override
     public long read(final Evbuffer in, final int max)
     {
-        final IovecArray iov = scratch().iov;
+        if (scratch.isClosed() || fd < 0)
+        {
+            lastError = Errno.EBADF;
+            return ERROR;
+        }
+        final IovecArray iov = scratch.iov;
         final int k = in.prepareRead(max, iov);
         if (k <= 0)
         {
@@ -82,7 +96,12 @@ public final class NativeTransport implements Transport
     @Override
     public long write(final Evbuffer out, final long max)
     {
-        final Scratch s = scratch();
+        if (scratch.isClosed() || fd < 0)
+        {
+            lastError = Errno.EBADF;
+            return ERROR;
+        }
+        final IoScratch s = scratch;
         final int k = out.prepareWrite(max, s.iov);
         if (k <= 0)
         {
@@ -126,23 +145,33 @@ public final class NativeTransport implements Transport
             lastError = Errno.EINVAL;
             return -1;
         }
-        final Scratch s = scratch();
-        final int len = SockAddr.write(address, s.sockaddr);
-        if (fd < 0)
+        final long sockaddr = UnsafeApi.allocateMemory(SockAddr.STORAGE_SIZE);
+        final int rc;
+        final int err;
+        try
         {
-            final int family = SockAddr.IN_SIZE == len ? LibC.AF_INET : LibC.AF_INET6;
-            fd = LibC.socket(family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+            final int len = SockAddr.write(address, sockaddr);
             if (fd < 0)
             {
-                lastError = LibC.errno();
-                return -1;
+                final int family = SockAddr.IN_SIZE == len ? LibC.AF_INET : LibC.AF_INET6;
+                fd = LibC.socket(family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                {
+                    lastError = LibC.errno();
+                    return -1;
+                }
             }
+            rc = LibC.connect(fd, sockaddr, len);
+            err = 0 == rc ? 0 : LibC.errno();
         }
-        if (0 == LibC.connect(fd, s.sockaddr, len))
+        finally
+        {
+            UnsafeApi.freeMemory(sockaddr);
+        }
+        if (0 == rc)
         {
             return CONNECTED;
         }
-        final int err = LibC.errno();
         if (Errno.EINPROGRESS == err || Errno.EINTR == err)
         {
             return IN_PROGRESS;
@@ -189,14 +218,21 @@ public final class NativeTransport implements Transport
      */
     public int setIntOption(final int level, final int option, final int value)
     {
-        final Scratch s = scratch();
-        UnsafeApi.putInt(s.opt, value);
-        if (0 == LibC.setsockopt(fd, level, option, s.opt, 4))
+        final long opt = UnsafeApi.allocateMemory(OPT_SIZE);
+        try
         {
-            return 0;
+            UnsafeApi.putInt(opt, value);
+            if (0 == LibC.setsockopt(fd, level, option, opt, 4))
+            {
+                return 0;
+            }
+            lastError = LibC.errno();
+            return -1;
         }
-        lastError = LibC.errno();
-        return -1;
+        finally
+        {
+            UnsafeApi.freeMemory(opt);
+        }
     }
 
     /**
@@ -208,22 +244,41 @@ public final class NativeTransport implements Transport
      */
     public int getIntOption(final int level, final int option)
     {
-        final Scratch s = scratch();
-        UnsafeApi.putInt(s.opt + 4, 4);
-        if (0 == LibC.getsockopt(fd, level, option, s.opt, s.opt + 4))
+        final long opt = UnsafeApi.allocateMemory(OPT_SIZE);
+        try
         {
-            return UnsafeApi.getInt(s.opt);
+            UnsafeApi.putInt(opt + 4, 4);
+            if (0 == LibC.getsockopt(fd, level, option, opt, opt + 4))
+            {
+                return UnsafeApi.getInt(opt);
+            }
+            lastError = LibC.errno();
+            return -1;
         }
-        lastError = LibC.errno();
-        return -1;
+        finally
+        {
+            UnsafeApi.freeMemory(opt);
+        }
     }
 
     @Override
     public InetSocketAddress remoteAddress()
     {
-        final Scratch s = scratch();
-        UnsafeApi.putInt(s.opt + 8, SockAddr.STORAGE_SIZE);
-        return 0 == LibC.getpeername(fd, s.sockaddr, s.opt + 8) ? SockAddr.read(s.sockaddr) : null;
+        if (fd < 0)
+        {
+            return null;
+        }
+        final long sockaddr = UnsafeApi.allocateMemory(SockAddr.STORAGE_SIZE + OPT_SIZE);
+        try
+        {
+            final long len = sockaddr + SockAddr.STORAGE_SIZE;
+            UnsafeApi.putInt(len, SockAddr.STORAGE_SIZE);
+            return 0 == LibC.getpeername(fd, sockaddr, len) ? SockAddr.read(sockaddr) : null;
+        }
+        finally
+        {
+            UnsafeApi.freeMemory(sockaddr);
+        }
     }
 
     @Override
@@ -250,6 +305,10 @@ public final class NativeTransport implements Transport
     @Override
     public void close()
     {
+        if (ownsScratch)
+        {
+            scratch.close();
+        }
         if (fd < 0)
         {
             return;
@@ -260,21 +319,5 @@ public final class NativeTransport implements Transport
             lastError = err;
         }
         fd = -1;
-    }
-
-    /**
-     * Per-thread native scratch: iovec array, msghdr, sockaddr, option value.
-     */
-    private static final class Scratch
-    {
-        final IovecArray iov = new IovecArray(io.jevent.buffer.BufferConfiguration.IOV_MAX);
-        final long msghdr = UnsafeApi.allocateMemory(64);
-        final long sockaddr = UnsafeApi.allocateMemory(SockAddr.STORAGE_SIZE);
-        final long opt = UnsafeApi.allocateMemory(16);
-
-        Scratch()
-        {
-            UnsafeApi.setMemory(msghdr, 64, (byte)0);
-        }
     }
 }

@@ -19,7 +19,7 @@ class EpollSmokeTest
     @Test
     void shouldDispatchRawFdsTimersAndWakeups() throws Exception
     {
-        try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll")))
+        try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
         {
             assertEquals("epoll", base.getMethod());
             final long pair = LibC.socketPair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK);

@@ -20,7 +20,7 @@ class TimerSlackTest
         {
             LibC.prctl(LibC.PR_SET_TIMERSLACK, 50_000, 0, 0, 0);
             before.set(LibC.prctl(LibC.PR_GET_TIMERSLACK, 0, 0, 0, 0));
-            try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll")))
+            try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
             {
                 base.loop(LoopFlags.NONBLOCK | LoopFlags.NO_EXIT_ON_EMPTY | LoopFlags.ONCE);
             }
