@@ -471,6 +471,200 @@ public abstract class EchoCorrectnessSuite
     }
 
     @Test
+    @DisplayName("hand-off: an acceptor loop builds each BufferEvent for one of 2 worker loops and hands it over; " +
+        "16 full-duplex 2 MiB streams and 120 conversations echo byte-exact")
+    void shouldEchoOnWorkerLoopsFedByAnAcceptorThread() throws Exception
+    {
+        final EventBase[] workers = new EventBase[2];
+        final Thread[] threads = new Thread[workers.length];
+        final Set<BufferEvent> workerLive = ConcurrentHashMap.newKeySet();
+        final AtomicReference<Throwable> workerFailure = new AtomicReference<>();
+        for (int i = 0; i < workers.length; i++)
+        {
+            final EventBase w = new EventBase(config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
+            workers[i] = w;
+            threads[i] = new Thread(() ->
+            {
+                try
+                {
+                    w.loop(LoopFlags.NO_EXIT_ON_EMPTY);
+                }
+                catch (final Throwable ex)
+                {
+                    workerFailure.compareAndSet(null, ex);
+                }
+            }, "worker-" + i);
+            threads[i].start();
+        }
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicReference<ConnListener> acceptor = new AtomicReference<>();
+        final CountDownLatch listening = new CountDownLatch(1);
+        base.execute(() ->
+        {
+            acceptor.set(ConnListener.bind(base, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, 512,
+                (l, s) ->
+                {
+                    final EventBase w = workers[next.getAndIncrement() % workers.length];
+                    final BufferEvent bev = BufferEvent.socket(w, s, BevOptions.CLOSE_ON_FREE);
+                    w.execute(() -> workerEcho(bev, workerLive));
+                }));
+            listening.countDown();
+        });
+        assertTrue(listening.await(10, TimeUnit.SECONDS));
+        final int connections = 120;
+        final int streams = 16;
+        final int streamBytes = 2 << 20;
+        final Random rnd = new Random(7);
+        final int[][] plans = new int[connections][];
+        for (int i = 0; i < connections; i++)
+        {
+            plans[i] = new int[1 + rnd.nextInt(3)];
+            for (int j = 0; j < plans[i].length; j++)
+            {
+                plans[i][j] = messageSize(rnd);
+            }
+        }
+        final AtomicLong checked = new AtomicLong();
+        final ExecutorService clients = Executors.newFixedThreadPool(8 + 2 * streams);
+        try
+        {
+            final List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < streams; i++)
+            {
+                final Socket s = client(acceptor.get().localAddress());
+                final int seed = 5000 + i;
+                done.add(clients.submit(() ->
+                {
+                    final OutputStream out = s.getOutputStream();
+                    final byte[] chunk = new byte[65536];
+                    for (long off = 0; off < streamBytes; off += chunk.length)
+                    {
+                        for (int k = 0; k < chunk.length; k++)
+                        {
+                            chunk[k] = BufferEventFixture.patternByte(seed, off + k);
+                        }
+                        out.write(chunk);
+                    }
+                    s.shutdownOutput();
+                    return null;
+                }));
+                done.add(clients.submit(() ->
+                {
+                    try (s)
+                    {
+                        final InputStream in = s.getInputStream();
+                        final byte[] buf = new byte[65536];
+                        long pos = 0;
+                        while (pos < streamBytes)
+                        {
+                            final int n = in.read(buf, 0, (int)Math.min(buf.length, streamBytes - pos));
+                            if (n < 0)
+                            {
+                                throw new AssertionError("stream " + seed + ": EOF after " + pos + " bytes");
+                            }
+                            for (int k = 0; k < n; k++)
+                            {
+                                if (buf[k] != BufferEventFixture.patternByte(seed, pos + k))
+                                {
+                                    throw new AssertionError("stream " + seed + ": byte " + (pos + k) + " differs");
+                                }
+                            }
+                            pos += n;
+                        }
+                        assertArrayEquals(TRAILER, in.readNBytes(TRAILER.length));
+                        assertEquals(-1, in.read());
+                        checked.addAndGet(pos);
+                    }
+                    return null;
+                }));
+            }
+            for (int t = 0; t < 8; t++)
+            {
+                final int first = t;
+                done.add(clients.submit(() ->
+                {
+                    for (int i = first; i < connections; i += 8)
+                    {
+                        try (Socket s = client(acceptor.get().localAddress()))
+                        {
+                            checked.addAndGet(converse(s, 1000 + i, plans[i]));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (final Future<?> f : done)
+            {
+                f.get(90, TimeUnit.SECONDS);
+            }
+        }
+        finally
+        {
+            clients.shutdownNow();
+            final CountDownLatch freed = new CountDownLatch(1);
+            base.execute(() ->
+            {
+                acceptor.get().free();
+                freed.countDown();
+            });
+            assertTrue(freed.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < workers.length; i++)
+            {
+                final EventBase w = workers[i];
+                w.execute(() ->
+                {
+                    for (final BufferEvent b : workerLive)
+                    {
+                        b.free();
+                    }
+                    w.loopBreak();
+                });
+                threads[i].join(10_000);
+                w.free();
+            }
+        }
+        assertNull(workerFailure.get(), () -> "a worker failed: " + workerFailure.get());
+        final long expected = java.util.Arrays.stream(plans).flatMapToInt(java.util.Arrays::stream).asLongStream()
+            .sum() + (long)streams * streamBytes;
+        assertEquals(expected, checked.get(), "bytes echoed and checked");
+        assertEquals(0, workerLive.size(), "every worker connection freed at its EOF");
+    }
+
+    /**
+     * The echo of {@link #echoConnection} for a connection handed to a worker loop: runs on the worker.
+     */
+    private static void workerEcho(final BufferEvent bev, final Set<BufferEvent> live)
+    {
+        live.add(bev);
+        bev.setCallbacks(b -> b.writeBuffer(b.input()), null, (b, what) ->
+        {
+            if (BevFlags.READING == (what & BevFlags.READING) && 0 != (what & BevFlags.EOF))
+            {
+                b.writeBuffer(b.input());
+                b.write(TRAILER);
+                b.setCallbacks(null, x ->
+                {
+                    if (0 == x.output().length())
+                    {
+                        live.remove(x);
+                        x.free();
+                    }
+                }, (x, w) ->
+                {
+                    live.remove(x);
+                    x.free();
+                });
+            }
+            else
+            {
+                live.remove(b);
+                b.free();
+            }
+        });
+        bev.enable(EventFlags.READ | EventFlags.WRITE);
+    }
+
+    @Test
     @DisplayName("half-close: the client's shutdownOutput reaches the server as EOF; the server can still write")
     void shouldKeepWritingAfterTheClientHalfCloses() throws Exception
     {

@@ -31,7 +31,8 @@ public abstract class EventBaseSuite implements
     EventBaseTimerSemantics,
     EventBaseSignalSemantics,
     EventBaseIoSemantics,
-    EventBaseThreadingSemantics
+    EventBaseThreadingSemantics,
+    EventBaseSafetySemantics
 {
     private final List<EventBase> bases = new ArrayList<>();
     private final List<Closeable> closeables = new ArrayList<>();
