@@ -279,11 +279,14 @@ public final class ConnListener
         {
             return;
         }
-        if (Errno.EMFILE == err || Errno.ENFILE == err || Errno.ENOBUFS == err || Errno.ENOMEM == err)
+        final boolean outOfResources =
+            Errno.EMFILE == err || Errno.ENFILE == err || Errno.ENOBUFS == err || Errno.ENOMEM == err;
+        final long pauseMs = outOfResources ? retryDelayMs : 0;
+        if (outOfResources)
         {
             paused = true;
             acceptEvent.del();
-            retryTimer.add(retryDelayMs, TimeUnit.MILLISECONDS);
+            retryTimer.add(pauseMs, TimeUnit.MILLISECONDS);
             retryDelayMs = Math.min(RETRY_DELAY_MAX_MS, retryDelayMs * 2);
         }
         final ListenerErrorCallback ecb = errorCallback;
@@ -294,7 +297,7 @@ public final class ConnListener
         else
         {
             System.err.println("jevent listener on fd " + socket.fd() + ": accept failed: " + Errno.name(err) +
-                (paused ? ", pausing " + retryDelayMs / 2 + " ms" : ""));
+                (outOfResources ? ", pausing " + pauseMs + " ms" : ""));
         }
     }
 

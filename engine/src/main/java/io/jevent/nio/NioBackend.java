@@ -91,6 +91,7 @@ public final class NioBackend implements IoBackend
      */
     public NioBackend()
     {
+        NioWarmup.ensureWarm();
         try
         {
             selector = Selector.open();

@@ -16,7 +16,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * {@link ListenSocket} over a non-blocking {@link ServerSocketChannel}. Accepting allocates the
- * SocketChannel the JDK makes; the peer address is read from it.
+ * SocketChannel the JDK makes; the peer address is read from it. A JDK class failing to initialise in
+ * accept or close is rethrown as {@link NioTransport} does.
  */
 public final class NioListenSocket implements ListenSocket
 {
@@ -112,6 +113,10 @@ public final class NioListenSocket implements ListenSocket
             lastError = m.contains("Too many open files") ? Errno.EMFILE : NioTransport.errnoOf(ex);
             return -1;
         }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("accept", ex);
+        }
     }
 
     @Override
@@ -124,6 +129,10 @@ public final class NioListenSocket implements ListenSocket
         catch (final IOException ex)
         {
             lastError = Errno.EIO;
+        }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("close", ex);
         }
     }
 
@@ -156,6 +165,10 @@ public final class NioListenSocket implements ListenSocket
         catch (final IOException ex)
         {
             lastError = Errno.EIO;
+        }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("close", ex);
         }
     }
 }

@@ -20,6 +20,13 @@ import java.nio.channels.UnsupportedAddressTypeException;
  * straight into and out of an {@link Evbuffer}'s segments ({@link Evbuffer#readFrom},
  * {@link Evbuffer#writeTo}), no intermediate copy. The JDK already ignores SIGPIPE, so a write to a
  * closed peer is an IOException, mapped to {@link #ERROR} with EPIPE or ECONNRESET.
+ * <p>
+ * An {@link ExceptionInInitializerError} or {@link NoClassDefFoundError} out of a JDK socket call (a
+ * JDK class that could not initialise, typically for want of fds; the backend's {@code NioWarmup}
+ * makes that unlikely) is not mapped to an errno on this connection but rethrown as the explanatory
+ * {@link InternalError} of {@code NioWarmup.unusable}, and so leaves the loop: the class stays broken
+ * for the JVM's life, every connection would fail the same way and, on JDK 17, could no longer even
+ * close its fd.
  */
 public final class NioTransport implements Transport
 {
@@ -75,6 +82,10 @@ public final class NioTransport implements Transport
         {
             return fail(ex);
         }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("read", ex);
+        }
     }
 
     @Override
@@ -92,6 +103,10 @@ public final class NioTransport implements Transport
         catch (final IOException ex)
         {
             return fail(ex);
+        }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("write", ex);
         }
     }
 
@@ -122,6 +137,10 @@ public final class NioTransport implements Transport
             fail(Errno.EINVAL, ex.toString());
             return -1;
         }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("connect", ex);
+        }
     }
 
     @Override
@@ -135,6 +154,10 @@ public final class NioTransport implements Transport
         {
             fail(ex);
             return -1;
+        }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("finishConnect", ex);
         }
     }
 
@@ -154,6 +177,10 @@ public final class NioTransport implements Transport
             fail(ex);
             return -1;
         }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("setOption", ex);
+        }
     }
 
     @Override
@@ -168,6 +195,10 @@ public final class NioTransport implements Transport
         {
             fail(ex);
             return -1;
+        }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("setOption", ex);
         }
     }
 
@@ -211,6 +242,10 @@ public final class NioTransport implements Transport
         {
             fail(ex);
         }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("shutdownOutput", ex);
+        }
     }
 
     @Override
@@ -226,6 +261,10 @@ public final class NioTransport implements Transport
         catch (final IOException ex)
         {
             fail(ex);
+        }
+        catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
+        {
+            throw NioWarmup.unusable("close", ex);
         }
     }
 

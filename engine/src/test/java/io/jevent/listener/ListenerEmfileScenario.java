@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link ConnListener} out of fds (libevent issue 71): a child JVM ({@link ListenerEmfileChild}) under
  * {@code prlimit --nofile} uses up its fds while clients connect. Its listener must report EMFILE
  * through the error callback a bounded number of times (back-off, no spin: its CPU time over the
- * hold stays low), then accept every pending client once fds are free, and exit 0.
+ * hold stays low), then accept every pending client once fds are free, and exit 0. Without an
+ * error callback ({@link #runLoggingToStderr}) the listener logs each failure itself, and the pause
+ * each line announces must be the one it schedules: 100, 200, 400, 800, then 1000 ms.
  */
 public final class ListenerEmfileScenario
 {
@@ -36,6 +39,8 @@ public final class ListenerEmfileScenario
     /** How long the child keeps its fds used up. */
     static final long HOLD_MS = 2500;
     private static final int NOFILE = 256;
+    private static final Pattern PAUSE_LOG =
+        Pattern.compile("jevent listener on fd \\d+: accept failed: EMFILE, pausing (\\d+) ms");
 
     private ListenerEmfileScenario()
     {
@@ -49,6 +54,22 @@ public final class ListenerEmfileScenario
      */
     public static void run(final String backend) throws Exception
     {
+        run(backend, false);
+    }
+
+    /**
+     * Runs the scenario on a backend with no error callback, checking the listener's own log lines.
+     *
+     * @param backend "nio" or "epoll"
+     * @throws Exception on failure
+     */
+    public static void runLoggingToStderr(final String backend) throws Exception
+    {
+        run(backend, true);
+    }
+
+    private static void run(final String backend, final boolean logToStderr) throws Exception
+    {
         final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> cmd = new ArrayList<>(List.of("prlimit", "--nofile=" + NOFILE + ":" + NOFILE, "--", java,
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
@@ -57,11 +78,14 @@ public final class ListenerEmfileScenario
             cmd.add("--enable-native-access=ALL-UNNAMED");
         }
         cmd.addAll(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-            ListenerEmfileChild.class.getName(), backend, Long.toString(HOLD_MS), Integer.toString(CLIENTS)));
+            ListenerEmfileChild.class.getName(), backend, Long.toString(HOLD_MS), Integer.toString(CLIENTS),
+            logToStderr ? "stderr" : "callback"));
         final Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final StringBuilder transcript = new StringBuilder();
-        final Thread pump = new Thread(() -> pump(child.getInputStream(), lines, transcript), "emfile-child-output");
+        final List<long[]> pauses = new ArrayList<>();
+        final Thread pump = new Thread(() -> pump(child.getInputStream(), lines, transcript, pauses),
+            "emfile-child-output");
         pump.setDaemon(true);
         pump.start();
         final List<Socket> clients = new ArrayList<>();
@@ -99,10 +123,22 @@ public final class ListenerEmfileScenario
             assertEquals(0, child.exitValue(), transcript.toString());
             final Matcher d = Pattern.compile("errors=(\\d+) emfile=(\\d+) other=(\\d+) accepted=(\\d+)").matcher(done);
             assertTrue(d.find(), done);
-            final int errors = Integer.parseInt(d.group(1));
-            final int emfile = Integer.parseInt(d.group(2));
-            assertTrue(emfile >= 1, "EMFILE reported through the error callback: " + done);
-            assertTrue(errors <= 30, "a bounded number of reports over " + HOLD_MS + " ms, not a flood: " + done);
+            if (logToStderr)
+            {
+                assertPausesLogged(pauses, transcript);
+                synchronized (transcript)
+                {
+                    System.out.println("logged pauses (ms): " +
+                        pauses.stream().map((p) -> Long.toString(p[1])).collect(Collectors.joining(", ")));
+                }
+            }
+            else
+            {
+                final int errors = Integer.parseInt(d.group(1));
+                final int emfile = Integer.parseInt(d.group(2));
+                assertTrue(emfile >= 1, "EMFILE reported through the error callback: " + done);
+                assertTrue(errors <= 30, "a bounded number of reports over " + HOLD_MS + " ms, not a flood: " + done);
+            }
             assertEquals(0, Integer.parseInt(d.group(3)), "no other accept error: " + done);
             assertEquals(CLIENTS, Integer.parseInt(d.group(4)), done);
             System.out.println("EMFILE scenario on " + backend + ": child CPU " + cpuSeconds + " s over " +
@@ -122,16 +158,50 @@ public final class ListenerEmfileScenario
         }
     }
 
-    private static void pump(final InputStream in, final BlockingQueue<String> lines, final StringBuilder transcript)
+    /**
+     * The pauses the listener logged while out of fds follow its back-off exactly (100 ms, doubling, at
+     * most 1 s: the 4th is 800, not the 500 an earlier version printed), and each log line comes at
+     * least about the pause the previous one announced after it.
+     */
+    private static void assertPausesLogged(final List<long[]> pauses, final StringBuilder transcript)
+    {
+        synchronized (transcript)
+        {
+            assertTrue(pauses.size() >= 4, "the listener logged each EMFILE (4 fit in " + HOLD_MS + " ms)\n" +
+                transcript);
+            long expected = ConnListener.RETRY_DELAY_DEFAULT_MS;
+            for (int i = 0; i < pauses.size(); i++)
+            {
+                assertEquals(expected, pauses.get(i)[1], "pause " + (i + 1) + " logged as scheduled\n" + transcript);
+                if (i > 0)
+                {
+                    final long apartMs = TimeUnit.NANOSECONDS.toMillis(pauses.get(i)[0] - pauses.get(i - 1)[0]);
+                    final long announcedMs = pauses.get(i - 1)[1];
+                    assertTrue(apartMs >= announcedMs / 2, "log line " + (i + 1) + " came " + apartMs +
+                        " ms after one announcing a " + announcedMs + " ms pause\n" + transcript);
+                }
+                expected = Math.min(1000, expected * 2);
+            }
+        }
+    }
+
+    private static void pump(final InputStream in, final BlockingQueue<String> lines, final StringBuilder transcript,
+        final List<long[]> pauses)
     {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))
         {
             String line;
             while (null != (line = r.readLine()))
             {
+                final long now = System.nanoTime();
                 synchronized (transcript)
                 {
                     transcript.append(line).append('\n');
+                    final Matcher m = PAUSE_LOG.matcher(line);
+                    if (m.find())
+                    {
+                        pauses.add(new long[] {now, Long.parseLong(m.group(1))});
+                    }
                 }
                 lines.add(line);
             }

@@ -17,4 +17,13 @@ class ListenerEmfileTest
     {
         ListenerEmfileScenario.run("nio");
     }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("issue 8: out of fds with no error callback, the listener's log announces the pause it "
+        + "really schedules (100, 200, 400, 800, 1000 ms)")
+    void shouldLogTheBackOffItSchedulesOnNio() throws Exception
+    {
+        ListenerEmfileScenario.runLoggingToStderr("nio");
+    }
 }
