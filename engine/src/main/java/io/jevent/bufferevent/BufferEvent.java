@@ -402,31 +402,32 @@ public abstract class BufferEvent
     }
 
     /**
-     * @return the length of {@code text} encoded as UTF-8 (an unpaired surrogate counts as the 3 bytes
-     *     of its replacement), without encoding it
+     * @return the bytes {@link Evbuffer#addUtf8} appends for {@code text} (an unpaired surrogate
+     *     becomes one '?'), counted without encoding
      */
     static long utf8Length(final CharSequence text)
     {
         final int n = text.length();
-        long bytes = n;
+        long bytes = 0;
         for (int i = 0; i < n; i++)
         {
             final char c = text.charAt(i);
-            if (c >= 0x80)
+            if (c < 0x80)
             {
-                if (c < 0x800)
-                {
-                    bytes++;
-                }
-                else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
-                {
-                    bytes += 2;
-                    i++;
-                }
-                else
-                {
-                    bytes += 2;
-                }
+                bytes++;
+            }
+            else if (c < 0x800)
+            {
+                bytes += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                bytes += 4;
+                i++;
+            }
+            else
+            {
+                bytes += Character.isSurrogate(c) ? 1 : 3;
             }
         }
         return bytes;

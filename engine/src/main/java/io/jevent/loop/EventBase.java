@@ -729,13 +729,16 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     /**
      * {@link CallbackDeferrer}: runs {@code task} later in this loop, at priority n / 2, on the loop
-     * thread. At most {@link #MAX_DEFERREDS_QUEUED} per pass; the rest run in the next pass.
+     * thread. At most {@link #MAX_DEFERREDS_QUEUED} per pass; the rest run in the next pass. Loop thread
+     * only (other threads use {@link #execute}).
      *
      * @param task what to run
+     * @throws WrongThreadException from another thread while the loop runs
      */
     @Override
     public void defer(final Runnable task)
     {
+        checkThread();
         DeferredTask d = freeDeferred;
         if (null == d)
         {

@@ -41,7 +41,8 @@ public abstract class BufferEventSuite implements
     BufferEventWriteSemantics,
     BufferEventWatermarkSemantics,
     BufferEventConnectSemantics,
-    ConnListenerSemantics
+    ConnListenerSemantics,
+    BufferEventSafetySemantics
 {
     private SegmentPool pool;
     private EventBase base;
