@@ -180,6 +180,11 @@ public final class EpollBackend implements IoBackend
     @Override
     public int update(final FdRecord record, final int oldInterest, final int newInterest)
     {
+        if (closed)
+        {
+            lastError = "epoll backend is closed";
+            return -1;
+        }
         final int fd = record.fd();
         final long data = ((long)record.generation() << 32) | (fd & 0xFFFF_FFFFL);
         final int mask = toEpoll(newInterest);
@@ -222,6 +227,11 @@ public final class EpollBackend implements IoBackend
     @Override
     public int poll(final long timeoutNanos, final ReadySink sink)
     {
+        if (closed)
+        {
+            lastError = "epoll backend is closed";
+            return -1;
+        }
         if (timerSlackNanos > 0 && Thread.currentThread() != slackSetFor)
         {
             slackSetFor = Thread.currentThread();
@@ -306,6 +316,10 @@ public final class EpollBackend implements IoBackend
     @Override
     public void wakeup()
     {
+        if (closed)
+        {
+            return;
+        }
         final long buf = scratch + 32;
         UnsafeApi.putLong(buf, 1L);
         syscalls++;
