@@ -10,8 +10,8 @@ import org.agrona.UnsafeApi;
  * lifetime is explicit and deterministic, there is no cleaner thread, and the JVM's direct-memory
  * limit does not apply. Agrona's {@code UnsafeBuffer} over (address, length) would serve equally;
  * chronicle-bytes was not taken because its reference counting costs a CAS per operation and it
- * brings a second FFI stack (see java-techniques §3). Each segment still has a direct ByteBuffer
- * view for java.nio channels, made once when the memory is allocated.
+ * brings a second FFI stack (see java-techniques §3). The direct ByteBuffer views java.nio channels
+ * need are made by the buffers that hand them out, not by segments.
  * <p>
  * Size classes are {@code segmentSize << k} up to {@code maxPooledSize}; each keeps up to
  * {@code maxFreePerClass} free segments. Larger requests get an exact block (rounded up to 4 KiB)
