@@ -24,7 +24,8 @@ abstract class EvbufferSemanticsSuite implements
     EvbufferReadLineSemantics,
     EvbufferReservePeekSemantics,
     EvbufferCallbackSemantics,
-    EvbufferRobustnessSemantics
+    EvbufferRobustnessSemantics,
+    EvbufferFailureSemantics
 {
     private SegmentPool pool;
     private BufferOwner owner;
