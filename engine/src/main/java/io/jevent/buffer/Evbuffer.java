@@ -312,6 +312,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * Asks the owner like every other call, but works after {@link #free()}.
+     *
      * @return true once {@link #free()} has run
      */
     public boolean isFreed()
