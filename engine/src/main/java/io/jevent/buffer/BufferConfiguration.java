@@ -1,7 +1,11 @@
 package io.jevent.buffer;
 
 /**
- * Every tunable of the buffer layer: a system property name paired with its default, read once.
+ * Every tunable of the buffer layer: a system property name paired with its default. Each getter
+ * reads its property when called (a {@link SegmentPool} made without sizes and every new
+ * {@link Evbuffer} call them) and checks it: a value that is not an int or is out of range throws
+ * {@link IllegalArgumentException} naming the property and the value, rather than being replaced by
+ * the default or clamped. {@link #validate()} checks them all at once, for a program's startup.
  * <p>
  * Segments are power-of-two sized; the default segment size is the smallest size class a
  * {@link SegmentPool} hands out, and larger classes double up to {@link #MAX_POOLED_SIZE_DEFAULT}.
@@ -55,58 +59,167 @@ public final class BufferConfiguration
     }
 
     /**
-     * @return the configured default segment size
+     * Reads and checks every property now, so that a program can refuse a bad configuration at
+     * startup, before it serves anything. Each getter checks its own property the same way.
+     *
+     * @throws IllegalArgumentException naming the first invalid property and its value
+     */
+    public static void validate()
+    {
+        segmentSize();
+        maxPooledSize();
+        maxFreePerClass();
+        maxSpareSize();
+        maxRead();
+        readIovecs();
+        writeIovecs();
+    }
+
+    /**
+     * @return the configured default segment size: a power of two in [8, {@link #MAX_SEGMENT_SIZE}]
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int segmentSize()
     {
-        return Integer.getInteger(SEGMENT_SIZE_PROP_NAME, SEGMENT_SIZE_DEFAULT);
+        return segmentSize(System.getProperty(SEGMENT_SIZE_PROP_NAME));
     }
 
     /**
-     * @return the configured largest pooled size class
+     * @return the configured largest pooled size class: a power of two in
+     *     [{@link #segmentSize()}, {@link #MAX_SEGMENT_SIZE}]
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int maxPooledSize()
     {
-        return Integer.getInteger(MAX_POOLED_SIZE_PROP_NAME, MAX_POOLED_SIZE_DEFAULT);
+        return maxPooledSize(System.getProperty(MAX_POOLED_SIZE_PROP_NAME), segmentSize());
     }
 
     /**
-     * @return the configured free-list depth per size class
+     * @return the configured free-list depth per size class, at least 0
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int maxFreePerClass()
     {
-        return Integer.getInteger(MAX_FREE_PER_CLASS_PROP_NAME, MAX_FREE_PER_CLASS_DEFAULT);
+        return maxFreePerClass(System.getProperty(MAX_FREE_PER_CLASS_PROP_NAME));
     }
 
     /**
-     * @return the configured largest kept spare
+     * @return the configured largest kept spare, in [0, {@link #MAX_SEGMENT_SIZE}] (0 keeps none)
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int maxSpareSize()
     {
-        return Integer.getInteger(MAX_SPARE_SIZE_PROP_NAME, MAX_SPARE_SIZE_DEFAULT);
+        return maxSpareSize(System.getProperty(MAX_SPARE_SIZE_PROP_NAME));
     }
 
     /**
-     * @return the configured per-read cap
+     * @return the configured per-read cap, at least 1
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int maxRead()
     {
-        return Integer.getInteger(MAX_READ_PROP_NAME, MAX_READ_DEFAULT);
+        return maxRead(System.getProperty(MAX_READ_PROP_NAME));
     }
 
     /**
-     * @return the configured number of tail extents per read
+     * @return the configured number of tail extents per read, in [1, {@link #IOV_MAX}]
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int readIovecs()
     {
-        return Integer.getInteger(READ_IOVECS_PROP_NAME, READ_IOVECS_DEFAULT);
+        return readIovecs(System.getProperty(READ_IOVECS_PROP_NAME));
     }
 
     /**
-     * @return the configured number of data extents per write, clamped to [1, IOV_MAX]
+     * @return the configured number of data extents per write, in [1, {@link #IOV_MAX}]
+     * @throws IllegalArgumentException if the property is not such a number
      */
     public static int writeIovecs()
     {
-        return Math.max(1, Math.min(IOV_MAX, Integer.getInteger(WRITE_IOVECS_PROP_NAME, WRITE_IOVECS_DEFAULT)));
+        return writeIovecs(System.getProperty(WRITE_IOVECS_PROP_NAME));
+    }
+
+    // The parsers below take the property's raw value (null when unset), so tests need no global state.
+
+    static int segmentSize(final String value)
+    {
+        final int v = parse(SEGMENT_SIZE_PROP_NAME, value, SEGMENT_SIZE_DEFAULT);
+        if (v < 8 || v > MAX_SEGMENT_SIZE || 1 != Integer.bitCount(v))
+        {
+            throw invalid(SEGMENT_SIZE_PROP_NAME, value, "a power of two in [8, " + MAX_SEGMENT_SIZE + "]");
+        }
+        return v;
+    }
+
+    static int maxPooledSize(final String value, final int segmentSize)
+    {
+        final int v = parse(MAX_POOLED_SIZE_PROP_NAME, value, Math.max(MAX_POOLED_SIZE_DEFAULT, segmentSize));
+        if (v < segmentSize || v > MAX_SEGMENT_SIZE || 1 != Integer.bitCount(v))
+        {
+            throw invalid(MAX_POOLED_SIZE_PROP_NAME, value,
+                "a power of two in [" + SEGMENT_SIZE_PROP_NAME + " (" + segmentSize + "), " + MAX_SEGMENT_SIZE + "]");
+        }
+        return v;
+    }
+
+    static int maxFreePerClass(final String value)
+    {
+        return inRange(MAX_FREE_PER_CLASS_PROP_NAME, value, MAX_FREE_PER_CLASS_DEFAULT, 0, Integer.MAX_VALUE);
+    }
+
+    static int maxSpareSize(final String value)
+    {
+        return inRange(MAX_SPARE_SIZE_PROP_NAME, value, MAX_SPARE_SIZE_DEFAULT, 0, MAX_SEGMENT_SIZE);
+    }
+
+    static int maxRead(final String value)
+    {
+        return inRange(MAX_READ_PROP_NAME, value, MAX_READ_DEFAULT, 1, Integer.MAX_VALUE);
+    }
+
+    static int readIovecs(final String value)
+    {
+        return inRange(READ_IOVECS_PROP_NAME, value, READ_IOVECS_DEFAULT, 1, IOV_MAX);
+    }
+
+    static int writeIovecs(final String value)
+    {
+        return inRange(WRITE_IOVECS_PROP_NAME, value, WRITE_IOVECS_DEFAULT, 1, IOV_MAX);
+    }
+
+    private static int inRange(final String name, final String value, final int defaultValue, final int min,
+        final int max)
+    {
+        final int v = parse(name, value, defaultValue);
+        if (v < min || v > max)
+        {
+            throw invalid(name, value, "in [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
+    /**
+     * An int as {@link Integer#getInteger} reads it (decimal, or 0x/#/0 prefixed), but refusing what
+     * it would silently replace by the default.
+     */
+    private static int parse(final String name, final String value, final int defaultValue)
+    {
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return Integer.decode(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw invalid(name, value, "an int");
+        }
+    }
+
+    private static IllegalArgumentException invalid(final String name, final String value, final String expected)
+    {
+        return new IllegalArgumentException("invalid " + name + "=" + value + ": must be " + expected);
     }
 }

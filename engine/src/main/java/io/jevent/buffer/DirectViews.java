@@ -13,8 +13,9 @@ import java.nio.ByteOrder;
  * (JNI's NewDirectByteBuffer is the only one). A view is a duplicate of a tiny template direct
  * buffer whose {@code address} and {@code capacity} fields are overwritten through Agrona's
  * {@link UnsafeApi}; field offsets are resolved once. Re-pointing allocates nothing, so one view per
- * segment wrapper or per I/O slot serves for its whole life. The template keeps no memory alive:
- * whoever re-points a view owns the memory it points at and must not use the view after freeing it.
+ * I/O slot or extent slot serves for its whole life. The template keeps no memory alive: whoever
+ * re-points a view owns the memory it points at and must re-point it (to nothing: address 0,
+ * capacity 0) before that memory is freed or handed on, if the view may still be used.
  */
 final class DirectViews
 {
@@ -32,6 +33,15 @@ final class DirectViews
     static ByteBuffer newView()
     {
         return TEMPLATE.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * @return a new read-only view (for gathering writes), pointing at nothing useful until
+     *     {@link #repoint} is called
+     */
+    static ByteBuffer newReadOnlyView()
+    {
+        return TEMPLATE.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**

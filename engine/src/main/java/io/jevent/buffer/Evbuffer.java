@@ -46,7 +46,34 @@ import java.util.Objects;
  *
  * <h2>Threading</h2>
  * Not thread-safe: one thread uses a buffer at a time. Segments and views may move to buffers of
- * other threads; shared memory is reference counted atomically.
+ * other threads; shared memory is reference counted atomically. A buffer given an owner
+ * ({@link #setOwner(BufferOwner)}, normally its event loop) asks it, through
+ * {@link BufferOwner#checkThread()}, at the start of every public method except
+ * {@link #getOwner()} and {@link #toString()}, before it reads or changes anything: a call from a
+ * thread the owner refuses throws the owner's exception and leaves the buffer, and any other buffer
+ * the call names, untouched. Calls naming two buffers (moves, views) ask both owners.
+ *
+ * <h2>Memory handed out</h2>
+ * An address, a {@link ByteBuffer} or a flyweight obtained from an {@link Extents} ({@link #peek},
+ * {@link #reserveSpace}) or from {@link #pullup} is raw memory, valid only until the buffer next
+ * changes (any add, drain, move, commit, pullup, expand or {@link #free()}); using it later may read
+ * or write memory that by then belongs to another buffer. The {@link Extents} object itself checks:
+ * once its buffer changed or was freed, its accessors throw {@link IllegalStateException} without
+ * touching memory. The ByteBuffers put in an array by {@link #prepareRead(int, ByteBuffer[])} and
+ * {@link #prepareWrite(long, ByteBuffer[])} belong to this buffer and are revoked (pointed at
+ * nothing, capacity 0) when the preparation ends: at its commit, at the next preparation, and at
+ * any change of the buffer, so a channel that reads or writes through them later moves 0 bytes. The
+ * same holds for the lengths in an {@link IovecArray} this buffer filled, while no other buffer has
+ * filled it since.
+ *
+ * <h2>User code that throws</h2>
+ * Reference cleanups ({@link ReferenceCleanup}) and change callbacks ({@link EvbufferCallback}) run
+ * only once the buffer is complete and consistent after a change. If one throws, the others due in
+ * the same round still run (cleanups first, then callbacks in their usual order), and the first
+ * exception is then rethrown to the caller of the public method, later ones attached to it as
+ * suppressed; the change itself stands (length, contents and pool accounting are those of the
+ * completed operation) and the counts reported to callbacks stay exact. For a move between two
+ * buffers, the callbacks of both run before the first exception is rethrown.
  */
 public final class Evbuffer implements AutoCloseable
 {
@@ -101,7 +128,15 @@ public final class Evbuffer implements AutoCloseable
     private Segment[] ioSegs = new Segment[4];
     private int[] ioLens = new int[4];
     private int ioCount;
-    private ByteBuffer[] ioBuffers;
+    private ByteBuffer[] readViews;
+    private ByteBuffer[] writeViews;
+    private int pointedReadViews;
+    private int pointedWriteViews;
+    private IovecArray ioIov;
+
+    private BufferOwner owner;
+    private Segment dead;
+    private Segment deadTail;
 
     private byte[] scratch;
     private final EvbufferPtr tmpPtr = new EvbufferPtr();
@@ -130,6 +165,31 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         return pool;
+    }
+
+    /**
+     * Gives the buffer an owner whose {@link BufferOwner#checkThread()} every later public call
+     * makes first (see the class comment), or removes it. The current owner, if any, is asked
+     * before it is replaced, so only a thread it allows can hand the buffer on.
+     *
+     * @param owner the new owner, or null for none (no check at all)
+     * @throws IllegalStateException if the current owner refuses the calling thread, or the buffer
+     *     was freed
+     */
+    public void setOwner(final BufferOwner owner)
+    {
+        checkLive();
+        this.owner = owner;
+    }
+
+    /**
+     * Asks nobody: the owner is what a caller needs to find out whether it may use the buffer.
+     *
+     * @return the owner set by {@link #setOwner(BufferOwner)}, or null
+     */
+    public BufferOwner getOwner()
+    {
+        return owner;
     }
 
     // ------------------------------------------------------------------ sizes and state
@@ -252,10 +312,13 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * Asks the owner like every other call, but works after {@link #free()}.
+     *
      * @return true once {@link #free()} has run
      */
     public boolean isFreed()
     {
+        checkOwner();
         return freed;
     }
 
@@ -794,8 +857,7 @@ public final class Evbuffer implements AutoCloseable
         src.unlinkData(tail);
         linkDataAtEnd(head, tail, n);
         giveSpareTo(src);
-        src.deleted(n);
-        added(n);
+        rethrow(firstOf(src.noteDeleted(n), noteAdded(n)));
         return 0;
     }
 
@@ -859,10 +921,9 @@ public final class Evbuffer implements AutoCloseable
             tail.next = first;
             first = head;
             length += n;
-            version++;
+            bump();
         }
-        src.deleted(n);
-        added(n);
+        rethrow(firstOf(src.noteDeleted(n), noteAdded(n)));
         return 0;
     }
 
@@ -909,7 +970,7 @@ public final class Evbuffer implements AutoCloseable
             first = s;
             lastWhole.next = null;
             length -= moved;
-            version++;
+            bump();
             dst.linkDataAtEnd(head, lastWhole, moved);
         }
         final int partial = (int)(n - moved);
@@ -919,10 +980,9 @@ public final class Evbuffer implements AutoCloseable
             s.start += partial;
             s.length -= partial;
             length -= partial;
-            version++;
+            bump();
         }
-        dst.added(n);
-        deleted(n);
+        rethrow(firstOf(dst.noteAdded(n), noteDeleted(n)));
         return n;
     }
 
@@ -978,6 +1038,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int addReference(final ByteBuffer src, final ReferenceCleanup cleanup)
     {
+        checkLive();
         if (!src.isDirect())
         {
             throw new IllegalArgumentException("only direct (off-heap) memory can be referenced");
@@ -996,6 +1057,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int addReference(final DirectBuffer src, final int index, final int len, final ReferenceCleanup cleanup)
     {
+        checkLive();
         if (null != src.byteArray())
         {
             throw new IllegalArgumentException("only off-heap memory can be referenced");
@@ -1078,7 +1140,7 @@ public final class Evbuffer implements AutoCloseable
             }
             tail = v;
         }
-        src.version++;
+        src.bump();
         linkDataAtEnd(head, tail, n);
         added(n);
         return 0;
@@ -1088,7 +1150,10 @@ public final class Evbuffer implements AutoCloseable
 
     /**
      * Makes the first {@code n} bytes contiguous (libevent {@code evbuffer_pullup}) and returns
-     * their address. Copies nothing if the first segment already holds them. Runs no callback.
+     * their address. Copies nothing if the first segment already holds them. Runs no callback, but
+     * the cleanups of references whose bytes were all copied run (if one throws, the pullup stands
+     * and the first exception is rethrown). The address is raw memory, valid until the buffer next
+     * changes.
      *
      * @param n bytes, or negative for all
      * @return the address of the first byte, or 0 (NULL) if n == 0, n > length, the buffer is
@@ -1146,8 +1211,7 @@ public final class Evbuffer implements AutoCloseable
                 {
                     last = target;
                 }
-                s.next = null;
-                s.release();
+                discard(s);
                 s = next;
             }
             else
@@ -1156,7 +1220,16 @@ public final class Evbuffer implements AutoCloseable
                 s.length -= take;
             }
         }
-        version++;
+        bump();
+        if (null != dead)
+        {
+            final long stamp = version;
+            rethrow(releaseDead());
+            if (stamp != version)
+            {
+                return pullup(n);
+            }
+        }
         return target.dataAddress();
     }
 
@@ -1169,6 +1242,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public boolean pullup(final long n, final UnsafeBuffer into)
     {
+        Objects.requireNonNull(into, "into");
         final long address = pullup(n);
         if (0 == address)
         {
@@ -1203,7 +1277,8 @@ public final class Evbuffer implements AutoCloseable
      * Reserves free room at the end without changing the length (libevent {@code evbuffer_reserve_space}).
      * With one extent it is contiguous and at least {@code size} bytes; with more, the extents
      * (the free tail of the last data segment, then spares) add up to at least {@code size}.
-     * Reserving again without a commit gives the same extents.
+     * Reserving again without a commit gives the same extents. The extents are valid until this
+     * buffer next changes (a commit included); their accessors refuse after that (see {@link Extents}).
      *
      * @param size    bytes wanted, at least 0
      * @param extents filled with the reserved extents; its capacity is libevent's n_vecs
@@ -1221,6 +1296,7 @@ public final class Evbuffer implements AutoCloseable
         }
         extents.clear();
         resCount = 0;
+        resVersion = -1;
         if (1 == k)
         {
             final Segment s = expandInternal((int)size);
@@ -1228,7 +1304,7 @@ public final class Evbuffer implements AutoCloseable
         }
         else
         {
-            ioMode = IO_NONE;
+            endIo();
             fillTailExtents(size, k, false);
             for (int i = 0; i < ioCount; i++)
             {
@@ -1237,6 +1313,7 @@ public final class Evbuffer implements AutoCloseable
             }
         }
         resVersion = version;
+        extents.stamp(this, version);
         return resCount;
     }
 
@@ -1265,18 +1342,21 @@ public final class Evbuffer implements AutoCloseable
         {
             return 0;
         }
-        if (resVersion != version || k > resCount || k > extents.count())
+        if (resVersion != version || extents.source != this || extents.stamp != version || k > resCount ||
+            k > extents.count())
         {
             return -1;
         }
+        final long[] addresses = extents.addresses;
+        final int[] lengths = extents.lengths;
         long total = 0;
         for (int i = 0; i < k; i++)
         {
-            if (extents.address(i) != resAddr[i] || extents.length(i) > resLen[i])
+            if (addresses[i] != resAddr[i] || lengths[i] > resLen[i])
             {
                 return -1;
             }
-            total += extents.length(i);
+            total += lengths[i];
         }
         if (0 == total)
         {
@@ -1284,18 +1364,20 @@ public final class Evbuffer implements AutoCloseable
         }
         for (int i = 0; i < k; i++)
         {
-            resSegs[i].length += extents.length(i);
+            resSegs[i].length += lengths[i];
         }
         normalizeAfterFill(lastWithData);
         resVersion = -1;
         length += total;
-        version++;
+        bump();
         added(total);
         return 0;
     }
 
     /**
-     * Fills extents pointing at the data, without copying (libevent {@code evbuffer_peek}).
+     * Fills extents pointing at the data, without copying (libevent {@code evbuffer_peek}). The
+     * extents are valid until this buffer next changes; their accessors refuse after that (see
+     * {@link Extents}). Writing through them into references or views is not allowed.
      *
      * @param n       bytes to cover, negative for all
      * @param start   where to start, or null for the front
@@ -1323,7 +1405,7 @@ public final class Evbuffer implements AutoCloseable
             got = s.length - start.segOff;
             if (k > 0)
             {
-                extents.set(0, s, s.dataAddress() + start.segOff, (int)got);
+                extents.set(0, s.dataAddress() + start.segOff, (int)got);
             }
             idx = 1;
             s = next(s);
@@ -1344,7 +1426,7 @@ public final class Evbuffer implements AutoCloseable
             }
             if (idx < k)
             {
-                extents.set(idx, s, s.dataAddress(), s.length);
+                extents.set(idx, s.dataAddress(), s.length);
             }
             else if (want < 0)
             {
@@ -1354,6 +1436,7 @@ public final class Evbuffer implements AutoCloseable
             got += s.length;
             s = next(s);
         }
+        extents.stamp(this, version);
         return idx;
     }
 
@@ -1634,6 +1717,9 @@ public final class Evbuffer implements AutoCloseable
      * Prepares one scattering read: fills {@code iov} with up to {@code readIovecs} (default 4) free
      * tail extents, the free tail of the last data segment first and then spare segments (created as
      * needed), totalling {@code min(howmuch, maxRead)} bytes. Follow with {@link #commitRead(long)}.
+     * The entries are raw memory: the preparation ends at the commit, at the next preparation and at
+     * any change of the buffer, and the lengths in {@code iov} are then set to 0 (unless another
+     * buffer has filled {@code iov} since).
      *
      * @param howmuch most bytes to read; negative means {@link #maxRead()}
      * @param iov     native iovec array to fill
@@ -1643,6 +1729,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         iov.checkOpen();
+        endIo();
         if (frozenEnd)
         {
             iov.count(0);
@@ -1655,13 +1742,18 @@ public final class Evbuffer implements AutoCloseable
             iov.set(i, s.address + s.end(), ioLens[i]);
         }
         iov.count(k);
+        preparedIn(iov, k);
         return k;
     }
 
     /**
-     * Like {@link #prepareRead(int, IovecArray)} for java.nio: puts the segments' own direct views,
-     * positioned on the free extents, in {@code bufs[0, k)}, ready for
-     * {@link ScatteringByteChannel#read(ByteBuffer[], int, int)}.
+     * Like {@link #prepareRead(int, IovecArray)} for java.nio: puts direct ByteBuffers over the free
+     * extents in {@code bufs[0, k)} (position 0, limit and capacity the extent's length), ready for
+     * {@link ScatteringByteChannel#read(ByteBuffer[], int, int)}. The ByteBuffers belong to this
+     * buffer (made once, reused by later preparations, never shared with another buffer) and are
+     * revoked to capacity 0 when the preparation ends: at {@link #commitRead(long)}, at the next
+     * preparation, and at any change of the buffer including {@link #free()}. A read through them
+     * after that moves 0 bytes and writes no memory.
      *
      * @param howmuch most bytes to read; negative means {@link #maxRead()}
      * @param bufs    array to fill
@@ -1671,23 +1763,23 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(bufs, "bufs");
+        endIo();
         if (frozenEnd)
         {
             return -1;
         }
         final int k = setupRead(howmuch, bufs.length);
+        final ByteBuffer[] views = pointReadViews(k);
         for (int i = 0; i < k; i++)
         {
-            final Segment s = ioSegs[i];
-            final ByteBuffer v = s.view;
-            v.limit(s.end() + ioLens[i]).position(s.end());
-            bufs[i] = v;
+            bufs[i] = views[i];
         }
         return k;
     }
 
     /**
-     * Commits {@code n} bytes read into the extents of the last {@code prepareRead}, in order.
+     * Commits {@code n} bytes read into the extents of the last {@code prepareRead}, in order. A
+     * successful commit ends the preparation.
      *
      * @param n bytes the read returned, 0 to the prepared total
      * @return 0, or -1 if no read is prepared or the buffer changed since
@@ -1699,7 +1791,7 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        ioMode = IO_NONE;
+        endIo();
         if (0 == n)
         {
             return 0;
@@ -1713,7 +1805,7 @@ public final class Evbuffer implements AutoCloseable
         }
         normalizeAfterFill(lastWithData);
         length += n;
-        version++;
+        bump();
         added(n);
         return 0;
     }
@@ -1721,7 +1813,8 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Prepares one gathering write: fills {@code iov} with up to {@code min(iov.capacity(), writeIovecs)}
      * data extents from the front, totalling at most {@code howmuch} bytes. Follow with
-     * {@link #commitWrite(long)}.
+     * {@link #commitWrite(long)}. Like a read preparation, it ends at the commit, the next preparation
+     * or any change, and the lengths in {@code iov} are then set to 0.
      *
      * @param howmuch most bytes to write; negative means all
      * @param iov     native iovec array to fill
@@ -1731,6 +1824,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         iov.checkOpen();
+        endIo();
         if (frozenStart)
         {
             iov.count(0);
@@ -1742,12 +1836,15 @@ public final class Evbuffer implements AutoCloseable
             iov.set(i, ioSegs[i].dataAddress(), ioLens[i]);
         }
         iov.count(k);
+        preparedIn(iov, k);
         return k;
     }
 
     /**
-     * Like {@link #prepareWrite(long, IovecArray)} for java.nio: puts the segments' own direct views,
-     * positioned on the data, in {@code bufs[0, k)}.
+     * Like {@link #prepareWrite(long, IovecArray)} for java.nio: puts read-only direct ByteBuffers over
+     * the data in {@code bufs[0, k)} (position 0, limit and capacity the extent's length). They belong
+     * to this buffer and are revoked like those of {@link #prepareRead(int, ByteBuffer[])}: a write
+     * through them after the preparation ended moves 0 bytes.
      *
      * @param howmuch most bytes to write; negative means all
      * @param bufs    array to fill
@@ -1757,23 +1854,22 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(bufs, "bufs");
+        endIo();
         if (frozenStart)
         {
             return -1;
         }
         final int k = setupWrite(howmuch, bufs.length);
+        final ByteBuffer[] views = pointWriteViews(k);
         for (int i = 0; i < k; i++)
         {
-            final Segment s = ioSegs[i];
-            final ByteBuffer v = s.view;
-            v.limit(s.start + ioLens[i]).position(s.start);
-            bufs[i] = v;
+            bufs[i] = views[i];
         }
         return k;
     }
 
     /**
-     * Drains the {@code n} bytes a gathering write took.
+     * Drains the {@code n} bytes a gathering write took. A successful commit ends the preparation.
      *
      * @param n bytes written, 0 to the prepared total
      * @return 0, or -1 if no write is prepared or the buffer changed since
@@ -1785,7 +1881,7 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        ioMode = IO_NONE;
+        endIo();
         if (n > 0)
         {
             drainInternal(n);
@@ -1796,6 +1892,7 @@ public final class Evbuffer implements AutoCloseable
 
     /**
      * One scattering read from a channel into the tail (libevent {@code evbuffer_read} for java.nio).
+     * The channel gets this buffer's own ByteBuffers, revoked when the call returns.
      *
      * @param channel source, normally non-blocking
      * @param howmuch most bytes; negative means {@link #maxRead()}
@@ -1806,33 +1903,31 @@ public final class Evbuffer implements AutoCloseable
     public long readFrom(final ScatteringByteChannel channel, final int howmuch) throws IOException
     {
         checkLive();
-        final ByteBuffer[] bufs = ioBuffers();
-        final int k = prepareRead(howmuch, bufs);
-        if (k < 0)
+        Objects.requireNonNull(channel, "channel");
+        endIo();
+        if (frozenEnd)
         {
             return FROZEN;
         }
+        final int k = setupRead(howmuch, readIovecs);
         if (0 == k)
         {
             return 0;
         }
+        final ByteBuffer[] views = pointReadViews(k);
         final long n;
         try
         {
-            n = channel.read(bufs, 0, k);
+            n = channel.read(views, 0, k);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final Throwable ex)
         {
-            ioMode = IO_NONE;
+            endIo();
             throw ex;
-        }
-        finally
-        {
-            clearIoBuffers(bufs, k);
         }
         if (n < 0)
         {
-            ioMode = IO_NONE;
+            endIo();
             return EOF;
         }
         commitRead(n);
@@ -1841,7 +1936,8 @@ public final class Evbuffer implements AutoCloseable
 
     /**
      * One gathering write of up to {@code howmuch} bytes to a channel, then drains what was written
-     * (libevent {@code evbuffer_write_atmost} for java.nio).
+     * (libevent {@code evbuffer_write_atmost} for java.nio). The channel gets this buffer's own
+     * read-only ByteBuffers, revoked when the call returns.
      *
      * @param channel destination, normally non-blocking
      * @param howmuch most bytes; negative means all
@@ -1851,30 +1947,28 @@ public final class Evbuffer implements AutoCloseable
     public long writeTo(final GatheringByteChannel channel, final long howmuch) throws IOException
     {
         checkLive();
-        final ByteBuffer[] bufs = ioBuffers();
-        final int k = prepareWrite(howmuch, bufs);
-        if (k < 0)
+        Objects.requireNonNull(channel, "channel");
+        endIo();
+        if (frozenStart)
         {
             return FROZEN;
         }
+        final int k = setupWrite(howmuch, writeIovecs);
         if (0 == k)
         {
             ioMode = IO_NONE;
             return 0;
         }
+        final ByteBuffer[] views = pointWriteViews(k);
         final long n;
         try
         {
-            n = channel.write(bufs, 0, k);
+            n = channel.write(views, 0, k);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final Throwable ex)
         {
-            ioMode = IO_NONE;
+            endIo();
             throw ex;
-        }
-        finally
-        {
-            clearIoBuffers(bufs, k);
         }
         commitWrite(n);
         return n;
@@ -1884,6 +1978,10 @@ public final class Evbuffer implements AutoCloseable
 
     /**
      * Registers a change callback (libevent {@code evbuffer_add_cb}); the most recently added runs first.
+     * Callbacks run once the change is complete. If one throws, the others of the same round still
+     * run and the first exception is then rethrown to the caller of the method that changed the buffer
+     * (for a deferred round, to whoever runs the deferred task); the change stands, and the counts
+     * of the next round start after this one, as if nothing had thrown.
      *
      * @param cb the callback
      * @return its handle, enabled
@@ -1958,7 +2056,7 @@ public final class Evbuffer implements AutoCloseable
                 deferredScheduled = false;
                 if (!freed)
                 {
-                    runCallbacks(true);
+                    rethrow(runCallbacks(true));
                 }
             };
         }
@@ -1969,11 +2067,14 @@ public final class Evbuffer implements AutoCloseable
 
     /**
      * Frees the buffer (libevent {@code evbuffer_free}): every segment goes back to its pool and
-     * every pending reference cleanup runs. Any later call except {@link #isFreed()} and
-     * {@link #free()} throws {@link IllegalStateException}.
+     * every pending reference cleanup runs. Any later call except {@link #isFreed()},
+     * {@link #getOwner()} and {@link #free()} throws {@link IllegalStateException}; extents, I/O
+     * preparations and positions of this buffer are refused from now on. If a cleanup throws, the
+     * buffer is freed all the same, the remaining cleanups run, and the first exception is rethrown.
      */
     public void free()
     {
+        checkOwner();
         if (freed)
         {
             return;
@@ -1986,14 +2087,21 @@ public final class Evbuffer implements AutoCloseable
         length = 0;
         spareCount = 0;
         callbacks = null;
-        version++;
+        nAddForCb = 0;
+        nDelForCb = 0;
+        ioMode = IO_NONE;
+        resVersion = -1;
+        resCount = 0;
+        ioCount = 0;
+        bump();
+        endIo();
         while (null != s)
         {
             final Segment next = s.next;
-            s.next = null;
-            s.release();
+            discard(s);
             s = next;
         }
+        rethrow(releaseDead());
     }
 
     /**
@@ -2006,11 +2114,26 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * Does not throw when the owner refuses the calling thread: it then shows no content (reading
+     * memory another thread may be changing is not safe).
+     *
      * @return the contents as ISO-8859-1 text, for debugging; allocates
      */
     @Override
     public String toString()
     {
+        final BufferOwner o = owner;
+        if (null != o)
+        {
+            try
+            {
+                o.checkThread();
+            }
+            catch (final IllegalStateException ex)
+            {
+                return "Evbuffer(owned by another thread)";
+            }
+        }
         if (freed)
         {
             return "Evbuffer(freed)";
@@ -2039,11 +2162,160 @@ public final class Evbuffer implements AutoCloseable
         return null == lastWithData ? first : lastWithData.next;
     }
 
+    /**
+     * The check every public method makes first: the owner's thread check (one null test and, with
+     * an owner, one interface call), then use after free.
+     */
     private void checkLive()
     {
+        final BufferOwner o = owner;
+        if (null != o)
+        {
+            o.checkThread();
+        }
         if (freed)
         {
             throw new IllegalStateException("evbuffer used after free");
+        }
+    }
+
+    private void checkOwner()
+    {
+        final BufferOwner o = owner;
+        if (null != o)
+        {
+            o.checkThread();
+        }
+    }
+
+    /**
+     * Called by {@link Extents} before it hands out anything it holds.
+     *
+     * @param stamp the version the extents were filled at
+     * @throws IllegalStateException if the owner refuses the thread, or the buffer changed or was freed since
+     */
+    void checkCurrent(final long stamp)
+    {
+        checkOwner();
+        if (freed)
+        {
+            throw new IllegalStateException("stale extents: their evbuffer was freed");
+        }
+        if (stamp != version)
+        {
+            throw new IllegalStateException("stale extents: their evbuffer changed since peek or reserveSpace");
+        }
+    }
+
+    /**
+     * Marks a change that may move, release or reuse memory: positions re-resolve, reservations,
+     * extents and I/O preparations go stale, and the ByteBuffers of an I/O preparation are revoked.
+     */
+    private void bump()
+    {
+        version++;
+        if (0 != (pointedReadViews | pointedWriteViews) || null != ioIov)
+        {
+            endIo();
+        }
+    }
+
+    /**
+     * Ends the current I/O preparation: no commit is accepted any more, and whatever it handed out
+     * (this buffer's ByteBuffer views, the lengths of the iovec array it filled) moves no byte.
+     */
+    private void endIo()
+    {
+        ioMode = IO_NONE;
+        for (int i = 0; i < pointedReadViews; i++)
+        {
+            DirectViews.repoint(readViews[i], 0, 0);
+        }
+        pointedReadViews = 0;
+        for (int i = 0; i < pointedWriteViews; i++)
+        {
+            DirectViews.repoint(writeViews[i], 0, 0);
+        }
+        pointedWriteViews = 0;
+        final IovecArray iov = ioIov;
+        if (null != iov)
+        {
+            ioIov = null;
+            iov.revoke(this);
+        }
+    }
+
+    /**
+     * Queues a segment already unlinked from the chain for release once the buffer is consistent,
+     * so that a throwing {@link ReferenceCleanup} finds (and leaves) a complete buffer.
+     */
+    private void discard(final Segment s)
+    {
+        s.next = null;
+        if (null == dead)
+        {
+            dead = s;
+        }
+        else
+        {
+            deadTail.next = s;
+        }
+        deadTail = s;
+    }
+
+    /**
+     * Releases every discarded segment, in chain order, even if cleanups throw.
+     *
+     * @return the first exception a cleanup threw (later ones suppressed into it), or null
+     */
+    private Throwable releaseDead()
+    {
+        Throwable failure = null;
+        Segment s = dead;
+        dead = null;
+        deadTail = null;
+        while (null != s)
+        {
+            final Segment next = s.next;
+            s.next = null;
+            try
+            {
+                s.release();
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                failure = firstOf(failure, ex);
+            }
+            s = next;
+        }
+        return failure;
+    }
+
+    private static Throwable firstOf(final Throwable first, final Throwable next)
+    {
+        if (null == first)
+        {
+            return next;
+        }
+        if (null != next && next != first)
+        {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    /**
+     * Throws {@code failure} as it is (user code can only throw unchecked exceptions here); no-op for null.
+     */
+    private static void rethrow(final Throwable failure)
+    {
+        if (null != failure)
+        {
+            if (failure instanceof RuntimeException)
+            {
+                throw (RuntimeException)failure;
+            }
+            throw (Error)failure;
         }
     }
 
@@ -2112,62 +2384,93 @@ public final class Evbuffer implements AutoCloseable
         return scratch;
     }
 
-    private ByteBuffer[] ioBuffers()
-    {
-        if (null == ioBuffers)
-        {
-            ioBuffers = new ByteBuffer[Math.max(readIovecs, writeIovecs)];
-        }
-        return ioBuffers;
-    }
-
-    private static void clearIoBuffers(final ByteBuffer[] bufs, final int k)
-    {
-        for (int i = 0; i < k; i++)
-        {
-            bufs[i] = null;
-        }
-    }
-
     private void added(final long n)
     {
-        nAddForCb += n;
-        invokeCallbacks();
+        rethrow(noteAdded(n));
     }
 
     private void deleted(final long n)
     {
-        nDelForCb += n;
-        invokeCallbacks();
+        rethrow(noteDeleted(n));
     }
 
-    private void invokeCallbacks()
+    /**
+     * Records n added bytes, then settles the change (see {@link #settle()}).
+     *
+     * @return the first exception user code threw, or null
+     */
+    private Throwable noteAdded(final long n)
     {
+        nAddForCb += n;
+        return settle();
+    }
+
+    /**
+     * Records n deleted bytes, then settles the change (see {@link #settle()}).
+     *
+     * @return the first exception user code threw, or null
+     */
+    private Throwable noteDeleted(final long n)
+    {
+        nDelForCb += n;
+        return settle();
+    }
+
+    /**
+     * After a change is complete: releases the segments it discarded (running their cleanups), then
+     * runs or schedules the callbacks due. Everything due runs even if some of it throws.
+     *
+     * @return the first exception user code threw (later ones suppressed into it), or null
+     */
+    private Throwable settle()
+    {
+        final Throwable failure = null == dead ? null : releaseDead();
         if (null == callbacks)
         {
             nAddForCb = 0;
             nDelForCb = 0;
-            return;
+            return failure;
         }
+        return firstOf(failure, invokeCallbacks());
+    }
+
+    private Throwable invokeCallbacks()
+    {
+        Throwable failure = null;
         if (null != deferrer && !deferredScheduled)
         {
             deferredScheduled = true;
-            deferrer.defer(deferredTask);
+            try
+            {
+                deferrer.defer(deferredTask);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                deferredScheduled = false;
+                failure = ex;
+            }
         }
-        runCallbacks(false);
+        return firstOf(failure, runCallbacks(false));
     }
 
-    private void runCallbacks(final boolean runningDeferred)
+    /**
+     * Runs the callbacks of one round. The counts are taken (and, unless only NODEFER callbacks run
+     * ahead of a deferred round, cleared) before the first callback, so a callback that throws
+     * leaves them exact; the remaining callbacks of the round still run.
+     *
+     * @return the first exception a callback threw (later ones suppressed into it), or null
+     */
+    private Throwable runCallbacks(final boolean runningDeferred)
     {
         if (null == callbacks)
         {
             nAddForCb = 0;
             nDelForCb = 0;
-            return;
+            return null;
         }
         if (0 == nAddForCb && 0 == nDelForCb)
         {
-            return;
+            return null;
         }
         final int mask;
         final int match;
@@ -2196,16 +2499,25 @@ public final class Evbuffer implements AutoCloseable
             nAddForCb = 0;
             nDelForCb = 0;
         }
+        Throwable failure = null;
         EvbufferCallbackEntry e = callbacks;
         while (null != e && !freed)
         {
             final EvbufferCallbackEntry next = e.next;
             if (!e.removed && (e.flags & mask) == match)
             {
-                e.callback.onChange(this, orig, added, deleted);
+                try
+                {
+                    e.callback.onChange(this, orig, added, deleted);
+                }
+                catch (final RuntimeException | Error ex)
+                {
+                    failure = firstOf(failure, ex);
+                }
             }
             e = next;
         }
+        return failure;
     }
 
     private void unlinkCallback(final EvbufferCallbackEntry prev, final EvbufferCallbackEntry e)
@@ -2240,7 +2552,7 @@ public final class Evbuffer implements AutoCloseable
                 Memory.copy(srcBase, srcOffset, null, t.address + t.end(), n);
                 t.length += n;
                 length += n;
-                version++;
+                bump();
                 return;
             }
             if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
@@ -2251,7 +2563,7 @@ public final class Evbuffer implements AutoCloseable
                 Memory.copy(srcBase, srcOffset, null, t.address + t.length, n);
                 t.length += n;
                 length += n;
-                version++;
+                bump();
                 return;
             }
         }
@@ -2277,7 +2589,7 @@ public final class Evbuffer implements AutoCloseable
             done += take;
         }
         length += n;
-        version++;
+        bump();
     }
 
     /**
@@ -2332,7 +2644,7 @@ public final class Evbuffer implements AutoCloseable
                 lastWithData = s;
                 spareCount--;
                 length += n;
-                version++;
+                bump();
                 return;
             }
         }
@@ -2373,7 +2685,7 @@ public final class Evbuffer implements AutoCloseable
             }
         }
         length += n;
-        version++;
+        bump();
     }
 
     /**
@@ -2421,7 +2733,7 @@ public final class Evbuffer implements AutoCloseable
             lastWithData = null;
             spareCount = 1;
             length = 0;
-            version++;
+            bump();
             return;
         }
         long left = k;
@@ -2447,7 +2759,7 @@ public final class Evbuffer implements AutoCloseable
             retire(s);
         }
         length -= k;
-        version++;
+        bump();
     }
 
     /**
@@ -2466,7 +2778,7 @@ public final class Evbuffer implements AutoCloseable
         }
         else
         {
-            s.release();
+            discard(s);
         }
     }
 
@@ -2484,7 +2796,7 @@ public final class Evbuffer implements AutoCloseable
         }
         lastWithData = null;
         length = 0;
-        version++;
+        bump();
     }
 
     /**
@@ -2508,7 +2820,7 @@ public final class Evbuffer implements AutoCloseable
         }
         lastWithData = tail;
         length += n;
-        version++;
+        bump();
     }
 
     private Segment expandInternal(final int n)
@@ -2525,7 +2837,7 @@ public final class Evbuffer implements AutoCloseable
             {
                 Memory.copy(null, t.dataAddress(), null, t.address, t.length);
                 t.start = 0;
-                version++;
+                bump();
                 return t;
             }
         }
@@ -2552,7 +2864,7 @@ public final class Evbuffer implements AutoCloseable
             }
             spareCount++;
         }
-        version++;
+        bump();
         return s;
     }
 
@@ -2569,7 +2881,7 @@ public final class Evbuffer implements AutoCloseable
         resAddr[i] = address;
         resLen[i] = len;
         resCount = i + 1;
-        extents.set(i, s, address, len);
+        extents.set(i, address, len);
     }
 
     /**
@@ -2609,7 +2921,7 @@ public final class Evbuffer implements AutoCloseable
                     pool.maxPooledSize() : BufferConfiguration.MAX_SEGMENT_SIZE;
                 final Segment fresh = pool.acquire((int)Math.max(1, Math.min(want - avail, cap)));
                 appendSpare(fresh);
-                version++;
+                bump();
                 avail += addIo(fresh, fresh.capacity);
             }
             while (pooledOnly && ioCount < k && avail < want);
@@ -2641,6 +2953,7 @@ public final class Evbuffer implements AutoCloseable
             prev.next = null;
             last = prev;
         }
+        bump();
         Segment s = from;
         while (null != s)
         {
@@ -2664,6 +2977,68 @@ public final class Evbuffer implements AutoCloseable
         ioLens[i] = len;
         ioCount = i + 1;
         return len;
+    }
+
+    /**
+     * Remembers the iovec array of the current preparation, so that ending it revokes its lengths.
+     */
+    private void preparedIn(final IovecArray iov, final int k)
+    {
+        if (k > 0)
+        {
+            ioIov = iov;
+            iov.preparedBy = this;
+        }
+    }
+
+    /**
+     * Points this buffer's first k read views (writable) at the extents of the read just set up.
+     */
+    private ByteBuffer[] pointReadViews(final int k)
+    {
+        final ByteBuffer[] views = readViews = ensureViews(readViews, k, false);
+        for (int i = 0; i < k; i++)
+        {
+            final Segment s = ioSegs[i];
+            DirectViews.repoint(views[i], s.address + s.end(), ioLens[i]);
+        }
+        pointedReadViews = k;
+        return views;
+    }
+
+    /**
+     * Points this buffer's first k write views (read-only) at the extents of the write just set up.
+     */
+    private ByteBuffer[] pointWriteViews(final int k)
+    {
+        final ByteBuffer[] views = writeViews = ensureViews(writeViews, k, true);
+        for (int i = 0; i < k; i++)
+        {
+            DirectViews.repoint(views[i], ioSegs[i].dataAddress(), ioLens[i]);
+        }
+        pointedWriteViews = k;
+        return views;
+    }
+
+    /**
+     * Grows a view array to hold k views, making the missing ones: allocates only the first time a
+     * preparation needs more views than any before it.
+     */
+    private static ByteBuffer[] ensureViews(final ByteBuffer[] views, final int k, final boolean readOnly)
+    {
+        ByteBuffer[] v = views;
+        if (null == v || v.length < k)
+        {
+            v = null == v ? new ByteBuffer[Math.max(k, 4)] : java.util.Arrays.copyOf(v, Math.max(k, v.length * 2));
+        }
+        for (int i = 0; i < k; i++)
+        {
+            if (null == v[i])
+            {
+                v[i] = readOnly ? DirectViews.newReadOnlyView() : DirectViews.newView();
+            }
+        }
+        return v;
     }
 
     private int setupRead(final int howmuch, final int capacity)

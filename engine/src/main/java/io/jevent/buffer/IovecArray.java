@@ -7,7 +7,9 @@ import org.agrona.UnsafeApi;
  * filled by {@link Evbuffer#prepareRead(int, IovecArray)} and
  * {@link Evbuffer#prepareWrite(long, IovecArray)}. It lives off-heap for the life of its owner
  * (normally one per event loop) and is passed to native code by {@link #address()}. LP64 only:
- * 16 bytes per entry. Not thread-safe. {@link #close()} frees it.
+ * 16 bytes per entry. Not thread-safe. {@link #close()} frees it. When the preparation that filled
+ * it ends (commit, next preparation, any change of that buffer, its free) while no other buffer has
+ * filled it since, the buffer sets every length to 0, so a stale readv or writev moves nothing.
  */
 public final class IovecArray implements AutoCloseable
 {
@@ -17,6 +19,8 @@ public final class IovecArray implements AutoCloseable
     private final int capacity;
     private long address;
     private int count;
+    /** The buffer whose I/O preparation the entries describe, or null. */
+    Evbuffer preparedBy;
 
     /**
      * @param capacity entries, 1 to {@link BufferConfiguration#IOV_MAX}
@@ -87,6 +91,25 @@ public final class IovecArray implements AutoCloseable
     void count(final int count)
     {
         this.count = count;
+    }
+
+    /**
+     * Ends the preparation of {@code buffer}, if the entries are still its own: sets their lengths
+     * to 0 so that a readv or writev through them moves nothing.
+     */
+    void revoke(final Evbuffer buffer)
+    {
+        if (preparedBy == buffer)
+        {
+            preparedBy = null;
+            if (0 != address)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    UnsafeApi.putLong(address + (long)i * IOVEC_SIZE + 8, 0L);
+                }
+            }
+        }
     }
 
     /**

@@ -2,8 +2,6 @@ package io.jevent.buffer;
 
 import org.agrona.UnsafeApi;
 
-import java.nio.ByteBuffer;
-
 /**
  * One link of an {@link Evbuffer}'s chain (libevent's {@code evbuffer_chain}): a window
  * {@code [start, start + length)} of data inside {@code [address, address + capacity)}.
@@ -20,8 +18,9 @@ import java.nio.ByteBuffer;
  * any atomic operation. The count is a plain field: only the owner of a memory-owning segment
  * increments it (making a view), and once another thread holds a view the count is at least 2 when
  * the view is published, so a plain read can only see 1 when the reader really is the last holder;
- * every other change is an atomic read-modify-write. Each segment carries a direct
- * {@link ByteBuffer} over its memory, created once, for java.nio scattering and gathering channels.
+ * every other change is an atomic read-modify-write. A segment hands out no ByteBuffer of its own:
+ * the views given to java.nio channels and to users belong to the {@link Evbuffer} or the
+ * {@link Extents} that made them, so a stale view never aliases what the segment serves next.
  */
 final class Segment
 {
@@ -32,7 +31,6 @@ final class Segment
     private static final long REF_COUNT_OFFSET = UnsafeApi.objectFieldOffset(Segment.class, "refCount");
 
     final SegmentPool pool;
-    final ByteBuffer view;
     final boolean wrapper;
     final int sizeClass;
 
@@ -55,7 +53,6 @@ final class Segment
         this.kind = POOLED;
         this.address = address;
         this.capacity = capacity;
-        this.view = DirectViews.repoint(DirectViews.newView(), address, capacity);
     }
 
     Segment(final SegmentPool pool)
@@ -64,14 +61,12 @@ final class Segment
         this.wrapper = true;
         this.sizeClass = -1;
         this.kind = REFERENCE;
-        this.view = DirectViews.newView();
     }
 
     void pointAt(final long address, final int capacity)
     {
         this.address = address;
         this.capacity = capacity;
-        DirectViews.repoint(view, address, capacity);
     }
 
     int end()

@@ -10,8 +10,8 @@ import org.agrona.UnsafeApi;
  * lifetime is explicit and deterministic, there is no cleaner thread, and the JVM's direct-memory
  * limit does not apply. Agrona's {@code UnsafeBuffer} over (address, length) would serve equally;
  * chronicle-bytes was not taken because its reference counting costs a CAS per operation and it
- * brings a second FFI stack (see java-techniques §3). Each segment still has a direct ByteBuffer
- * view for java.nio channels, made once when the memory is allocated.
+ * brings a second FFI stack (see java-techniques §3). The direct ByteBuffer views java.nio channels
+ * need are made by the buffers that hand them out, not by segments.
  * <p>
  * Size classes are {@code segmentSize << k} up to {@code maxPooledSize}; each keeps up to
  * {@code maxFreePerClass} free segments. Larger requests get an exact block (rounded up to 4 KiB)
@@ -26,7 +26,7 @@ import org.agrona.UnsafeApi;
 public final class SegmentPool implements AutoCloseable
 {
     private static final int EXACT_ROUNDING = 4096;
-    private static final SegmentPool SHARED = new SegmentPool();
+    private static volatile SegmentPool shared;
 
     private final int segmentSize;
     private final int maxPooledSize;
@@ -47,6 +47,8 @@ public final class SegmentPool implements AutoCloseable
 
     /**
      * A pool with the sizes of {@link BufferConfiguration}.
+     *
+     * @throws IllegalArgumentException if one of those properties is invalid
      */
     public SegmentPool()
     {
@@ -89,11 +91,29 @@ public final class SegmentPool implements AutoCloseable
     }
 
     /**
-     * @return a process-wide pool with the default sizes, used by buffers made without a pool
+     * Made on first use, so that a bad {@link BufferConfiguration} property is reported to the caller
+     * as the {@link IllegalArgumentException} naming it (and again on the next call) rather than as a
+     * failed class initialisation.
+     *
+     * @return a process-wide pool with the configured sizes, used by buffers made without a pool
+     * @throws IllegalArgumentException if a {@link BufferConfiguration} property is invalid
      */
     public static SegmentPool shared()
     {
-        return SHARED;
+        SegmentPool p = shared;
+        if (null == p)
+        {
+            synchronized (SegmentPool.class)
+            {
+                p = shared;
+                if (null == p)
+                {
+                    p = new SegmentPool();
+                    shared = p;
+                }
+            }
+        }
+        return p;
     }
 
     /**

@@ -591,7 +591,11 @@ class EvbufferBadInputTest
 
     // ================================================================== use after free
 
-    private Map<String, Executable> everyCallOn(final Evbuffer f, final Evbuffer live)
+    /**
+     * Every public call on {@code f}, and every call of {@code live} that names {@code f}: shared with
+     * {@link EvbufferOwnerTest}, where {@code f} is a buffer whose owner refuses the thread.
+     */
+    static Map<String, Executable> everyCallOn(final Evbuffer f, final Evbuffer live)
     {
         final byte[] arr = new byte[8];
         final UnsafeBuffer heap = new UnsafeBuffer(new byte[8]);

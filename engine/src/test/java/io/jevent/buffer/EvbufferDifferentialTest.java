@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -1356,19 +1357,21 @@ class EvbufferDifferentialTest
             final int c = rnd.nextInt(20) == 0 ? r + 1 : rnd.nextInt(r + 1);
             boolean overgrown = false;
             final int limit = Math.min(c, r);
+            final int[] lens = new int[limit];
             long total = 0;
             for (int i = 0; i < limit; i++)
             {
-                final int len = e.length(i);
+                final int len = written[i].length;
                 final int pick = rnd.nextInt(10);
                 final int newLen = pick < 3 ? len : pick < 5 ? 0 : rnd.nextInt(len + 1);
-                e.setLength(i, newLen);
+                setLength(e, i, newLen, stillValid);
+                lens[i] = newLen;
                 total += newLen;
             }
             if (limit > 0 && rnd.nextInt(20) == 0)
             {
                 final int i = rnd.nextInt(limit);
-                e.setLength(i, written[i].length + 1);
+                setLength(e, i, written[i].length + 1, stillValid);
                 overgrown = true;
             }
             op("commitSpace(" + c + " of " + r + ", " + total + " bytes" + (overgrown ? ", one overgrown" : "") + ")");
@@ -1390,13 +1393,31 @@ class EvbufferDifferentialTest
             {
                 for (int i = 0; i < c; i++)
                 {
-                    s.model.appendRaw(written[i], 0, e.length(i), 0);
+                    s.model.appendRaw(written[i], 0, lens[i], 0);
                 }
                 if (total > 0 && rnd.nextInt(5) == 0)
                 {
                     op("commit again");
                     assertEquals(-1, s.buf.commitSpace(e, c), "second commit of the same reservation");
+                    assertThrows(IllegalStateException.class, () -> e.length(0), "extents after their commit");
                 }
+            }
+        }
+
+        /**
+         * Shrinks a reserved extent; once the buffer changed since the reservation, the extents refuse.
+         */
+        private void setLength(final Extents e, final int i, final int len, final boolean stillValid)
+        {
+            if (stillValid)
+            {
+                e.setLength(i, len);
+            }
+            else
+            {
+                assertThrows(IllegalStateException.class, () -> e.setLength(i, len), "stale extents, setLength");
+                assertThrows(IllegalStateException.class, () -> e.length(i), "stale extents, length");
+                assertThrows(IllegalStateException.class, () -> e.address(i), "stale extents, address");
             }
         }
 
@@ -1775,6 +1796,10 @@ class EvbufferDifferentialTest
             // harmless for the content, so the model only requires a non-empty read of at most want.
             assertTrue(total >= 1 && total <= want, "prepared read total " + total + " for " + want);
             final boolean stillValid = interveneBeforeCommit(s);
+            if (!stillValid)
+            {
+                assertRevoked(useIov, iov, bufs, k, "read prepared before a change");
+            }
             final int r1 = rnd.nextInt(20);
             final long n = r1 == 0 ? total + 1 : r1 == 1 ? -1 : r1 < 4 ? total : rnd.nextLong(total + 1);
             op("commitRead(" + n + " of " + total + ")");
@@ -1782,11 +1807,31 @@ class EvbufferDifferentialTest
             assertEquals(ok ? 0 : -1, s.buf.commitRead(n), "commitRead");
             if (ok)
             {
+                assertRevoked(useIov, iov, bufs, k, "read after its commit");
                 appendWritten(s, written, n);
                 if (rnd.nextInt(6) == 0)
                 {
                     op("commitRead again");
                     assertEquals(-1, s.buf.commitRead(0), "second commitRead");
+                }
+            }
+        }
+
+        /**
+         * An ended I/O preparation hands out nothing: its ByteBuffers have no room, its iovecs no length.
+         */
+        private void assertRevoked(final boolean useIov, final IovecArray iov, final ByteBuffer[] bufs, final int k,
+            final String what)
+        {
+            for (int i = 0; i < k; i++)
+            {
+                if (useIov)
+                {
+                    assertEquals(0, iov.length(i), what + ": iovec " + i + " still has a length");
+                }
+                else
+                {
+                    assertEquals(0, bufs[i].capacity(), what + ": ByteBuffer " + i + " still points at memory");
                 }
             }
         }
@@ -1886,6 +1931,10 @@ class EvbufferDifferentialTest
                 assertEquals(want, total, "prepared write total");
             }
             final boolean stillValid = interveneBeforeCommit(s);
+            if (!stillValid)
+            {
+                assertRevoked(useIov, iov, bufs, k, "write prepared before a change");
+            }
             final int r1 = rnd.nextInt(20);
             final long n = r1 == 0 ? total + 1 : r1 < 4 ? total : rnd.nextLong(total + 1);
             op("commitWrite(" + n + " of " + total + ")");
@@ -1893,6 +1942,7 @@ class EvbufferDifferentialTest
             assertEquals(ok ? 0 : -1, s.buf.commitWrite(n), "commitWrite");
             if (ok)
             {
+                assertRevoked(useIov, iov, bufs, k, "write after its commit");
                 s.model.drainRaw((int)n);
             }
         }

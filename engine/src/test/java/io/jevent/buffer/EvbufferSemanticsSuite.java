@@ -24,9 +24,11 @@ abstract class EvbufferSemanticsSuite implements
     EvbufferReadLineSemantics,
     EvbufferReservePeekSemantics,
     EvbufferCallbackSemantics,
-    EvbufferRobustnessSemantics
+    EvbufferRobustnessSemantics,
+    EvbufferFailureSemantics
 {
     private SegmentPool pool;
+    private BufferOwner owner;
     private final List<Evbuffer> buffers = new ArrayList<>();
     private final List<Ref> refs = new ArrayList<>();
 
@@ -35,10 +37,19 @@ abstract class EvbufferSemanticsSuite implements
      */
     protected abstract SegmentPool createPool();
 
+    /**
+     * @return the owner given to every buffer the test makes, or null (the default) for none
+     */
+    protected BufferOwner createOwner()
+    {
+        return null;
+    }
+
     @BeforeEach
     void createFixture()
     {
         pool = createPool();
+        owner = createOwner();
     }
 
     @AfterEach
@@ -82,6 +93,10 @@ abstract class EvbufferSemanticsSuite implements
     public Evbuffer newBuffer()
     {
         final Evbuffer b = new Evbuffer(pool);
+        if (null != owner)
+        {
+            b.setOwner(owner);
+        }
         buffers.add(b);
         return b;
     }
