@@ -455,6 +455,16 @@ public abstract class BufferEvent
     }
 
     /**
+     * Binds the input and output to the base's thread, last thing in a constructor: until then the
+     * buffers are set up from whatever thread builds the bufferevent.
+     */
+    final void bindBuffers()
+    {
+        input.setOwner(base);
+        output.setOwner(base);
+    }
+
+    /**
      * The loop's side of a THREADSAFE hand-over: staged bytes join the output as if written here.
      */
     void appendOutput(final Evbuffer staged)
@@ -533,7 +543,23 @@ public abstract class BufferEvent
 
     boolean full(final long adding)
     {
-        return 0 != (options & BevOptions.BOUNDED_OUTPUT) && writeHigh > 0 && output.length() + adding > writeHigh;
+        return boundedOutput() && output.length() + adding > writeHigh;
+    }
+
+    boolean boundedOutput()
+    {
+        return 0 != (options & BevOptions.BOUNDED_OUTPUT) && writeHigh > 0;
+    }
+
+    /**
+     * After the loop drained the output by a socket write: keeps the off-loop BOUNDED_OUTPUT view current.
+     */
+    void outputDrained()
+    {
+        if (null != remoteWrites)
+        {
+            remoteWrites.outputIs(output.length());
+        }
     }
 
     /** {@link #flush} mode: normal. */

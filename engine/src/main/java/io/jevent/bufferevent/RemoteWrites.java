@@ -20,17 +20,40 @@ final class RemoteWrites implements Runnable
     private final Evbuffer staging;
     private final Evbuffer batch;
     private boolean scheduled;
+    /** The output's length as the loop last left it, for BOUNDED_OUTPUT checks off the loop. */
+    private volatile long loopOutput;
 
     RemoteWrites(final BufferEvent bev)
     {
         this.bev = bev;
         this.staging = new Evbuffer(bev.base.pool());
         this.batch = new Evbuffer(bev.base.pool());
+        batch.setOwner(bev.base);
+    }
+
+    /**
+     * @return true if BOUNDED_OUTPUT refuses {@code adding} more bytes, counting what is staged and
+     *     the output as the loop last reported it (a snapshot: the bound may be passed by what the loop
+     *     queued since, never by more than one batch)
+     */
+    private boolean fullOffLoop(final long adding)
+    {
+        return bev.boundedOutput() && loopOutput + staging.length() + adding > bev.writeHigh;
+    }
+
+    /**
+     * The loop reports the output's length after a change it made (hand-over, socket write).
+     *
+     * @param length the output's length now
+     */
+    void outputIs(final long length)
+    {
+        loopOutput = length;
     }
 
     synchronized int add(final byte[] data, final int off, final int len)
     {
-        if (bev.full(staging.length() + len))
+        if (fullOffLoop(len))
         {
             return BufferEvent.OUTPUT_FULL;
         }
@@ -40,7 +63,7 @@ final class RemoteWrites implements Runnable
 
     synchronized int add(final ByteBuffer data)
     {
-        if (bev.full(staging.length() + data.remaining()))
+        if (fullOffLoop(data.remaining()))
         {
             return BufferEvent.OUTPUT_FULL;
         }
@@ -50,7 +73,7 @@ final class RemoteWrites implements Runnable
 
     synchronized int add(final DirectBuffer data, final int index, final int len)
     {
-        if (bev.full(staging.length() + len))
+        if (fullOffLoop(len))
         {
             return BufferEvent.OUTPUT_FULL;
         }
@@ -60,7 +83,7 @@ final class RemoteWrites implements Runnable
 
     synchronized int addUtf8(final CharSequence text)
     {
-        if (bev.full(staging.length() + BufferEvent.utf8Length(text)))
+        if (fullOffLoop(BufferEvent.utf8Length(text)))
         {
             return BufferEvent.OUTPUT_FULL;
         }
@@ -70,7 +93,7 @@ final class RemoteWrites implements Runnable
 
     synchronized int addBuffer(final Evbuffer data)
     {
-        if (bev.full(staging.length() + data.length()))
+        if (fullOffLoop(data.length()))
         {
             return BufferEvent.OUTPUT_FULL;
         }
@@ -113,6 +136,7 @@ final class RemoteWrites implements Runnable
             return;
         }
         bev.appendOutput(batch);
+        loopOutput = bev.output.length();
     }
 
     /**

@@ -57,6 +57,7 @@ public final class SocketBufferEvent extends BufferEvent
         {
             transport.setTcpNoDelay(true);
         }
+        bindBuffers();
     }
 
     @Override
@@ -448,6 +449,7 @@ public final class SocketBufferEvent extends BufferEvent
         else if (n > 0)
         {
             chargeWrite(n);
+            outputDrained();
         }
         return n;
     }

@@ -102,6 +102,9 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertThrows(WrongThreadException.class, () -> bev.setMaxSingleRead(100));
         assertThrows(WrongThreadException.class, () -> bev.trigger(EventFlags.READ, 0));
         assertThrows(WrongThreadException.class, bev::free);
+        assertThrows(WrongThreadException.class, () -> bev.output().add(new byte[3]), "its buffers belong to the loop");
+        assertThrows(WrongThreadException.class, () -> bev.input().length());
+        assertThrows(WrongThreadException.class, () -> bev.input().drain(1));
         stopLoop(base(), loop);
         assertEquals(0, bev.output().length(), "nothing was written");
         assertEquals(EventFlags.READ | EventFlags.WRITE, bev.getEnabled(), "nothing was disabled");
@@ -176,6 +179,55 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
             assertEquals(next[id], seq, "thread " + id + " in order");
             next[id]++;
         }
+    }
+
+    @Test
+    @DisplayName("THREADSAFE + BOUNDED_OUTPUT: off-loop writes to a peer that reads late stop at the bound and lose nothing")
+    default void shouldBoundThreadsafeWritesFromAnotherThread() throws Exception
+    {
+        final Conn c = connect();
+        final int high = 64 << 10;
+        final BufferEvent bev = bev(c, BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE | BevOptions.BOUNDED_OUTPUT);
+        bev.setWatermark(EventFlags.WRITE, 0, high);
+        final long[] maxOutput = new long[1];
+        final io.jevent.loop.Event probe = base().newTimer(true, (e, fd, what) ->
+            maxOutput[0] = Math.max(maxOutput[0], bev.output().length()));
+        probe.add(1, TimeUnit.MILLISECONDS);
+        final Thread loop = startLoop();
+        final byte[] chunk = new byte[1024];
+        long accepted = 0;
+        int full = 0;
+        for (int i = 0; i < 20_000 && full < 50; i++)
+        {
+            for (int k = 0; k < chunk.length; k++)
+            {
+                chunk[k] = BufferEventFixture.patternByte(9, accepted + k);
+            }
+            final int r = bev.write(chunk, 0, chunk.length);
+            if (BufferEvent.OUTPUT_FULL == r)
+            {
+                full++;
+                Thread.sleep(1);
+            }
+            else
+            {
+                assertEquals(0, r);
+                accepted += chunk.length;
+            }
+        }
+        assertTrue(full > 0, "the bound refused writes once the socket was full");
+        final byte[] got = peerReadFully(c, (int)accepted, 20_000);
+        base().execute(probe::free);
+        stopLoop(base(), loop);
+        assertEquals(accepted, got.length, "every accepted byte arrived");
+        for (int i = 0; i < got.length; i++)
+        {
+            if (got[i] != BufferEventFixture.patternByte(9, i))
+            {
+                throw new AssertionError("byte " + i + " differs");
+            }
+        }
+        assertTrue(maxOutput[0] <= high, "output stayed within the bound: " + maxOutput[0]);
     }
 
     @Test
