@@ -44,7 +44,8 @@ class EchoSampleTest
     /**
      * Most segment bytes the server may hold for one non-reading connection with the default 256 KiB
      * high watermark: the output stops growing at the watermark plus one wakeup's reads (64 KiB) or at
-     * 2 × 16 + 4 segments, plus a few spare segments and a last wakeup's reads; 1 MiB bounds both.
+     * 2 × 16 + 4 segments (tiny packets), plus a few spare segments and a last wakeup's reads; 1 MiB
+     * bounds both.
      */
     private static final long NON_READER_BOUND = 1L << 20;
     /** Longest a free of the non-reading connection may take, finalizer included. */
@@ -76,16 +77,27 @@ class EchoSampleTest
         assertEquals(0, handler.closedOnError());
     }
 
+    /**
+     * Bulk: 64 KiB writes. Tiny packets: 10-byte writes with a 4 KiB receive buffer, so the echo backs
+     * up at once and every server read, a few bytes, takes a segment of its own (22 MB of segments for
+     * 256 KiB of echo before the handler counted segments).
+     */
     @ParameterizedTest
-    @CsvSource({"epoll, 65536", "epoll, 100", "nio, 65536", "nio, 100"})
-    void shouldHoldBoundedMemoryForAClientThatNeverReads(final String backend, final int chunk) throws Exception
+    @CsvSource({"epoll, 65536, 0", "epoll, 10, 4096", "nio, 65536, 0", "nio, 10, 4096"})
+    void shouldHoldBoundedMemoryForAClientThatNeverReads(final String backend, final int chunk,
+        final int receiveBuffer) throws Exception
     {
         final InetSocketAddress address = start("--backend", backend);
         final long maxHeld;
         final long sent;
-        try (SocketChannel channel = SocketChannel.open(address))
+        try (SocketChannel channel = SocketChannel.open())
         {
+            if (receiveBuffer > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+            }
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.connect(address);
             channel.configureBlocking(false);
             final ByteBuffer view = StreamPattern.view();
             final int phase = StreamPattern.phase(2);
