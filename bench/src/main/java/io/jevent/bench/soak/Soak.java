@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class Soak
 {
     private static final long PROBE_MS = 1000;
-    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(20);
     private static final int WARM_UP_BYTES = 1000;
 
@@ -119,14 +119,19 @@ public final class Soak
         final SoakClient client = new SoakClient(o, address);
         client.start();
         final Peaks peaks = new Peaks();
-        long lastProgress = t0;
+        final List<SoakSample> timeline = new ArrayList<>();
+        long nextSample = t0 + SAMPLE_NANOS;
         while (!client.awaitEnd(PROBE_MS))
         {
             final SoakProbe p = null == server ? null : peaks.see(SoakProbe.parse(server.request("probe", "PROBE")));
-            if (System.nanoTime() - lastProgress >= PROGRESS_NANOS)
+            if (System.nanoTime() - nextSample >= 0)
             {
-                lastProgress = System.nanoTime();
-                progress(backend, t0, client, p);
+                nextSample += SAMPLE_NANOS;
+                final SoakTally t = client.tally();
+                final SoakSample sample = new SoakSample((System.nanoTime() - t0) / 1e9, client.live(),
+                    t.totalStarted(), t.totalBytesVerified(), t.totalErrors(), p);
+                timeline.add(sample);
+                System.err.println("soak " + backend + " " + SoakReport.progress(sample));
             }
         }
         final double seconds = (System.nanoTime() - t0) / 1e9;
@@ -136,7 +141,7 @@ public final class Soak
         if (null != server)
         {
             quiet = awaitQuiet(server, before, peaks);
-            if (quiet.fds() > before.fds())
+            if (quiet.fds() != before.fds())
             {
                 leaked = new ArrayList<>(fdList(server));
                 for (final String f : fdsBefore)
@@ -145,13 +150,13 @@ public final class Soak
                 }
             }
             final String[] s = server.stop("stop", "STOPPED", 20);
-            stopped = null == s ? null : SoakProbe.parse(s);
+            stopped = null == s ? null : peaks.see(SoakProbe.parse(s));
         }
         final SoakTally tally = client.tally();
         final List<String> problems = judge(o, client, tally, before, quiet, stopped, peaks);
-        return new SoakResult(backend, method, o, tally, client.failures(), seconds, before, quiet, stopped,
-            null == stopped ? peaks.peakRssKib : Math.max(peaks.peakRssKib, stopped.peakRssKib()), peaks.segments,
-            peaks.segmentBytes, peaks.open, leaked, problems);
+        return new SoakResult(backend, method, o, tally, client.failures(), seconds, client.rampSeconds(), before,
+            quiet, stopped, peaks.peakRssKib, peaks.segments, peaks.segmentBytes, peaks.open, leaked, timeline,
+            problems);
     }
 
     /** Probes until the server has no connection open and no segment out (or the time is up). */
@@ -249,6 +254,10 @@ public final class Soak
             }
             problems.add(sb.toString());
         }
+        if (client.rampSeconds() < 0)
+        {
+            problems.add("the client never had all " + o.connections() + " connections open at once");
+        }
         for (final SoakRole r : SoakRole.values())
         {
             if (o.weights()[r.ordinal()] > 0 && 0 == tally.completed(r))
@@ -278,23 +287,15 @@ public final class Soak
         }
         if (0 != quiet.segments())
         {
-            problems.add(quiet.segments() + " segments (" + quiet.segmentBytes() + " B) outstanding after the load");
+            problems.add(quiet.segments() + " segments (" + quiet.get(SoakProbe.SEGMENT_BYTES) +
+                " B) outstanding after the load");
         }
-        final long peakMib = Math.max(peaks.peakRssKib, null == stopped ? 0 : stopped.peakRssKib()) / 1024;
+        final long peakMib = peaks.peakRssKib / 1024;
         if (peakMib > o.rssBoundMib())
         {
             problems.add("server peak RSS " + peakMib + " MiB above the bound of " + o.rssBoundMib() + " MiB");
         }
         return problems;
-    }
-
-    private static void progress(final String backend, final long t0, final SoakClient client, final SoakProbe p)
-    {
-        final SoakTally t = client.tally();
-        System.err.printf("soak %s %3.0f s: client %d open, %d started, %.2f GB verified, %d errors%s%n", backend,
-            (System.nanoTime() - t0) / 1e9, client.live(), t.totalStarted(), t.totalBytesVerified() / 1e9,
-            t.totalErrors(), null == p ? "" : String.format(" | server %d open, RSS %d MiB, %d segments, %d pauses",
-            p.open(), p.rssKib() / 1024, p.segments(), p.pauses()));
     }
 
     private static List<String> fdList(final ChildJvm server) throws IOException
@@ -313,9 +314,9 @@ public final class Soak
 
         SoakProbe see(final SoakProbe p)
         {
-            peakRssKib = Math.max(peakRssKib, p.peakRssKib());
+            peakRssKib = Math.max(peakRssKib, p.get(SoakProbe.PEAK_RSS_KIB));
             segments = Math.max(segments, p.segments());
-            segmentBytes = Math.max(segmentBytes, p.segmentBytes());
+            segmentBytes = Math.max(segmentBytes, p.get(SoakProbe.SEGMENT_BYTES));
             open = Math.max(open, p.open());
             return p;
         }

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The soak's load: {@code --client-threads} {@link SoakClientThread}s sharing {@code --connections}
- * connections to one echo server for {@code --duration} seconds, then finishing the open ones.
+ * connections to one echo server: they open them all (the ramp), keep them busy for {@code --duration}
+ * seconds, then let the open ones finish.
  */
 public final class SoakClient
 {
@@ -16,6 +17,7 @@ public final class SoakClient
     private final List<Thread> threads = new ArrayList<>();
     private final SoakFailures failures = new SoakFailures();
     private final AtomicReference<Throwable> crash = new AtomicReference<>();
+    private final SoakSchedule schedule;
 
     /**
      * @param options the soak's options
@@ -23,12 +25,12 @@ public final class SoakClient
      */
     public SoakClient(final SoakOptions options, final InetSocketAddress address)
     {
-        final long endAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.durationSec());
         final int n = options.clientThreads();
+        schedule = new SoakSchedule(n, options.durationSec());
         for (int i = 0; i < n; i++)
         {
             final int share = options.connections() / n + (i < options.connections() % n ? 1 : 0);
-            final SoakClientThread w = new SoakClientThread(options, i, n, share, address, failures, endAt);
+            final SoakClientThread w = new SoakClientThread(options, i, n, share, address, failures, schedule);
             workers.add(w);
             final Thread t = new Thread(w, "soak-client-" + i);
             t.setUncaughtExceptionHandler((th, ex) -> crash.compareAndSet(null, ex));
@@ -38,7 +40,7 @@ public final class SoakClient
     }
 
     /**
-     * Starts the client threads; the duration counts from construction.
+     * Starts the client threads: they open their connections (the ramp), then the duration runs.
      */
     public void start()
     {
@@ -97,6 +99,14 @@ public final class SoakClient
     public List<String> failures()
     {
         return failures.kept();
+    }
+
+    /**
+     * @return seconds until every connection was open, or -1 if they never all were
+     */
+    public double rampSeconds()
+    {
+        return schedule.rampSeconds();
     }
 
     /**

@@ -15,12 +15,12 @@ import java.util.function.Consumer;
 /**
  * One thread of the soak client: a java.nio Selector driving its share of the connections. Each slot
  * holds one connection; when it ends (done or failed) a new one, with a role drawn from the mix, takes
- * the slot until the duration is over. Then no new connection starts, the open ones finish (or fail
- * after {@code --drain} seconds) and the thread ends.
+ * the slot until the load is over ({@link SoakSchedule}). Then no new connection starts, the open ones
+ * finish (or fail after {@code --drain} seconds) and the thread ends.
  */
 final class SoakClientThread implements Runnable
 {
-    private static final int MAX_CONNECTING = 128;
+    private static final int MAX_CONNECTING = 256;
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /**
      * Socket buffers of a non-reading connection: small enough that the kernels' buffers on both ends
@@ -38,7 +38,8 @@ final class SoakClientThread implements Runnable
     private final int threads;
     private final InetSocketAddress address;
     private final SoakFailures failures;
-    private final long endAt;
+    private final SoakSchedule schedule;
+    private boolean ramped;
     private final SoakConnection[] slots;
     private final int[] freeSlots;
     private final ByteBuffer recv = ByteBuffer.allocateDirect(StreamPattern.MAX_SLICE);
@@ -52,14 +53,14 @@ final class SoakClientThread implements Runnable
     private long nextId;
 
     SoakClientThread(final SoakOptions options, final int index, final int threads, final int connections,
-        final InetSocketAddress address, final SoakFailures failures, final long endAt)
+        final InetSocketAddress address, final SoakFailures failures, final SoakSchedule schedule)
     {
         this.options = options;
         this.index = index;
         this.threads = threads;
         this.address = address;
         this.failures = failures;
-        this.endAt = endAt;
+        this.schedule = schedule;
         this.slots = new SoakConnection[connections];
         this.freeSlots = new int[connections];
         for (int i = connections - 1; i >= 0; i--)
@@ -86,7 +87,7 @@ final class SoakClientThread implements Runnable
             while (true)
             {
                 long now = System.nanoTime();
-                if (!windingDown && now - endAt >= 0)
+                if (!windingDown && schedule.over(now))
                 {
                     windingDown = true;
                     drainDeadline = now + TimeUnit.SECONDS.toNanos(options.drainSec());
@@ -95,6 +96,11 @@ final class SoakClientThread implements Runnable
                 if (!windingDown)
                 {
                     openMissing(now);
+                    if (!ramped && 0 == freeCount && 0 == connecting)
+                    {
+                        ramped = true;
+                        schedule.rampDone(now);
+                    }
                 }
                 selector.select(onReady, 5);
                 now = System.nanoTime();

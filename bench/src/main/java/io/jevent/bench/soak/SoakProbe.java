@@ -1,50 +1,83 @@
 package io.jevent.bench.soak;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One look at the soak's server process, as {@link SoakServerMain} reports it: {@code key=value} words
- * on one line.
- *
- * @param fds          open fds
- * @param rssKib       resident memory now, KiB
- * @param peakRssKib   peak resident memory so far, KiB
- * @param cpuNanos     CPU time of the process
- * @param loopCpuNanos CPU time of its loop threads
- * @param segments     segments handed out by the pool and not returned
- * @param segmentBytes bytes of those segments
- * @param accepted     connections served
- * @param open         connections open
- * @param drained      connections freed after EOF with all their echo sent
- * @param errors       connections freed on an error
- * @param timeouts     connections freed by the idle timeout
- * @param pauses       times a connection stopped reading at the high watermark
- * @param maxPassNanos longest loop pass of any loop
+ * on one line. The keys are the constants below; every value is a long.
  */
-public record SoakProbe(long fds, long rssKib, long peakRssKib, long cpuNanos, long loopCpuNanos, long segments,
-    long segmentBytes, long accepted, long open, long drained, long errors, long timeouts, long pauses,
-    long maxPassNanos)
+public final class SoakProbe
 {
+    /** Open fds. */
+    public static final String FDS = "fds";
+    /** Resident memory now, KiB. */
+    public static final String RSS_KIB = "rssKib";
+    /** Peak resident memory so far (VmHWM), KiB. */
+    public static final String PEAK_RSS_KIB = "peakRssKib";
+    /** Java heap in use, KiB. */
+    public static final String HEAP_USED_KIB = "heapUsedKib";
+    /** Java heap committed, KiB. */
+    public static final String HEAP_COMMITTED_KIB = "heapCommittedKib";
+    /** Garbage collections so far. */
+    public static final String GC_COUNT = "gcCount";
+    /** Time spent in garbage collection so far, ms. */
+    public static final String GC_MILLIS = "gcMillis";
+    /** CPU time of the process, ns. */
+    public static final String CPU_NANOS = "cpuNanos";
+    /** CPU time of its loop threads, ns. */
+    public static final String LOOP_CPU_NANOS = "loopCpuNanos";
+    /** Segments the pool has handed out and not got back. */
+    public static final String SEGMENTS = "segments";
+    /** Bytes of those segments. */
+    public static final String SEGMENT_BYTES = "segmentBytes";
+    /** Connections served. */
+    public static final String ACCEPTED = "accepted";
+    /** Connections open. */
+    public static final String OPEN = "open";
+    /** Connections freed after EOF with all their echo sent. */
+    public static final String DRAINED = "drained";
+    /** Connections freed on an error. */
+    public static final String ERRORS = "errors";
+    /** Connections freed by the idle timeout. */
+    public static final String TIMEOUTS = "timeouts";
+    /** Times a connection stopped reading at the high watermark. */
+    public static final String PAUSES = "pauses";
+    /** Longest pass of a worker loop, ns. */
+    public static final String WORKER_MAX_PASS_NANOS = "workerMaxPassNanos";
+    /** Longest pass of the acceptor loop, ns (0 without one). */
+    public static final String ACCEPTOR_MAX_PASS_NANOS = "acceptorMaxPassNanos";
+
+    private final Map<String, Long> values;
+
     /**
-     * @return the line form, {@code fds=.. rssKib=.. ...}
+     * @param values key to value, in the order to encode them
+     */
+    public SoakProbe(final Map<String, Long> values)
+    {
+        this.values = new LinkedHashMap<>(values);
+    }
+
+    /**
+     * @return the line form, {@code key=value ...}
      */
     public String encode()
     {
-        return "fds=" + fds + " rssKib=" + rssKib + " peakRssKib=" + peakRssKib + " cpuNanos=" + cpuNanos +
-            " loopCpuNanos=" + loopCpuNanos + " segments=" + segments + " segmentBytes=" + segmentBytes +
-            " accepted=" + accepted + " open=" + open + " drained=" + drained + " errors=" + errors +
-            " timeouts=" + timeouts + " pauses=" + pauses + " maxPassNanos=" + maxPassNanos;
+        final StringBuilder sb = new StringBuilder();
+        for (final Map.Entry<String, Long> e : values.entrySet())
+        {
+            sb.append(sb.length() > 0 ? " " : "").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
     }
 
     /**
      * @param words a reply split on whitespace, its first word the reply's name
      * @return the probe
-     * @throws IllegalArgumentException if a key is missing
      */
     public static SoakProbe parse(final String[] words)
     {
-        final Map<String, Long> v = new HashMap<>();
+        final Map<String, Long> v = new LinkedHashMap<>();
         for (int i = 1; i < words.length; i++)
         {
             final int eq = words[i].indexOf('=');
@@ -53,28 +86,57 @@ public record SoakProbe(long fds, long rssKib, long peakRssKib, long cpuNanos, l
                 v.put(words[i].substring(0, eq), Long.parseLong(words[i].substring(eq + 1)));
             }
         }
-        return new SoakProbe(get(v, "fds"), get(v, "rssKib"), get(v, "peakRssKib"), get(v, "cpuNanos"),
-            get(v, "loopCpuNanos"), get(v, "segments"), get(v, "segmentBytes"), get(v, "accepted"), get(v, "open"),
-            get(v, "drained"), get(v, "errors"), get(v, "timeouts"), get(v, "pauses"), get(v, "maxPassNanos"));
+        return new SoakProbe(v);
     }
 
     /**
-     * @param nanos loop CPU time measured while the loop threads still ran
-     * @return this probe with that loop CPU time
+     * @param key one of the constants
+     * @return its value
+     * @throws IllegalArgumentException if the probe has no such key
      */
-    public SoakProbe withLoopCpu(final long nanos)
+    public long get(final String key)
     {
-        return new SoakProbe(fds, rssKib, peakRssKib, cpuNanos, nanos, segments, segmentBytes, accepted, open,
-            drained, errors, timeouts, pauses, maxPassNanos);
-    }
-
-    private static long get(final Map<String, Long> v, final String key)
-    {
-        final Long value = v.get(key);
+        final Long value = values.get(key);
         if (null == value)
         {
-            throw new IllegalArgumentException("probe without " + key);
+            throw new IllegalArgumentException("probe without " + key + ": " + encode());
         }
         return value;
+    }
+
+    /**
+     * @param key   one of the constants
+     * @param value its new value
+     * @return a copy of this probe with that value
+     */
+    public SoakProbe with(final String key, final long value)
+    {
+        final Map<String, Long> v = new LinkedHashMap<>(values);
+        v.put(key, value);
+        return new SoakProbe(v);
+    }
+
+    /**
+     * @return open fds
+     */
+    public long fds()
+    {
+        return get(FDS);
+    }
+
+    /**
+     * @return connections open
+     */
+    public long open()
+    {
+        return get(OPEN);
+    }
+
+    /**
+     * @return segments outstanding
+     */
+    public long segments()
+    {
+        return get(SEGMENTS);
     }
 }

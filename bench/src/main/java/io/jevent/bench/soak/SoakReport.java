@@ -61,9 +61,10 @@ public final class SoakReport
         final SoakTally t = r.tally();
         final StringBuilder sb = new StringBuilder();
         sb.append("## ").append(r.backend()).append(": ").append(r.passed() ? "PASS" : "FAIL").append("\n\n");
-        sb.append(String.format("Server %s, 1 acceptor + %d worker loops, high watermark %d KiB; %d connections, " +
-            "%d s of load (%.1f s to the last close), %d client threads.%n%n", r.method(), o.workers(),
-            o.highWatermark() / 1024, o.connections(), o.durationSec(), r.seconds(), o.clientThreads()));
+        sb.append(String.format("Server %s, 1 acceptor + %d worker loops, high watermark %d KiB; %d connections " +
+            "(all open after %.1f s), then %d s of load (%.1f s from the first connect to the last close); %d " +
+            "client threads.%n%n", r.method(), o.workers(), o.highWatermark() / 1024, o.connections(),
+            r.rampSeconds(), o.durationSec(), r.seconds(), o.clientThreads()));
         for (final String p : r.problems())
         {
             sb.append("- **").append(p).append("**\n");
@@ -97,6 +98,7 @@ public final class SoakReport
         }
         sb.append("\n\n");
         server(sb, r);
+        timeline(sb, r.timeline());
         if (!r.failures().isEmpty())
         {
             sb.append("\nFirst failures (of ").append(t.totalErrors()).append("):\n\n");
@@ -114,28 +116,73 @@ public final class SoakReport
         sb.append("| server | |\n|---|---|\n");
         if (null != r.before() && null != r.quiet())
         {
+            final SoakProbe b = r.before();
             final SoakProbe q = r.quiet();
             final SoakProbe s = null == r.stopped() ? q : r.stopped();
-            sb.append(String.format("| CPU, process / loop threads | %.1f s / %.1f s |%n",
-                (s.cpuNanos() - r.before().cpuNanos()) / 1e9, (s.loopCpuNanos() - r.before().loopCpuNanos()) / 1e9));
-            sb.append(String.format("| RSS before / peak / after the load (bound) | %d / %d / %d MiB (%d MiB) |%n",
-                r.before().rssKib() / 1024, r.peakRssKib() / 1024, q.rssKib() / 1024, r.options().rssBoundMib()));
-            sb.append(String.format("| open fds before / after the load | %d / %d%s |%n", r.before().fds(), q.fds(),
-                r.leakedFds().isEmpty() ? "" : " (new: " + String.join(" ", r.leakedFds()) + ")"));
-            sb.append(String.format("| segments outstanding after the load / after stop | %d (%d B) / %s |%n",
-                q.segments(), q.segmentBytes(), null == r.stopped() ? "?" : Long.toString(r.stopped().segments())));
-            sb.append(String.format("| peak segments in use (at 1 s probes) | %d (%s) |%n", r.peakSegments(),
-                bytes(r.peakSegmentBytes())));
-            sb.append(String.format("| connections accepted / peak open / open after | %d / %d / %d |%n", q.accepted(),
-                r.peakOpen(), q.open()));
-            sb.append(String.format("| closed after drain / on error / on timeout | %d / %d / %d |%n", q.drained(),
-                q.errors(), q.timeouts()));
-            sb.append(String.format("| back-pressure pauses (reading stopped at the watermark) | %d |%n", q.pauses()));
-            sb.append(String.format("| longest loop pass | %.1f ms |%n", q.maxPassNanos() / 1e6));
+            row(sb, "CPU, process / loop threads", String.format("%.1f s / %.1f s",
+                (s.get(SoakProbe.CPU_NANOS) - b.get(SoakProbe.CPU_NANOS)) / 1e9,
+                (s.get(SoakProbe.LOOP_CPU_NANOS) - b.get(SoakProbe.LOOP_CPU_NANOS)) / 1e9));
+            row(sb, "RSS before / peak / after the load (bound)", String.format("%d / %d / %d MiB (%d MiB)",
+                b.get(SoakProbe.RSS_KIB) / 1024, r.peakRssKib() / 1024, q.get(SoakProbe.RSS_KIB) / 1024,
+                r.options().rssBoundMib()));
+            row(sb, "Java heap used / committed after the load; GCs, GC time", String.format(
+                "%d / %d MiB; %d, %.1f s", q.get(SoakProbe.HEAP_USED_KIB) / 1024,
+                q.get(SoakProbe.HEAP_COMMITTED_KIB) / 1024, q.get(SoakProbe.GC_COUNT) - b.get(SoakProbe.GC_COUNT),
+                (q.get(SoakProbe.GC_MILLIS) - b.get(SoakProbe.GC_MILLIS)) / 1e3));
+            row(sb, "open fds before / after the load", b.fds() + " / " + q.fds() +
+                (r.leakedFds().isEmpty() ? "" : " (new: " + String.join(" ", r.leakedFds()) + ")"));
+            row(sb, "segments outstanding after the load / after stop", q.segments() + " (" +
+                q.get(SoakProbe.SEGMENT_BYTES) + " B) / " + (null == r.stopped() ? "?" : r.stopped().segments()));
+            row(sb, "peak segments in use (1 s probes)", r.peakSegments() + " (" + bytes(r.peakSegmentBytes()) + ")");
+            row(sb, "connections accepted / peak open / open after", q.get(SoakProbe.ACCEPTED) + " / " +
+                r.peakOpen() + " / " + q.open());
+            row(sb, "freed after drain / on error / on timeout", q.get(SoakProbe.DRAINED) + " / " +
+                q.get(SoakProbe.ERRORS) + " / " + q.get(SoakProbe.TIMEOUTS));
+            row(sb, "back-pressure pauses (reading stopped at the watermark)", Long.toString(
+                q.get(SoakProbe.PAUSES)));
+            row(sb, "longest loop pass, workers / acceptor", String.format("%.1f ms / %.1f ms",
+                q.get(SoakProbe.WORKER_MAX_PASS_NANOS) / 1e6, q.get(SoakProbe.ACCEPTOR_MAX_PASS_NANOS) / 1e6));
         }
-        sb.append(String.format("| non-reading clients blocked by back-pressure | %d of %d (fewest bytes sent when " +
-            "blocked: %s; most bytes sent: %s) |%n", t.nonReadersBlocked(), t.started(SoakRole.NON_READING),
+        row(sb, "non-reading clients blocked by back-pressure", String.format("%d of %d (fewest bytes sent " +
+            "when blocked: %s; most bytes sent: %s)", t.nonReadersBlocked(), t.started(SoakRole.NON_READING),
             t.nonReaderMinBlockedAt() < 0 ? "-" : bytes(t.nonReaderMinBlockedAt()), bytes(t.nonReaderMaxSent())));
+    }
+
+    private static void row(final StringBuilder sb, final String name, final String value)
+    {
+        sb.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static void timeline(final StringBuilder sb, final List<SoakSample> samples)
+    {
+        if (samples.isEmpty())
+        {
+            return;
+        }
+        sb.append("\n| s | client open | started | verified | errors | server open | RSS MiB | segments | " +
+            "pauses |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (final SoakSample x : samples)
+        {
+            final SoakProbe p = x.server();
+            sb.append(String.format("| %.0f | %d | %d | %s | %d | %s | %s | %s | %s |%n", x.seconds(), x.clientOpen(),
+                x.started(), bytes(x.bytesVerified()), x.errors(), null == p ? "-" : Long.toString(p.open()),
+                null == p ? "-" : Long.toString(p.get(SoakProbe.RSS_KIB) / 1024),
+                null == p ? "-" : Long.toString(p.segments()),
+                null == p ? "-" : Long.toString(p.get(SoakProbe.PAUSES))));
+        }
+    }
+
+    /**
+     * @param x a sample
+     * @return a one-line progress report of it
+     */
+    static String progress(final SoakSample x)
+    {
+        final SoakProbe p = x.server();
+        return String.format("%3.0f s: client %d open, %d started, %s verified, %d errors%s", x.seconds(),
+            x.clientOpen(), x.started(), bytes(x.bytesVerified()), x.errors(), null == p ? "" : String.format(
+            " | server %d open, RSS %d MiB, %d segments, %d pauses", p.open(), p.get(SoakProbe.RSS_KIB) / 1024,
+            p.segments(), p.get(SoakProbe.PAUSES)));
     }
 
     private static String bytes(final long n)

@@ -11,6 +11,7 @@ import java.util.List;
  * @param tally         the client's counters
  * @param failures      the first failed connections, described
  * @param seconds       wall time from the first connect to the last close
+ * @param rampSeconds   time until every connection was open, or -1
  * @param before        the server before the load, or null when not forked
  * @param quiet         the server after the load, once every connection closed, or null
  * @param stopped       the server after it freed its loops, or null
@@ -19,11 +20,13 @@ import java.util.List;
  * @param peakSegmentBytes most segment bytes at one probe
  * @param peakOpen      most connections the server had open at one probe
  * @param leakedFds     what the fds open after but not before the load point at
+ * @param timeline      samples every few seconds of the load
  * @param problems      why the run failed; empty if it passed
  */
 public record SoakResult(String backend, String method, SoakOptions options, SoakTally tally, List<String> failures,
-    double seconds, SoakProbe before, SoakProbe quiet, SoakProbe stopped, long peakRssKib, long peakSegments,
-    long peakSegmentBytes, long peakOpen, List<String> leakedFds, List<String> problems)
+    double seconds, double rampSeconds, SoakProbe before, SoakProbe quiet, SoakProbe stopped, long peakRssKib,
+    long peakSegments, long peakSegmentBytes, long peakOpen, List<String> leakedFds, List<SoakSample> timeline,
+    List<String> problems)
 {
     /**
      * @return true if nothing was wrong

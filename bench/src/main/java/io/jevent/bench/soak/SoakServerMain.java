@@ -10,10 +10,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The soak's server process: the echo sample ({@link EchoServer}, options as its command line) in a
@@ -63,7 +68,7 @@ public final class SoakServerMain
         }
         final long loopCpu = loopCpuNanos(server);
         server.stop();
-        out.println("STOPPED " + probe(server).withLoopCpu(loopCpu).encode());
+        out.println("STOPPED " + probe(server).with(SoakProbe.LOOP_CPU_NANOS, loopCpu).encode());
         System.exit(0);
     }
 
@@ -82,15 +87,44 @@ public final class SoakServerMain
             timeouts += h.closedOnTimeout();
             pauses += h.pauses();
         }
-        long maxPass = 0;
-        for (final EventBase b : server.bases())
+        final List<EventBase> bases = server.bases();
+        final int workers = server.handlers().size();
+        long workerMaxPass = 0;
+        for (int i = 0; i < workers; i++)
         {
-            maxPass = Math.max(maxPass, b.counters().maxCycleNanos());
+            workerMaxPass = Math.max(workerMaxPass, bases.get(i).counters().maxCycleNanos());
         }
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         final SegmentPool pool = SegmentPool.shared();
-        return new SoakProbe(ProcessProbe.openFds(), ProcessProbe.rssKib(), ProcessProbe.peakRssKib(),
-            ProcessProbe.cpuNanos(), loopCpuNanos(server), pool.outstandingSegments(), pool.outstandingBytes(),
-            accepted, accepted - drained - errors - timeouts, drained, errors, timeouts, pauses, maxPass);
+        final Map<String, Long> v = new LinkedHashMap<>();
+        v.put(SoakProbe.FDS, (long)ProcessProbe.openFds());
+        v.put(SoakProbe.RSS_KIB, ProcessProbe.rssKib());
+        v.put(SoakProbe.PEAK_RSS_KIB, ProcessProbe.peakRssKib());
+        v.put(SoakProbe.HEAP_USED_KIB, heap.getUsed() / 1024);
+        v.put(SoakProbe.HEAP_COMMITTED_KIB, heap.getCommitted() / 1024);
+        v.put(SoakProbe.GC_COUNT, gcCount);
+        v.put(SoakProbe.GC_MILLIS, gcMillis);
+        v.put(SoakProbe.CPU_NANOS, ProcessProbe.cpuNanos());
+        v.put(SoakProbe.LOOP_CPU_NANOS, loopCpuNanos(server));
+        v.put(SoakProbe.SEGMENTS, pool.outstandingSegments());
+        v.put(SoakProbe.SEGMENT_BYTES, pool.outstandingBytes());
+        v.put(SoakProbe.ACCEPTED, accepted);
+        v.put(SoakProbe.OPEN, accepted - drained - errors - timeouts);
+        v.put(SoakProbe.DRAINED, drained);
+        v.put(SoakProbe.ERRORS, errors);
+        v.put(SoakProbe.TIMEOUTS, timeouts);
+        v.put(SoakProbe.PAUSES, pauses);
+        v.put(SoakProbe.WORKER_MAX_PASS_NANOS, workerMaxPass);
+        v.put(SoakProbe.ACCEPTOR_MAX_PASS_NANOS, bases.size() > workers ?
+            bases.get(workers).counters().maxCycleNanos() : 0);
+        return new SoakProbe(v);
     }
 
     private static long loopCpuNanos(final EchoServer server)
