@@ -35,6 +35,8 @@ public final class SoakReport
             .append(" CPUs\n");
         sb.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
             .append(System.getProperty("java.runtime.version")).append('\n');
+        sb.append("- load average when the report was written (1, 5, 15 min): ").append(loadAverage())
+            .append(" (other jobs may share the machine: read the loop-pass times with it)\n");
         sb.append("- result: ").append(results.stream().allMatch(SoakResult::passed) ? "PASS" : "FAIL").append("\n\n");
         sb.append("""
             The server is the echo sample (`io.jevent.bench.samples.EchoServer` with `EchoHandler`) in acceptor
@@ -200,6 +202,19 @@ public final class SoakReport
             return String.format("%.1f KiB", n / 1024.0);
         }
         return n + " B";
+    }
+
+    private static String loadAverage()
+    {
+        try
+        {
+            final String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        }
+        catch (final IOException ex)
+        {
+            return "unknown";
+        }
     }
 
     private static String kernel()
