@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Entry point of {@code benchmarks.jar}: {@code compare [options]} runs the loopback comparison
- * ({@link io.jevent.bench.compare.Compare}); anything else is JMH's own command line, with jevent's
+ * ({@link io.jevent.bench.compare.Compare}), {@code soak [options]} the soak of the echo sample
+ * ({@link io.jevent.bench.soak.Soak}); anything else is JMH's own command line, with jevent's
  * JVM flags ({@link JvmFlags}) appended to every fork (a {@code -jvmArgsAppend} given by the user is
  * kept and extended).
  */
@@ -25,6 +26,11 @@ public final class BenchMain
         if (args.length > 0 && "compare".equals(args[0]))
         {
             io.jevent.bench.compare.Compare.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && "soak".equals(args[0]))
+        {
+            io.jevent.bench.soak.Soak.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         org.openjdk.jmh.Main.main(withFlags(args, JvmFlags.forCurrentJdk()));

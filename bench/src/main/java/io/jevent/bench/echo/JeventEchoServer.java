@@ -1,6 +1,7 @@
 package io.jevent.bench.echo;
 
-import io.jevent.bufferevent.BevFlags;
+import io.jevent.bench.samples.EchoHandler;
+import io.jevent.bench.samples.EchoOptions;
 import io.jevent.bufferevent.BevOptions;
 import io.jevent.bufferevent.BufferEvent;
 import io.jevent.listener.ConnListener;
@@ -8,21 +9,18 @@ import io.jevent.listener.ListenerFlags;
 import io.jevent.loop.AcceptedSocket;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
-import io.jevent.loop.EventFlags;
 import io.jevent.loop.LoopFlags;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * jevent's echo, as the sample {@code io.jevent.bench.samples.EchoServer}: a ConnListener per loop
- * (SO_REUSEPORT when there are several) and one BufferEvent per connection whose read callback moves
- * its input into its output ({@code bev.writeBuffer(bev.input())}, no copy). Parameterised by method:
+ * (SO_REUSEPORT when there are several) and one BufferEvent per connection served by the sample's
+ * {@link EchoHandler} with its default options (echo by moving the input into the output, no copy;
+ * back-pressure at a 256 KiB high watermark; drain-then-free on EOF). Parameterised by method:
  * {@code epoll}, {@code nio}, {@code epoll-busy-spin}, {@code nio-busy-spin}.
  */
 public final class JeventEchoServer implements EchoBenchServer
@@ -137,7 +135,7 @@ public final class JeventEchoServer implements EchoBenchServer
     private static final class Loop
     {
         private final EventBase base;
-        private final Set<BufferEvent> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final EchoHandler handler = new EchoHandler(EchoOptions.parse());
         private final int maxSingleIo;
         private ConnListener listener;
         private Thread thread;
@@ -151,31 +149,18 @@ public final class JeventEchoServer implements EchoBenchServer
         void serve(final AcceptedSocket socket)
         {
             final BufferEvent bev = BufferEvent.socket(base, socket, BevOptions.CLOSE_ON_FREE);
-            open.add(bev);
             if (maxSingleIo > 0)
             {
                 bev.setMaxSingleRead(maxSingleIo);
                 bev.setMaxSingleWrite(maxSingleIo);
                 bev.input().maxRead(maxSingleIo);
             }
-            bev.setCallbacks(b -> b.writeBuffer(b.input()), null, (b, what) ->
-            {
-                if (0 != (what & (BevFlags.EOF | BevFlags.ERROR | BevFlags.TIMEOUT)))
-                {
-                    open.remove(b);
-                    b.free();
-                }
-            });
-            bev.enable(EventFlags.READ | EventFlags.WRITE);
+            handler.serve(bev);
         }
 
         void shutdown()
         {
-            for (final BufferEvent b : open.toArray(new BufferEvent[0]))
-            {
-                b.free();
-            }
-            open.clear();
+            handler.freeAll();
             listener.free();
             base.loopBreak();
         }

@@ -1,119 +1,266 @@
 package io.jevent.bench.samples;
 
-import io.jevent.bufferevent.BevFlags;
+import io.jevent.buffer.SegmentPool;
 import io.jevent.bufferevent.BevOptions;
 import io.jevent.bufferevent.BufferEvent;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
+import io.jevent.loop.AcceptedSocket;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
-import io.jevent.loop.EventFlags;
 import io.jevent.loop.LoopFlags;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The smallest jevent server: echo. Each loop owns a listener on the same port (SO_REUSEPORT), and
- * each connection is a BufferEvent whose read callback moves its input into its output without
- * copying. Stops cleanly on SIGINT/SIGTERM.
+ * jevent's echo server sample, in one of two shapes:
+ * <ul>
+ *   <li><b>SO_REUSEPORT</b> (default): {@code --loops N} loops, each with its own listener on the
+ *       same port; the kernel spreads connections across them.</li>
+ *   <li><b>Acceptor</b> ({@code --acceptor}): one loop accepts; for each connection it makes the
+ *       bufferevent on a worker loop chosen round-robin ({@code BufferEvent.socket(worker, socket,
+ *       CLOSE_ON_FREE)}) and hands it over with {@code worker.execute(...)}, where its callbacks are set
+ *       and it is enabled.</li>
+ * </ul>
+ * Each connection is served by an {@link EchoHandler} (back-pressure, drain-then-free on EOF). Stops
+ * cleanly on SIGINT/SIGTERM: connections, then listeners, then loops are freed.
  * <p>
- * Usage: {@code echo-server --backend epoll|nio|busy-spin|epoll-busy-spin|nio-busy-spin --port P
- * [--loops N] [--host H]}
+ * Usage: {@code echo-server [--backend epoll|nio|busy-spin|epoll-busy-spin|nio-busy-spin] [--port P]
+ * [--host H] [--loops N] [--acceptor] [--high-watermark B] [--low-watermark B] [--idle-timeout MS]
+ * [--backlog N]}, defaults in {@link EchoOptions}.
  */
 public final class EchoServer
 {
-    private EchoServer()
+    private static final long JOIN_MS = 5000;
+
+    private final EchoOptions options;
+    private final SegmentPool pool;
+    private final List<Loop> workers = new ArrayList<>();
+    private Loop acceptor;
+    private int nextWorker;
+    private boolean started;
+    private boolean stopped;
+
+    /**
+     * @param options the server's options
+     */
+    public EchoServer(final EchoOptions options)
     {
+        this(options, null);
     }
 
     /**
-     * @param args see the class comment
-     * @throws InterruptedException if interrupted while waiting for the loops
+     * @param options the server's options
+     * @param pool    the segment pool of every loop, or null for the default (the shared pool)
      */
-    public static void main(final String[] args) throws InterruptedException
+    public EchoServer(final EchoOptions options, final SegmentPool pool)
     {
-        String backend = "";
-        String host = "127.0.0.1";
-        int port = 0;
-        int loops = 1;
-        for (int i = 0; i + 1 < args.length; i += 2)
+        this.options = options;
+        this.pool = pool;
+    }
+
+    /**
+     * Binds, starts the loops and returns once they all run.
+     *
+     * @return the address connections are accepted on
+     */
+    public synchronized InetSocketAddress start()
+    {
+        if (started)
         {
-            switch (args[i])
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        InetSocketAddress address = new InetSocketAddress(resolve(options.host()), options.port());
+        for (int i = 0; i < options.loops(); i++)
+        {
+            final Loop w = new Loop(newBase(), new EchoHandler(options), (options.acceptor() ? "echo-worker-" :
+                "echo-loop-") + i);
+            if (!options.acceptor())
             {
-                case "--backend" -> backend = args[i + 1];
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--loops" -> loops = Integer.parseInt(args[i + 1]);
-                case "--host" -> host = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                w.listener = ConnListener.bind(w.base, address, ListenerFlags.REUSEABLE | ListenerFlags.REUSEABLE_PORT,
+                    options.backlog(), (l, socket) -> w.handler.serve(BufferEvent.socket(w.base, socket,
+                    BevOptions.CLOSE_ON_FREE)));
+                address = w.listener.localAddress();
+            }
+            workers.add(w);
+        }
+        if (options.acceptor())
+        {
+            acceptor = new Loop(newBase(), null, "echo-acceptor");
+            acceptor.listener = ConnListener.bind(acceptor.base, address, ListenerFlags.REUSEABLE, options.backlog(),
+                (l, socket) -> handOver(socket));
+            address = acceptor.listener.localAddress();
+        }
+        for (final Loop l : loops())
+        {
+            l.thread.start();
+        }
+        for (final Loop l : loops())
+        {
+            while (!l.base.isRunning() && l.thread.isAlive())
+            {
+                Thread.onSpinWait();
             }
         }
-        final boolean spin = backend.endsWith("busy-spin");
-        final String method = "busy-spin".equals(backend) ? "" : backend.replace("-busy-spin", "");
-        final List<EventBase> bases = new ArrayList<>();
-        final List<Thread> threads = new ArrayList<>();
-        InetSocketAddress address = null;
-        for (int i = 0; i < loops; i++)
+        return address;
+    }
+
+    /**
+     * The acceptor's callback: the bufferevent is made here, on the acceptor thread, for the worker's
+     * loop; its callbacks are set and it is enabled on the worker's thread.
+     */
+    private void handOver(final AcceptedSocket socket)
+    {
+        final Loop worker = workers.get(nextWorker);
+        nextWorker = (nextWorker + 1) % workers.size();
+        final BufferEvent bev = BufferEvent.socket(worker.base, socket, BevOptions.CLOSE_ON_FREE);
+        worker.base.execute(() -> worker.handler.serve(bev));
+    }
+
+    /**
+     * Stops: each loop frees its connections (discarding unsent echo) and its listener and breaks;
+     * then the loops are freed. The acceptor goes first, so no hand-over is left behind. Idempotent.
+     */
+    public synchronized void stop()
+    {
+        if (!started || stopped)
         {
-            final EventBase base = new EventBase(new EventBaseConfig().backend(method).busySpin(spin));
-            final InetSocketAddress bindTo = null == address ?
-                new InetSocketAddress(resolve(host), port) : address;
-            final ConnListener listener = ConnListener.bind(base, bindTo,
-                ListenerFlags.REUSEABLE | ListenerFlags.REUSEABLE_PORT, -1, (l, socket) -> serve(base, socket));
-            address = listener.localAddress();
-            bases.add(base);
-            final Thread t = new Thread(() -> base.loop(LoopFlags.NO_EXIT_ON_EMPTY), "echo-loop-" + i);
-            threads.add(t);
+            return;
         }
-        System.out.println("echo-server " + bases.get(0).getMethod() + " listening on " +
-            address.getAddress().getHostAddress() + ":" + address.getPort() + " with " + loops + " loop(s)");
-        System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(bases, threads)));
-        threads.forEach(Thread::start);
-        for (final Thread t : threads)
+        stopped = true;
+        if (null != acceptor)
         {
-            t.join();
+            stopLoop(acceptor);
+            join(acceptor);
+        }
+        for (final Loop w : workers)
+        {
+            stopLoop(w);
+        }
+        for (final Loop w : workers)
+        {
+            join(w);
+        }
+        for (final Loop l : loops())
+        {
+            if (l.thread.isAlive())
+            {
+                System.err.println("echo-server: " + l.thread.getName() + " did not stop; its loop is not freed");
+            }
+            else
+            {
+                l.base.free();
+            }
         }
     }
 
-    private static void serve(final EventBase base, final io.jevent.loop.AcceptedSocket socket)
+    /**
+     * Waits until every loop thread has ended (after {@link #stop()}).
+     *
+     * @throws InterruptedException if interrupted meanwhile
+     */
+    public void awaitTermination() throws InterruptedException
     {
-        final BufferEvent bev = BufferEvent.socket(base, socket, BevOptions.CLOSE_ON_FREE);
-        bev.setCallbacks(b -> b.writeBuffer(b.input()), null, (b, what) ->
+        for (final Loop l : loops())
         {
-            if (0 != (what & (BevFlags.EOF | BevFlags.ERROR | BevFlags.TIMEOUT)))
+            l.thread.join();
+        }
+    }
+
+    /**
+     * @return the I/O method of the loops, e.g. {@code epoll} or {@code nio-busy-spin}
+     */
+    public String method()
+    {
+        return workers.get(0).base.getMethod();
+    }
+
+    /**
+     * @return every loop: the workers (or the SO_REUSEPORT loops), then the acceptor if there is one
+     */
+    public List<EventBase> bases()
+    {
+        final List<EventBase> b = new ArrayList<>();
+        for (final Loop l : loops())
+        {
+            b.add(l.base);
+        }
+        return b;
+    }
+
+    /**
+     * @return the loop threads, in the order of {@link #bases()}
+     */
+    public List<Thread> threads()
+    {
+        final List<Thread> t = new ArrayList<>();
+        for (final Loop l : loops())
+        {
+            t.add(l.thread);
+        }
+        return t;
+    }
+
+    /**
+     * @return the handler of each serving loop (counters)
+     */
+    public List<EchoHandler> handlers()
+    {
+        final List<EchoHandler> h = new ArrayList<>();
+        for (final Loop w : workers)
+        {
+            h.add(w.handler);
+        }
+        return h;
+    }
+
+    private List<Loop> loops()
+    {
+        final List<Loop> all = new ArrayList<>(workers);
+        if (null != acceptor)
+        {
+            all.add(acceptor);
+        }
+        return all;
+    }
+
+    private EventBase newBase()
+    {
+        final EventBaseConfig config = new EventBaseConfig().backend(options.method()).busySpin(options.busySpin());
+        return new EventBase(null == pool ? config : config.pool(pool));
+    }
+
+    private static void stopLoop(final Loop l)
+    {
+        l.base.execute(() ->
+        {
+            if (null != l.handler)
             {
-                b.free();
+                l.handler.freeAll();
             }
+            if (null != l.listener)
+            {
+                l.listener.free();
+            }
+            l.base.loopBreak();
         });
-        bev.enable(EventFlags.READ | EventFlags.WRITE);
     }
 
-    private static void stop(final List<EventBase> bases, final List<Thread> threads)
+    private static void join(final Loop l)
     {
-        for (final EventBase b : bases)
+        try
         {
-            b.execute(b::loopBreak);
+            l.thread.join(JOIN_MS);
         }
-        for (final Thread t : threads)
+        catch (final InterruptedException ex)
         {
-            try
-            {
-                t.join(2000);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
+            Thread.currentThread().interrupt();
         }
-        for (final EventBase b : bases)
-        {
-            b.free();
-        }
-        System.out.println("echo-server stopped");
-        System.out.flush();
     }
 
     private static InetAddress resolve(final String host)
@@ -122,9 +269,49 @@ public final class EchoServer
         {
             return InetAddress.getByName(host);
         }
-        catch (final java.net.UnknownHostException ex)
+        catch (final UnknownHostException ex)
         {
             throw new IllegalArgumentException("unknown host " + host, ex);
+        }
+    }
+
+    /**
+     * @param args see the class comment
+     * @throws InterruptedException if interrupted while waiting for the loops
+     */
+    public static void main(final String[] args) throws InterruptedException
+    {
+        final EchoOptions options = EchoOptions.parse(args);
+        final EchoServer server = new EchoServer(options);
+        final InetSocketAddress address = server.start();
+        System.out.println("echo-server " + server.method() + " listening on " +
+            address.getAddress().getHostAddress() + ":" + address.getPort() + " with " + options.loops() +
+            (options.acceptor() ? " worker loop(s) behind an acceptor" : " loop(s)") + ", high watermark " +
+            options.highWatermark() + " B");
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            server.stop();
+            System.out.println("echo-server stopped");
+            System.out.flush();
+        }));
+        server.awaitTermination();
+    }
+
+    /** One loop, its thread, its handler (serving loops) and its listener (if it accepts). */
+    private static final class Loop
+    {
+        private final EventBase base;
+        private final EchoHandler handler;
+        private final Thread thread;
+        private ConnListener listener;
+
+        Loop(final EventBase base, final EchoHandler handler, final String name)
+        {
+            this.base = base;
+            this.handler = handler;
+            this.thread = new Thread(() -> base.loop(LoopFlags.NO_EXIT_ON_EMPTY), name);
+            thread.setDaemon(true);
         }
     }
 }

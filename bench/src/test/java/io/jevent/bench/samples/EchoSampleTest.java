@@ -1,0 +1,222 @@
+package io.jevent.bench.samples;
+
+import io.jevent.bench.soak.StreamPattern;
+import io.jevent.buffer.SegmentPool;
+import io.jevent.loop.EventBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The echo sample's connection handling ({@link EchoHandler} in an {@link EchoServer}) in-process, on
+ * the epoll and nio backends, against real loopback sockets: a half-closed stream is echoed in full
+ * before the server closes; a client that never reads holds a bounded amount of server memory and is
+ * freed quickly; the acceptor mode hands connections to two workers without corrupting them. Each
+ * server has a pool of its own, which must be empty once the server is stopped.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class EchoSampleTest
+{
+    /** Bytes a half-closing client sends (the case that lost 24 MB when EOF freed at once). */
+    private static final long HALF_CLOSE_BYTES = 32L << 20;
+    /** How long the non-reading client keeps sending. */
+    private static final long NON_READER_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+    /**
+     * Most segment bytes the server may hold for one non-reading connection with the default 256 KiB
+     * high watermark: the output stops growing at the watermark plus one wakeup's reads (64 KiB) or at
+     * 2 × 16 + 4 segments (tiny packets), plus a few spare segments and a last wakeup's reads; 1 MiB
+     * bounds both.
+     */
+    private static final long NON_READER_BOUND = 1L << 20;
+    /** Longest a free of the non-reading connection may take, finalizer included. */
+    private static final long FREE_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final SegmentPool pool = new SegmentPool();
+    private EchoServer server;
+
+    @AfterEach
+    void stopServerAndCheckThePool()
+    {
+        if (null != server)
+        {
+            server.stop();
+            assertEquals(0, pool.outstandingSegments(), "segments outstanding after the server stopped");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void shouldEchoAHalfClosedStreamInFullBeforeClosing(final String backend) throws Exception
+    {
+        final InetSocketAddress address = start("--backend", backend);
+        final HalfCloseClient.Echo echo = HalfCloseClient.run(address, 1, HALF_CLOSE_BYTES);
+        assertTrue(echo.exact(), echo.describe());
+        final EchoHandler handler = server.handlers().get(0);
+        awaitTrue(() -> 1 == handler.closedDrained() && 0 == pool.outstandingSegments(),
+            "server freed the connection after draining it");
+        assertEquals(0, handler.closedOnError());
+    }
+
+    /**
+     * Bulk: 64 KiB writes. Tiny packets: 10-byte writes with a 4 KiB receive buffer, so the echo backs
+     * up at once and every server read, a few bytes, takes a segment of its own (22 MB of segments for
+     * 256 KiB of echo before the handler counted segments).
+     */
+    @ParameterizedTest
+    @CsvSource({"epoll, 65536, 0", "epoll, 10, 4096", "nio, 65536, 0", "nio, 10, 4096"})
+    void shouldHoldBoundedMemoryForAClientThatNeverReads(final String backend, final int chunk,
+        final int receiveBuffer) throws Exception
+    {
+        final InetSocketAddress address = start("--backend", backend);
+        final long maxHeld;
+        final long sent;
+        try (SocketChannel channel = SocketChannel.open())
+        {
+            if (receiveBuffer > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+            }
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.connect(address);
+            channel.configureBlocking(false);
+            final ByteBuffer view = StreamPattern.view();
+            final int phase = StreamPattern.phase(2);
+            long held = 0;
+            long total = 0;
+            final long end = System.nanoTime() + NON_READER_NANOS;
+            while (System.nanoTime() < end)
+            {
+                final int n = channel.write(StreamPattern.slice(view, phase, total, chunk));
+                total += n;
+                held = Math.max(held, pool.outstandingBytes());
+                if (0 == n)
+                {
+                    Thread.sleep(1);
+                }
+            }
+            maxHeld = held;
+            sent = total;
+            final EchoHandler handler = server.handlers().get(0);
+            assertTrue(handler.pauses() > 0, "the connection stopped reading (back-pressure), sent " + sent);
+            assertTrue(maxHeld <= NON_READER_BOUND, "server held " + maxHeld + " B of segments for a client that " +
+                "never reads (bound " + NON_READER_BOUND + " B), client sent " + sent + " B");
+            final long took = timeFreeAll(server.bases().get(0), handler);
+            assertTrue(took <= FREE_BOUND_NANOS, "freeing the connection took " + took / 1000 + " µs");
+            assertEquals(0, pool.outstandingSegments(), "segments outstanding after the free");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void shouldEchoEveryConnectionByteExactInAcceptorModeWithTwoWorkers(final String backend) throws Exception
+    {
+        final InetSocketAddress address = start("--backend", backend, "--acceptor", "--loops", "2");
+        final int connections = 16;
+        final ExecutorService clients = Executors.newFixedThreadPool(connections);
+        try
+        {
+            final List<Future<HalfCloseClient.Echo>> echoes = new ArrayList<>();
+            for (int i = 0; i < connections; i++)
+            {
+                final long id = 100 + i;
+                echoes.add(clients.submit(() -> HalfCloseClient.run(address, id, 2L << 20)));
+            }
+            final List<String> wrong = new ArrayList<>();
+            for (final Future<HalfCloseClient.Echo> f : echoes)
+            {
+                final HalfCloseClient.Echo echo = f.get(60, TimeUnit.SECONDS);
+                if (!echo.exact())
+                {
+                    wrong.add(echo.describe());
+                }
+            }
+            assertTrue(wrong.isEmpty(), wrong.size() + " of " + connections + " connections not echoed exactly " +
+                "in acceptor mode on " + backend + ":\n" + String.join("\n", wrong));
+        }
+        finally
+        {
+            clients.shutdownNow();
+        }
+        long served = 0;
+        for (final EchoHandler h : server.handlers())
+        {
+            assertTrue(h.accepted() > 0, "every worker served connections");
+            served += h.accepted();
+        }
+        assertEquals(connections, served);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void shouldCloseAConnectionIdleForTheIdleTimeout(final String backend) throws Exception
+    {
+        final InetSocketAddress address = start("--backend", backend, "--idle-timeout", "200");
+        try (SocketChannel channel = SocketChannel.open(address))
+        {
+            final long t0 = System.nanoTime();
+            assertEquals(-1, channel.read(ByteBuffer.allocate(16)), "the server closed the idle connection");
+            final long waited = System.nanoTime() - t0;
+            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(150), "closed only after the timeout: " + waited);
+        }
+        final EchoHandler handler = server.handlers().get(0);
+        awaitTrue(() -> 1 == handler.closedOnTimeout(), "closed by the timeout");
+    }
+
+    private InetSocketAddress start(final String... args)
+    {
+        server = new EchoServer(EchoOptions.parse(args), pool);
+        return server.start();
+    }
+
+    /** Frees every connection of the loop from its thread; returns how long until its finalizers ran. */
+    private static long timeFreeAll(final EventBase base, final EchoHandler handler) throws InterruptedException
+    {
+        final CountDownLatch done = new CountDownLatch(1);
+        final AtomicLong took = new AtomicLong();
+        base.execute(() ->
+        {
+            final long t0 = System.nanoTime();
+            handler.freeAll();
+            base.finalizeLater(() ->
+            {
+                took.set(System.nanoTime() - t0);
+                done.countDown();
+            });
+        });
+        assertTrue(done.await(10, TimeUnit.SECONDS), "free ran");
+        return took.get();
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
