@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *       and the kernel spreads connections across them.</li>
  * </ul>
  * Belongs to its base (see {@link EventBase}, "Threads"): enable, disable, the callbacks and free are
- * for the loop thread while the loop runs ({@link io.jevent.loop.WrongThreadException} otherwise);
+ * for the loop thread while the loop runs ({@link io.jevent.loop.WrongThreadException} otherwise; a
+ * listener made from another thread while the loop runs must be made {@link ListenerFlags#DISABLED}
+ * and enabled on the loop, or the creation throws and closes the socket it opened);
  * {@link #localAddress()} and {@link #getFd()} may be read from any thread. After {@link #free()},
  * every call but {@code free()} and {@link #isEnabled()} throws {@link IllegalStateException}.
  */
@@ -70,7 +72,18 @@ public final class ConnListener
         this.retryTimer = base.newTimer(false, (e, fd, what) -> retry());
         if (0 == (flags & ListenerFlags.DISABLED))
         {
-            enable();
+            try
+            {
+                enable();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (0 != (flags & ListenerFlags.CLOSE_ON_FREE))
+                {
+                    socket.close();
+                }
+                throw ex;
+            }
         }
     }
 

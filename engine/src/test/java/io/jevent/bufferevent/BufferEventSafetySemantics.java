@@ -453,6 +453,20 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         }
         assertThrows(WrongThreadException.class, l::disable);
         assertThrows(WrongThreadException.class, l::free);
+        final java.util.Set<String> before = EchoCorrectnessSuite.socketFds();
+        assertThrows(WrongThreadException.class, () -> ConnListener.bind(other,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, -1, (li, s) -> { }));
+        assertEquals(before, EchoCorrectnessSuite.socketFds(), "the refused listener closed the socket it opened");
+        final ConnListener disabled = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            io.jevent.listener.ListenerFlags.DISABLED, -1, (li, s) -> { });
+        final CountDownLatch enabled = new CountDownLatch(1);
+        other.execute(() ->
+        {
+            disabled.enable();
+            enabled.countDown();
+        });
+        assertTrue(enabled.await(5, TimeUnit.SECONDS), "a DISABLED listener made off-loop is enabled on the loop");
+        other.execute(disabled::free);
         assertEquals(where, l.localAddress(), "readable from any thread");
         other.loopBreak();
         loopThread.join(5000);
