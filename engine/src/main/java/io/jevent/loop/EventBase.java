@@ -782,14 +782,22 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         Runnable r;
         while (null != (r = finalizers.poll()))
         {
-            try
-            {
-                r.run();
-            }
-            catch (final Throwable t)
-            {
-                callbackFailed(t);
-            }
+            runGuarded(r);
+        }
+    }
+
+    /**
+     * Runs a finalizer or a task outside the active queues, its exception going to the error handler.
+     */
+    private void runGuarded(final Runnable r)
+    {
+        try
+        {
+            r.run();
+        }
+        catch (final Throwable t)
+        {
+            callbackFailed(t);
         }
     }
 
@@ -958,14 +966,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         Runnable r;
         while (null != (r = inbox.pollTask()))
         {
-            try
-            {
-                r.run();
-            }
-            catch (final Throwable t)
-            {
-                callbackFailed(t);
-            }
+            runGuarded(r);
         }
         runFinalizers();
         for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
