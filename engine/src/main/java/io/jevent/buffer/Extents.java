@@ -25,6 +25,7 @@ public final class Extents
 {
     final long[] addresses;
     final int[] lengths;
+    private final int[] filled;
     Evbuffer source;
     long stamp;
     private ByteBuffer[] views;
@@ -41,6 +42,7 @@ public final class Extents
         }
         addresses = new long[capacity];
         lengths = new int[capacity];
+        filled = new int[capacity];
     }
 
     /**
@@ -85,15 +87,17 @@ public final class Extents
      * Shrinks an extent before {@link Evbuffer#commitSpace}, to commit fewer bytes than reserved.
      *
      * @param i      extent index, below {@link #count()}
-     * @param length new length, at least 0
-     * @throws IllegalStateException if the buffer changed or was freed since the fill
+     * @param length new length, from 0 to the length the fill gave the extent
+     * @throws IllegalArgumentException if the length is negative or longer than the filled extent
+     * @throws IllegalStateException    if the buffer changed or was freed since the fill
      */
     public void setLength(final int i, final int length)
     {
         check(i);
-        if (length < 0)
+        if (length < 0 || length > filled[i])
         {
-            throw new IllegalArgumentException("negative length: " + length);
+            throw new IllegalArgumentException("length " + length + " outside [0, " + filled[i] +
+                "]: an extent can only shrink");
         }
         lengths[i] = length;
     }
@@ -175,6 +179,7 @@ public final class Extents
     {
         addresses[i] = address;
         lengths[i] = length;
+        filled[i] = length;
         if (i >= count)
         {
             count = i + 1;

@@ -49,8 +49,11 @@ import java.util.concurrent.TimeUnit;
  * (an acceptor thread building it for a worker loop, then handing it over with {@link EventBase#execute})
  * and is used on the loop thread; its input and output buffers likewise. While the loop runs, a call
  * from another thread throws {@link io.jevent.loop.WrongThreadException} and changes nothing. With
- * {@link BevOptions#THREADSAFE}, writes, enable, disable and free are accepted from any thread and
- * handed to the loop (writes are copied into a staging buffer first; see {@code RemoteWrites}).
+ * {@link BevOptions#THREADSAFE}, writes, enable, disable and free are accepted from any thread and,
+ * unless the caller is the loop thread itself, handed to the loop (writes are copied into a staging
+ * buffer first; see {@code RemoteWrites}): while no loop runs they wait for the next loop run or for
+ * the base's free, so that a loop starting meanwhile never races them. After the base is freed every
+ * call but {@link #free()} throws {@link IllegalStateException}.
  * After its base is freed, {@link #free()} still closes the socket (CLOSE_ON_FREE) and returns the
  * buffers' memory at once.
  */
@@ -485,6 +488,10 @@ public abstract class BufferEvent
         if (freed || freeQueued)
         {
             throw new IllegalStateException("bufferevent used after free");
+        }
+        if (base.isFreeing())
+        {
+            throw new IllegalStateException("bufferevent's event base is freed");
         }
         return true;
     }
@@ -1076,11 +1083,14 @@ public abstract class BufferEvent
      * output is discarded, never flushed. Idempotent.
      * <p>
      * After the base was freed there is no loop to wait for: the socket is closed and the buffers
-     * freed at once, from any thread. Under {@link BevOptions#THREADSAFE}, from another thread while
-     * the loop runs, the free is handed to the loop: callbacks already started may finish, none starts
-     * once the loop has taken it, and later off-loop calls throw.
+     * freed at once, from any thread. Under {@link BevOptions#THREADSAFE}, from any thread but the
+     * loop's, the free is handed to the loop (or to the base's own free, if no loop runs before it):
+     * callbacks already started may finish, none starts once the loop has taken it, and later off-loop
+     * calls throw.
      *
      * @throws io.jevent.loop.WrongThreadException from another thread while the loop runs (not THREADSAFE)
+     * @throws java.util.concurrent.RejectedExecutionException under THREADSAFE, if the loop's inbox is
+     *     full: nothing was done, call again
      */
     public void free()
     {
@@ -1102,6 +1112,11 @@ public abstract class BufferEvent
             }
             catch (final java.util.concurrent.RejectedExecutionException ex)
             {
+                if (!base.isFreeing())
+                {
+                    freeQueued = false;
+                    throw ex;
+                }
                 awaitBaseFreed();
             }
         }
@@ -1178,6 +1193,6 @@ public abstract class BufferEvent
         {
             throw new IllegalStateException("bufferevent used after free");
         }
-        base.checkThread();
+        base.checkUsable();
     }
 }

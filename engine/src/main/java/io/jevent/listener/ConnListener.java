@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * Belongs to its base (see {@link EventBase}, "Threads"): enable, disable, the callbacks and free are
  * for the loop thread while the loop runs ({@link io.jevent.loop.WrongThreadException} otherwise; a
  * listener made from another thread while the loop runs must be made {@link ListenerFlags#DISABLED}
- * and enabled on the loop, or the creation throws and closes the socket it opened);
+ * and enabled on the loop, or the creation throws before any socket is opened);
  * {@link #localAddress()} and {@link #getFd()} may be read from any thread. After {@link #free()},
  * every call but {@code free()} and {@link #isEnabled()} throws {@link IllegalStateException}.
  */
@@ -66,24 +66,40 @@ public final class ConnListener
         this.socket = socket;
         this.flags = flags;
         this.callback = cb;
-        this.acceptEvent = null != socket.channel() ?
-            base.newEvent(socket.channel(), EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> acceptReady()) :
-            base.newEvent(socket.fd(), EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> acceptReady());
-        this.retryTimer = base.newTimer(false, (e, fd, what) -> retry());
-        if (0 == (flags & ListenerFlags.DISABLED))
+        try
         {
-            try
+            this.acceptEvent = null != socket.channel() ?
+                base.newEvent(socket.channel(), EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> acceptReady()) :
+                base.newEvent(socket.fd(), EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> acceptReady());
+            this.retryTimer = base.newTimer(false, (e, fd, what) -> retry());
+            if (0 == (flags & ListenerFlags.DISABLED))
             {
                 enable();
             }
-            catch (final RuntimeException ex)
+        }
+        catch (final RuntimeException ex)
+        {
+            if (0 != (flags & ListenerFlags.CLOSE_ON_FREE))
             {
-                if (0 != (flags & ListenerFlags.CLOSE_ON_FREE))
-                {
-                    socket.close();
-                }
-                throw ex;
+                socket.close();
             }
+            throw ex;
+        }
+    }
+
+    /**
+     * Refuses, before any socket is made, a base that is freed or (for an enabled listener) a thread
+     * that may not use it now.
+     */
+    private static void checkBase(final EventBase base, final int flags)
+    {
+        if (base.isFreeing())
+        {
+            throw new IllegalStateException("event base is freed");
+        }
+        if (0 == (flags & ListenerFlags.DISABLED))
+        {
+            base.checkThread();
         }
     }
 
@@ -106,6 +122,7 @@ public final class ConnListener
         {
             return null;
         }
+        checkBase(base, flags);
         int f = 0;
         if (0 != (flags & ListenerFlags.REUSEABLE))
         {
@@ -135,6 +152,7 @@ public final class ConnListener
     public static ConnListener wrap(final EventBase base, final ServerSocketChannel channel, final int flags,
         final AcceptCallback callback)
     {
+        checkBase(base, flags);
         return new ConnListener(base, base.transports().listener(channel), flags, callback);
     }
 
@@ -151,6 +169,7 @@ public final class ConnListener
     public static ConnListener wrap(final EventBase base, final int fd, final int flags, final int backlog,
         final AcceptCallback callback)
     {
+        checkBase(base, flags);
         return new ConnListener(base, base.transports().listener(fd, backlog), flags, callback);
     }
 

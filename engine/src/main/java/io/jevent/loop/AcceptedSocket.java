@@ -73,6 +73,22 @@ public final class AcceptedSocket
     }
 
     /**
+     * Called by a raw-fd listening socket before it frees the native memory {@code sockaddr}: if this
+     * holder still points there, the peer address is decoded now (allocates) and the pointer dropped,
+     * so {@link #remoteAddress()} stays right after the listener is freed inside its accept callback.
+     *
+     * @param sockaddr the native memory about to be freed
+     */
+    public void detach(final long sockaddr)
+    {
+        if (0 != rawPeer && rawPeer == sockaddr)
+        {
+            remoteAddress();
+            rawPeer = 0;
+        }
+    }
+
+    /**
      * Filled by a raw-fd backend.
      *
      * @param fd       fd number

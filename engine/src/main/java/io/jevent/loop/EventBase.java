@@ -67,6 +67,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     /** A deadline that never comes: a timeout too large to represent means "never". */
     static final long NEVER = Long.MAX_VALUE;
+    /** How long {@link #free()} from another thread waits for an agent host to free the base itself. */
+    static final long AGENT_FREE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
@@ -131,7 +133,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public EventBase(final EventBaseConfig config)
     {
+        this.inbox = new RemoteInbox(config.remoteQueueCapacity(), this::wakeBackend);
         this.backend = Backends.create(config.backend(), fds);
+        backend.owner(this);
         this.pool = config.pool();
         this.clock = config.clock();
         this.busySpin = config.busySpin();
@@ -141,7 +145,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         this.limitAfterPriority = Math.min(config.limitCallbacksAfterPriority(), Integer.MAX_VALUE);
         this.remoteDrainLimit = config.remoteDrainLimit();
         this.errorHandler = config.errorHandler();
-        this.inbox = new RemoteInbox(config.remoteQueueCapacity(), this::wakeBackend);
         this.method = busySpin ? backend.method() + "-busy-spin" : backend.method();
         initQueues(config.priorities());
     }
@@ -410,8 +413,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             return -1;
         }
-        gotTerm = false;
-        gotBreak = false;
         int retval = 0;
         try
         {
@@ -478,6 +479,10 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public int loopExit(final long timeout, final TimeUnit unit)
     {
         Objects.requireNonNull(unit, "unit");
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
         if (FREED == state)
         {
             return -1;
@@ -580,15 +585,23 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * Whether the calling thread may use this base's objects now (Netty's {@code inEventLoop}).
+     * Netty's {@code inEventLoop}: whether the calling thread is the one running this base's loop (or
+     * hosting it as an agent) right now. Off it, calls that may cross threads are handed to the loop.
      *
-     * @return true on the thread running the loop (or hosting it as an agent), and on any thread while
-     *     no loop runs
+     * @return true only on the loop thread while a loop runs or an agent host holds the base
      */
     public boolean inLoopThread()
     {
-        final Thread t = ownerThread;
-        return null == t || t == Thread.currentThread();
+        return Thread.currentThread() == ownerThread;
+    }
+
+    /**
+     * @return true once {@link #free()} was asked for, from any thread, even if the loop has not yet
+     *     finished freeing
+     */
+    public boolean isFreeing()
+    {
+        return freeRequested || FREED == state;
     }
 
     /**
@@ -739,6 +752,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public void defer(final Runnable task)
     {
         checkThread();
+        deferTask(task);
+    }
+
+    private DeferredTask deferTask(final Runnable task)
+    {
         DeferredTask d = freeDeferred;
         if (null == d)
         {
@@ -750,6 +768,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             d.nextFree = null;
         }
         d.task = task;
+        d.remote = false;
         d.priority = defaultPriority();
         if (deferredsQueued++ < MAX_DEFERREDS_QUEUED)
         {
@@ -761,6 +780,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             activeLater.append(d);
             activeCount++;
         }
+        return d;
     }
 
     /**
@@ -820,8 +840,13 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     @Override
     public int doWork()
     {
-        if (FREED == state || freeRequested)
+        if (FREED == state)
         {
+            throw new AgentTerminationException("event base is freed");
+        }
+        if (freeRequested && IDLE == state && ownerThread == Thread.currentThread())
+        {
+            free();
             throw new AgentTerminationException("event base is freed");
         }
         if (!enter())
@@ -918,6 +943,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             if (IDLE == s)
             {
                 freeRequested = true;
+                final Thread host = ownerThread;
+                if (agentOwned && null != host && host != me && awaitAgentFree(host))
+                {
+                    return;
+                }
                 if (STATE.compareAndSet(this, IDLE, RUNNING))
                 {
                     ownerThread = me;
@@ -945,6 +975,28 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
+     * An agent host owns the base between duty cycles: give its thread the chance to free it in its
+     * next {@link #doWork()}, so that the last tasks and finalizers run on the loop thread. Waits at most
+     * {@link #AGENT_FREE_WAIT_NANOS} and not past the host thread's death; then the caller frees it
+     * (safely: it claims the base first).
+     *
+     * @return true if the host freed it
+     */
+    private boolean awaitAgentFree(final Thread host)
+    {
+        final long deadline = System.nanoTime() + AGENT_FREE_WAIT_NANOS;
+        while (FREED != state && host.isAlive() && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(50_000);
+        }
+        while (RUNNING == state)
+        {
+            LockSupport.parkNanos(50_000);
+        }
+        return FREED == state;
+    }
+
+    /**
      * Waits until the running loop has freed the base on its way out, or has left without seeing the
      * request (then the caller frees it).
      */
@@ -963,12 +1015,38 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private void teardown()
     {
         inbox.close();
+        Throwable first = null;
+        try
+        {
+            runAcceptedTasks();
+        }
+        catch (final Throwable t)
+        {
+            first = t;
+        }
         Runnable r;
         while (null != (r = inbox.pollTask()))
         {
-            runGuarded(r);
+            try
+            {
+                runGuarded(r);
+            }
+            catch (final Throwable t)
+            {
+                first = null == first ? t : first;
+            }
         }
-        runFinalizers();
+        while (!finalizers.isEmpty())
+        {
+            try
+            {
+                runFinalizers();
+            }
+            catch (final Throwable t)
+            {
+                first = null == first ? t : first;
+            }
+        }
         for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
         {
             if (null != signalHeads[s])
@@ -978,6 +1056,57 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             }
         }
         backend.close();
+        if (null != first)
+        {
+            LoopErrorHandlers.RETHROW.onError(first);
+        }
+    }
+
+    /**
+     * Runs, in queue order, the {@link #execute} tasks already taken from the inbox into the active
+     * queues: each was accepted, so each runs exactly once, even when the base is freed before the pass
+     * that would have run it. Other pending callbacks are dropped, as libevent drops them.
+     */
+    private void runAcceptedTasks()
+    {
+        Throwable first = null;
+        for (int i = 0; i <= activeQueues.length; i++)
+        {
+            final ActiveQueue q = i < activeQueues.length ? activeQueues[i] : activeLater;
+            DeferredTask d;
+            while (null != (d = firstAcceptedTask(q)))
+            {
+                removeActive(d);
+                try
+                {
+                    runGuarded(d::runActiveOnce);
+                }
+                catch (final Throwable t)
+                {
+                    first = null == first ? t : first;
+                }
+            }
+        }
+        if (null != first)
+        {
+            LoopErrorHandlers.RETHROW.onError(first);
+        }
+    }
+
+    /**
+     * @return the first {@link #execute} task waiting in {@code q}, scanning from its head each time,
+     *     since a task that ran may have changed the queue
+     */
+    private static DeferredTask firstAcceptedTask(final ActiveQueue q)
+    {
+        for (CallbackNode n = q.first(); null != n; n = n.activeNext)
+        {
+            if (n instanceof DeferredTask && ((DeferredTask)n).remote)
+            {
+                return (DeferredTask)n;
+            }
+        }
+        return null;
     }
 
     /**
@@ -990,14 +1119,23 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private boolean enter()
     {
         final Thread me = Thread.currentThread();
+        if (freeRequested || FREED == state)
+        {
+            throw new IllegalStateException("event base is freed");
+        }
         final Thread owner = ownerThread;
         if (null != owner && owner != me)
         {
             throw new WrongThreadException(owner, me);
         }
+        if (IDLE == state)
+        {
+            gotTerm = false;
+            gotBreak = false;
+        }
         if (!STATE.compareAndSet(this, IDLE, RUNNING))
         {
-            if (FREED == state)
+            if (freeRequested || FREED == state)
             {
                 throw new IllegalStateException("event base is freed");
             }
@@ -1208,7 +1346,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         Runnable r;
         while (budget > 0 && null != (r = inbox.pollTask()))
         {
-            defer(r);
+            deferTask(r).remote = true;
             budget--;
         }
     }
@@ -1552,6 +1690,10 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             return 0;
         }
         final FdRecord r = fds.getOrCreate(e.fd);
+        if (null == r)
+        {
+            return -1;
+        }
         if (null == r.head)
         {
             r.channel = e.channel;
@@ -1710,13 +1852,21 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private final class DeferredTask extends CallbackNode
     {
         Runnable task;
+        /** An {@link #execute} task: accepted from another thread, so it must run even at free. */
+        boolean remote;
         DeferredTask nextFree;
 
         @Override
         void runActive(final EventBase base)
         {
+            runActiveOnce();
+        }
+
+        void runActiveOnce()
+        {
             final Runnable t = task;
             task = null;
+            remote = false;
             nextFree = freeDeferred;
             freeDeferred = this;
             t.run();

@@ -151,14 +151,14 @@ public final class EventBaseConfig
     }
 
     /**
-     * @param capacity capacity of the cross-thread task and activation queues, at least 2
+     * @param capacity capacity of the cross-thread task queue, 2 to 2^30 (rounded up to a power of two)
      * @return this
      */
     public EventBaseConfig remoteQueueCapacity(final int capacity)
     {
-        if (capacity < 2)
+        if (capacity < 2 || capacity > LoopConfiguration.REMOTE_QUEUE_CAPACITY_MAX)
         {
-            throw new IllegalArgumentException("capacity must be >= 2: " + capacity);
+            throw new IllegalArgumentException("capacity must be in [2, 2^30]: " + capacity);
         }
         this.remoteQueueCapacity = capacity;
         return this;

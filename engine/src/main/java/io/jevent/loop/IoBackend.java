@@ -53,6 +53,17 @@ public interface IoBackend extends AutoCloseable
     TransportFactory transports();
 
     /**
+     * Tells the backend whose thread may run I/O through its transports: their reads and writes ask
+     * {@code owner} first, so a transport used from a foreign thread throws instead of sharing the
+     * loop's native scratch. Called once by the loop that created the backend.
+     *
+     * @param owner the loop
+     */
+    default void owner(final io.jevent.buffer.BufferOwner owner)
+    {
+    }
+
+    /**
      * Makes a blocked {@link #poll} return; callable from any thread.
      */
     void wakeup();

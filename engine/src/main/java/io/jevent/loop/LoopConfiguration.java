@@ -19,6 +19,8 @@ public final class LoopConfiguration
     public static final String REMOTE_QUEUE_CAPACITY_PROP_NAME = "jevent.loop.remoteQueueCapacity";
     /** Default cross-thread queue capacity. */
     public static final int REMOTE_QUEUE_CAPACITY_DEFAULT = 65536;
+    /** Largest cross-thread queue capacity (the queue rounds up to a power of two). */
+    public static final int REMOTE_QUEUE_CAPACITY_MAX = 1 << 30;
 
     /** Property: most cross-thread tasks run per loop pass. */
     public static final String REMOTE_DRAIN_LIMIT_PROP_NAME = "jevent.loop.remoteDrainLimit";
@@ -68,7 +70,35 @@ public final class LoopConfiguration
      */
     public static int remoteQueueCapacity()
     {
-        return Integer.getInteger(REMOTE_QUEUE_CAPACITY_PROP_NAME, REMOTE_QUEUE_CAPACITY_DEFAULT);
+        return (int)longProperty(REMOTE_QUEUE_CAPACITY_PROP_NAME, REMOTE_QUEUE_CAPACITY_DEFAULT, 2,
+            REMOTE_QUEUE_CAPACITY_MAX);
+    }
+
+    /**
+     * @return the property's value, or its default when unset
+     * @throws IllegalArgumentException naming the property if the value is not a number in [min, max]
+     */
+    static long longProperty(final String name, final long defaultValue, final long min, final long max)
+    {
+        final String v = System.getProperty(name);
+        if (null == v)
+        {
+            return defaultValue;
+        }
+        final long n;
+        try
+        {
+            n = Long.parseLong(v.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + "=" + v + " is not a number", ex);
+        }
+        if (n < min || n > max)
+        {
+            throw new IllegalArgumentException(name + "=" + v + " is outside [" + min + ", " + max + "]");
+        }
+        return n;
     }
 
     /**
@@ -84,7 +114,7 @@ public final class LoopConfiguration
      */
     public static int remoteDrainLimit()
     {
-        return Integer.getInteger(REMOTE_DRAIN_LIMIT_PROP_NAME, REMOTE_DRAIN_LIMIT_DEFAULT);
+        return (int)longProperty(REMOTE_DRAIN_LIMIT_PROP_NAME, REMOTE_DRAIN_LIMIT_DEFAULT, 1, Integer.MAX_VALUE);
     }
 
     /**
@@ -92,7 +122,7 @@ public final class LoopConfiguration
      */
     public static long epollTimerSlackNanos()
     {
-        return Long.getLong(EPOLL_TIMER_SLACK_PROP_NAME, EPOLL_TIMER_SLACK_DEFAULT);
+        return longProperty(EPOLL_TIMER_SLACK_PROP_NAME, EPOLL_TIMER_SLACK_DEFAULT, 0, Long.MAX_VALUE);
     }
 
     /**
@@ -100,6 +130,6 @@ public final class LoopConfiguration
      */
     public static int epollEvents()
     {
-        return Integer.getInteger(EPOLL_EVENTS_PROP_NAME, EPOLL_EVENTS_DEFAULT);
+        return (int)longProperty(EPOLL_EVENTS_PROP_NAME, EPOLL_EVENTS_DEFAULT, 1, Integer.MAX_VALUE);
     }
 }

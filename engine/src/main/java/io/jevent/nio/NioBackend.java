@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  */
 public final class NioBackend implements IoBackend
 {
-    private static final TransportFactory TRANSPORTS = new TransportFactory()
+    private io.jevent.buffer.BufferOwner owner;
+    private final TransportFactory transports = new TransportFactory()
     {
         @Override
         public Transport wrap(final SelectableChannel channel)
@@ -41,7 +42,7 @@ public final class NioBackend implements IoBackend
             {
                 throw new IllegalArgumentException("not a SocketChannel: " + channel);
             }
-            return new NioTransport((SocketChannel)channel);
+            return new NioTransport((SocketChannel)channel, owner);
         }
 
         @Override
@@ -53,7 +54,7 @@ public final class NioBackend implements IoBackend
         @Override
         public Transport unconnected()
         {
-            return new NioTransport(null);
+            return new NioTransport(null, owner);
         }
 
         @Override
@@ -189,9 +190,15 @@ public final class NioBackend implements IoBackend
     }
 
     @Override
+    public void owner(final io.jevent.buffer.BufferOwner owner)
+    {
+        this.owner = owner;
+    }
+
+    @Override
     public TransportFactory transports()
     {
-        return TRANSPORTS;
+        return transports;
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
  */
 public final class NioTransport implements Transport
 {
+    private final io.jevent.buffer.BufferOwner owner;
     private SocketChannel channel;
     private int lastError;
     private String lastMessage;
@@ -39,6 +40,16 @@ public final class NioTransport implements Transport
      */
     public NioTransport(final SocketChannel channel)
     {
+        this(channel, null);
+    }
+
+    /**
+     * @param channel a socket channel, or null to open one at {@link #connect}
+     * @param owner   the loop whose thread alone may read and write through it, or null
+     */
+    public NioTransport(final SocketChannel channel, final io.jevent.buffer.BufferOwner owner)
+    {
+        this.owner = owner;
         this.channel = channel;
         if (null != channel)
         {
@@ -61,6 +72,7 @@ public final class NioTransport implements Transport
     @Override
     public long read(final Evbuffer in, final int max)
     {
+        checkThread();
         try
         {
             final long n = in.readFrom(channel, max);
@@ -91,6 +103,7 @@ public final class NioTransport implements Transport
     @Override
     public long write(final Evbuffer out, final long max)
     {
+        checkThread();
         try
         {
             final long n = out.writeTo(channel, max);
@@ -265,6 +278,14 @@ public final class NioTransport implements Transport
         catch (final ExceptionInInitializerError | NoClassDefFoundError ex)
         {
             throw NioWarmup.unusable("close", ex);
+        }
+    }
+
+    private void checkThread()
+    {
+        if (null != owner)
+        {
+            owner.checkThread();
         }
     }
 

@@ -304,6 +304,12 @@ public final class EpollBackend implements IoBackend
         return ready;
     }
 
+    @Override
+    public void owner(final io.jevent.buffer.BufferOwner owner)
+    {
+        ioScratch.owner = owner;
+    }
+
     /**
      * @return transports whose data path uses this backend's (this loop's) native scratch
      */

@@ -1,6 +1,7 @@
 package io.jevent.epoll;
 
 import io.jevent.buffer.BufferConfiguration;
+import io.jevent.buffer.BufferOwner;
 import io.jevent.buffer.IovecArray;
 import org.agrona.UnsafeApi;
 
@@ -17,6 +18,8 @@ final class IoScratch
 
     final IovecArray iov = new IovecArray(BufferConfiguration.IOV_MAX);
     final long msghdr = UnsafeApi.allocateMemory(MSGHDR_SIZE);
+    /** The loop allowed to use this scratch, or null (a transport made outside any loop). */
+    BufferOwner owner;
     private boolean closed;
 
     IoScratch()
@@ -27,6 +30,18 @@ final class IoScratch
     boolean isClosed()
     {
         return closed;
+    }
+
+    /**
+     * Refuses the calling thread unless it runs the owning loop.
+     */
+    void checkThread()
+    {
+        final BufferOwner o = owner;
+        if (null != o)
+        {
+            o.checkThread();
+        }
     }
 
     void close()

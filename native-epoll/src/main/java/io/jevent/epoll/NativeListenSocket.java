@@ -27,6 +27,7 @@ public final class NativeListenSocket implements ListenSocket
     private final long scratch = UnsafeApi.allocateMemory(SockAddr.STORAGE_SIZE + 16);
     private int fd;
     private int lastError;
+    private AcceptedSocket lastAccepted;
 
     /**
      * @param fd      a bound socket fd
@@ -122,6 +123,7 @@ public final class NativeListenSocket implements ListenSocket
         if (c >= 0)
         {
             into.setRaw(c, scratch, DECODER);
+            lastAccepted = into;
             return 1;
         }
         final int err = LibC.errno();
@@ -177,6 +179,11 @@ public final class NativeListenSocket implements ListenSocket
             lastError = err;
         }
         fd = -1;
+        if (null != lastAccepted)
+        {
+            lastAccepted.detach(scratch);
+            lastAccepted = null;
+        }
         UnsafeApi.freeMemory(scratch);
     }
 

@@ -72,6 +72,7 @@ public final class NativeTransport implements Transport
     @Override
     public long read(final Evbuffer in, final int max)
     {
+        scratch.checkThread();
         if (scratch.isClosed() || fd < 0)
         {
             lastError = Errno.EBADF;
@@ -96,6 +97,7 @@ public final class NativeTransport implements Transport
     @Override
     public long write(final Evbuffer out, final long max)
     {
+        scratch.checkThread();
         if (scratch.isClosed() || fd < 0)
         {
             lastError = Errno.EBADF;
