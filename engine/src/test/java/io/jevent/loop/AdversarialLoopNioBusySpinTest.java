@@ -12,4 +12,10 @@ class AdversarialLoopNioBusySpinTest extends AdversarialLoopSuite
     {
         return new EventBaseConfig().backend("nio").busySpin(true).idleStrategy(new YieldingIdleStrategy());
     }
+
+    @Override
+    public boolean stress()
+    {
+        return false;
+    }
 }

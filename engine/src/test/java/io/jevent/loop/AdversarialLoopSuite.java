@@ -54,6 +54,15 @@ public abstract class AdversarialLoopSuite
      */
     protected abstract EventBaseConfig config();
 
+    /**
+     * @return false for the variants (busy-spin) that run the race tests with fewer rounds, to keep the
+     *     whole set fast: the races are in code paths all backends share
+     */
+    public boolean stress()
+    {
+        return true;
+    }
+
     EventBase newBase(final EventBaseConfig c)
     {
         final EventBase b = new EventBase(c);
@@ -138,7 +147,7 @@ public abstract class AdversarialLoopSuite
      */
     static void assertFdsBackTo(final int expected, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
         int now = openFds();
         while (now != expected && System.nanoTime() < deadline)
         {
@@ -276,16 +285,19 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today, most rounds. 4 producer threads execute()/tryExecute() numbered tasks and activate
-     * an event while the loop runs; the main thread frees the base from outside. Every task that was
-     * accepted must run exactly once, and no refused one may run. Tasks the loop had already taken
-     * from the inbox into its active queue when the free request arrived are lost.
+     * FAILS today, every run (thousands of accepted tasks lost, from the first round on). 4 producer
+     * threads execute()/tryExecute() numbered tasks and activate an event while the loop runs; the main
+     * thread frees the base from outside. Every task that was accepted must run exactly once, and no
+     * refused one may run. Same cause as shouldRunATaskQueuedBehindATaskThatFreesTheBase: tasks the
+     * loop had already moved from the inbox into its active queue (drainRemote -> defer) when the free
+     * request arrived are dropped, as loop() breaks on freeRequested and teardown() only drains the
+     * inbox.
      */
     @Test
     public void shouldRunEveryAcceptedTaskExactlyOnceWhenFreedDuringAnExecuteStorm() throws Exception
     {
-        final int rounds = 30;
-        final int perThread = 200_000;
+        final int rounds = stress() ? 8 : 3;
+        final int perThread = 100_000;
         final int producers = 4;
         int lostRounds = 0;
         long lostTasks = 0;
@@ -385,7 +397,7 @@ public abstract class AdversarialLoopSuite
     public void shouldFreeOnceWhenTwoThreadsFreeAtOnce() throws Exception
     {
         final int before = openFds();
-        for (int round = 0; round < 200; round++)
+        for (int round = 0; round < (stress() ? 200 : 50); round++)
         {
             final EventBase b = new EventBase(config());
             final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -422,8 +434,10 @@ public abstract class AdversarialLoopSuite
     /**
      * A loop() starting on one thread while another frees the base: loop() either runs and returns
      * (the free stops it) or throws IllegalStateException ("freed"): never WrongThreadException, which
-     * would tell the caller it is on the wrong thread when the base is simply being freed. Fails in a
-     * few rounds out of 5,000 today when it fails (see the report).
+     * would tell the caller it is on the wrong thread when the base is simply being freed. FAILS today:
+     * the first WrongThreadException comes within a few hundred rounds (at most 5,000 are run). Cause:
+     * free() of an idle base claims it (IDLE to RUNNING, ownerThread = the freeing thread) to tear it
+     * down, and a loop() entering meanwhile finds the base RUNNING on another thread.
      */
     @Test
     public void shouldNeverSayWrongThreadWhenALoopStartsWhileAnotherThreadFrees() throws Exception
@@ -431,7 +445,8 @@ public abstract class AdversarialLoopSuite
         final int before = openFds();
         final AtomicInteger wrongThread = new AtomicInteger();
         final AtomicReference<Throwable> example = new AtomicReference<>();
-        for (int round = 0; round < 5000; round++)
+        final int rounds = 5000;
+        for (int round = 0; round < rounds; round++)
         {
             final EventBase b = new EventBase(config());
             final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -458,10 +473,103 @@ public abstract class AdversarialLoopSuite
             join(loop, 5000);
             assertTrue(b.isFreed());
             assertEquals(List.of(), failures, "round " + round);
+            if (wrongThread.get() > 0)
+            {
+                fail("loop() threw WrongThreadException while the base was being freed, in round " + round + " of " +
+                    rounds + ": " + example.get());
+            }
         }
         assertFdsBackTo(before, "5,000 rounds");
         assertEquals(0, wrongThread.get(), "loop() threw WrongThreadException while the base was being freed: " +
             example.get());
+    }
+
+    /**
+     * FAILS today on every backend, every run (1 round in 25 to 1 in 40,000 loses the break; the test
+     * runs up to 1 to 3 s and stops at 3 lost). A thread sees
+     * isRunning() turn true and calls loopBreak(): loop() has already claimed the base (state RUNNING)
+     * but only then clears gotBreak (EventBase.loop: enter() before "gotTerm = false; gotBreak = false"),
+     * wiping out the break; the loop then sleeps forever. A break from another thread while the loop is
+     * running must stop it.
+     */
+    @Test
+    public void shouldStopALoopBrokenRightAfterItStarted() throws Exception
+    {
+        final EventBase b = newBase();
+        final java.util.concurrent.Semaphore returned = new java.util.concurrent.Semaphore(0);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Thread loop = start("loop", failures, () ->
+        {
+            while (!stop.get())
+            {
+                b.loop(LoopFlags.NO_EXIT_ON_EMPTY);
+                returned.release();
+            }
+        });
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(stress() ? 3 : 1);
+        int rounds = 0;
+        int lost = 0;
+        while (System.nanoTime() < end && lost < 3)
+        {
+            while (!b.isRunning())
+            {
+                Thread.onSpinWait();
+            }
+            b.loopBreak();
+            rounds++;
+            if (!returned.tryAcquire(100, TimeUnit.MILLISECONDS))
+            {
+                lost++;
+                do
+                {
+                    b.loopBreak();
+                }
+                while (!returned.tryAcquire(10, TimeUnit.MILLISECONDS));
+            }
+        }
+        stop.set(true);
+        while (loop.isAlive())
+        {
+            b.loopBreak();
+            loop.join(10);
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(0, lost, "loopBreak() calls lost although isRunning() was true, in " + rounds + " rounds");
+    }
+
+    /**
+     * FAILS today on epoll (nio refuses raw fds with IllegalArgumentException, as documented). An event on
+     * an fd number no kernel hands out (Integer.MAX_VALUE): add() should return -1 (the backend refused
+     * the fd), instead FdTable.getOrCreate overflows "fd + 1" and throws ArrayIndexOutOfBoundsException;
+     * a large but positive number (say 1,000,000,000) makes it allocate a multi-GB table instead.
+     */
+    @Test
+    public void shouldRefuseAnFdNumberNoKernelHandsOut()
+    {
+        final EventBase b = newBase();
+        final Event e;
+        try
+        {
+            e = b.newEvent(Integer.MAX_VALUE, EventFlags.READ, (ev, fd, what) -> { });
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            assertTrue(0 == (b.features() & IoBackend.FEATURE_RAW_FDS), "refused although raw fds are supported");
+            return;
+        }
+        int rc;
+        try
+        {
+            rc = e.add();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            rc = -1;
+        }
+        assertEquals(-1, rc, "add() of an impossible fd");
+        assertFalse(e.isPending());
+        assertEquals(1, b.loop(LoopFlags.NONBLOCK), "the base is still usable and has nothing pending");
     }
 
     // ================================================================== errors during free
@@ -668,14 +776,17 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * An AgentRunner hosts the base while 3 threads execute() numbered tasks and the main thread frees
-     * the base: the runner stops, every accepted task runs exactly once, no refused one runs.
+     * FAILS today, every run (about 1,000 accepted tasks lost in the first round). An AgentRunner hosts
+     * the base while 3 threads execute() numbered tasks and the main thread frees the base: the runner
+     * stops, every accepted task must run exactly once, no refused one may run. Same cause as
+     * shouldRunATaskQueuedBehindATaskThatFreesTheBase, through doWork(): processQueue() returns on the
+     * gotBreak set by free(), exit() tears down, and the tasks already in the active queue are dropped.
      */
     @Test
     public void shouldFreeAnAgentHostedBaseFromAnotherThreadDuringAStorm() throws Exception
     {
         final int before = openFds();
-        for (int round = 0; round < 10; round++)
+        for (int round = 0; round < (stress() ? 10 : 3); round++)
         {
             final EventBase b = new EventBase(config());
             final List<Throwable> agentErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -993,7 +1104,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today (within 300 ms, every run so far). loopExit() is documented as callable from any
+     * FAILS today (within 2 s on every backend, 12 of 12 runs). loopExit() is documented as callable from any
      * thread at any time. While the loop is between two runs, inLoopThread() is true for every thread,
      * so loopExit() does not hand the request to the loop but creates and adds a once-event itself;
      * when the loop thread starts its next run meanwhile, that add throws WrongThreadException (and
@@ -1020,6 +1131,14 @@ public abstract class AdversarialLoopSuite
             {
                 b.loop(0);
                 loops.incrementAndGet();
+                if (exits)
+                {
+                    final long idle = System.nanoTime() + 2_000;
+                    while (System.nanoTime() < idle)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
             }
         });
         final Thread[] ts = new Thread[4];
@@ -1028,8 +1147,8 @@ public abstract class AdversarialLoopSuite
             final int id = i;
             ts[i] = start("storm-" + i, failures, () ->
             {
-                final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(exits ? 1000 : 300);
-                while (System.nanoTime() < end)
+                final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(exits ? 2000 : 300);
+                while (System.nanoTime() < end && failures.isEmpty())
                 {
                     if (exits)
                     {
@@ -1077,7 +1196,7 @@ public abstract class AdversarialLoopSuite
     {
         final int sig = EventBase.signalNumber("WINCH");
         keepSignalHandled(sig);
-        for (int round = 0; round < 50; round++)
+        for (int round = 0; round < (stress() ? 50 : 10); round++)
         {
             final EventBase b = new EventBase(config());
             final AtomicInteger got = new AtomicInteger();

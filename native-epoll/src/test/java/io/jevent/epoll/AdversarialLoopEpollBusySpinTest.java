@@ -14,4 +14,10 @@ class AdversarialLoopEpollBusySpinTest extends AdversarialLoopSuite
     {
         return new EventBaseConfig().backend("epoll").busySpin(true).idleStrategy(new YieldingIdleStrategy());
     }
+
+    @Override
+    public boolean stress()
+    {
+        return false;
+    }
 }
