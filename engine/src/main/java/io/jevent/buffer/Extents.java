@@ -86,18 +86,20 @@ public final class Extents
     /**
      * Shrinks an extent before {@link Evbuffer#commitSpace}, to commit fewer bytes than reserved.
      *
+     * As libevent's {@code iov_len}, a longer length is accepted here and refused by
+     * {@link Evbuffer#commitSpace}; {@link #buffer(int)} and {@link #wrap} never reach past the
+     * memory the fill gave the extent, whatever its length says.
+     *
      * @param i      extent index, below {@link #count()}
-     * @param length new length, from 0 to the length the fill gave the extent
-     * @throws IllegalArgumentException if the length is negative or longer than the filled extent
-     * @throws IllegalStateException    if the buffer changed or was freed since the fill
+     * @param length new length, at least 0
+     * @throws IllegalStateException if the buffer changed or was freed since the fill
      */
     public void setLength(final int i, final int length)
     {
         check(i);
-        if (length < 0 || length > filled[i])
+        if (length < 0)
         {
-            throw new IllegalArgumentException("length " + length + " outside [0, " + filled[i] +
-                "]: an extent can only shrink");
+            throw new IllegalArgumentException("negative length: " + length);
         }
         lengths[i] = length;
     }
@@ -118,7 +120,8 @@ public final class Extents
     }
 
     /**
-     * The extent as a direct ByteBuffer: position 0, limit and capacity the extent's length. The
+     * The extent as a direct ByteBuffer: position 0, limit and capacity the extent's length (never past
+     * the memory the fill gave it, if {@link #setLength} made it longer). The
      * object belongs to this Extents (one per slot, made on first use and reused); it is raw memory
      * valid until the buffer next changes, and is pointed at nothing when this Extents is filled again.
      *
@@ -139,7 +142,7 @@ public final class Extents
             view = DirectViews.newView();
             views[i] = view;
         }
-        return DirectViews.repoint(view, addresses[i], lengths[i]);
+        return DirectViews.repoint(view, addresses[i], Math.min(lengths[i], filled[i]));
     }
 
     /**
@@ -152,7 +155,7 @@ public final class Extents
     public void wrap(final int i, final UnsafeBuffer flyweight)
     {
         check(i);
-        flyweight.wrap(addresses[i], lengths[i]);
+        flyweight.wrap(addresses[i], Math.min(lengths[i], filled[i]));
     }
 
     /**

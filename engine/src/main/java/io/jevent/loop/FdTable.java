@@ -8,12 +8,8 @@ import java.util.Arrays;
  */
 public final class FdTable
 {
-    /**
-     * No fd number reaches this: the kernel's {@code fs.nr_open} (the ceiling of RLIMIT_NOFILE),
-     * read once, 1 Mi where it cannot be read. An event on a larger number is refused rather than
-     * growing the table towards it.
-     */
-    static final int FD_LIMIT = fdLimit();
+    /** Linux's default {@code fs.nr_open}: fd numbers below it need no further check. */
+    static final int DEFAULT_NR_OPEN = 1 << 20;
 
     private FdRecord[] records = new FdRecord[1024];
 
@@ -27,17 +23,18 @@ public final class FdTable
     }
 
     /**
-     * @return the fd's record, made on first use, or null for a number no kernel fd can have
+     * @return the fd's record, made on first use, or null for a number no kernel fd can have (at or
+     *     above {@code fs.nr_open}, the ceiling of RLIMIT_NOFILE), so a bogus number never grows the table
      */
     FdRecord getOrCreate(final int fd)
     {
-        if (fd < 0 || fd >= FD_LIMIT)
+        if (fd < 0 || (fd >= DEFAULT_NR_OPEN && fd >= nrOpen()))
         {
             return null;
         }
         if (fd >= records.length)
         {
-            records = Arrays.copyOf(records, (int)Math.min(FD_LIMIT, Math.max(fd + 1L, records.length * 2L)));
+            records = Arrays.copyOf(records, (int)Math.min(Integer.MAX_VALUE, Math.max(fd + 1L, records.length * 2L)));
         }
         FdRecord r = records[fd];
         if (null == r)
@@ -53,16 +50,21 @@ public final class FdTable
         return records.length;
     }
 
-    private static int fdLimit()
+    /**
+     * @return {@code fs.nr_open} as the kernel reports it now, or {@link #DEFAULT_NR_OPEN} if it cannot
+     *     be read (only asked about fds at or above the default, which a normal process never has)
+     */
+    private static long nrOpen()
     {
-        try
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.FileReader("/proc/sys/fs/nr_open",
+            java.nio.charset.StandardCharsets.US_ASCII)))
         {
-            final String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/fs/nr_open")).trim();
-            return (int)Math.max(1024, Math.min(Integer.MAX_VALUE, Long.parseLong(s)));
+            final String line = in.readLine();
+            return null == line ? DEFAULT_NR_OPEN : Long.parseLong(line.trim());
         }
         catch (final java.io.IOException | RuntimeException ex)
         {
-            return 1 << 20;
+            return DEFAULT_NR_OPEN;
         }
     }
 }

@@ -133,7 +133,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     default void shouldLetAnyThreadUseTheBaseWhileNoLoopRuns() throws Exception
     {
         final EventBase b = base();
-        assertTrue(b.inLoopThread(), "no loop runs: every thread may use it");
+        assertFalse(b.inLoopThread(), "no loop runs: no thread is the loop thread");
+        b.checkThread();
         final AtomicInteger fired = new AtomicInteger();
         final Event e = b.newTimer(false, (ev, fd, what) -> fired.incrementAndGet());
         final Thread other = new Thread(() -> e.add(1, TimeUnit.MILLISECONDS));
@@ -386,6 +387,35 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
         assertEquals(List.of(), failures, "loop() returned normally");
         read.free();
         far.free();
+    }
+
+    @Test
+    @DisplayName("free: free() from another thread of a base hosted by an AgentRunner lets the agent thread free it, " +
+        "running the last tasks there")
+    default void shouldLetTheAgentThreadFreeItsBase() throws Exception
+    {
+        final EventBase b = newBase(backendConfig());
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final org.agrona.concurrent.AgentRunner runner = new org.agrona.concurrent.AgentRunner(
+            new org.agrona.concurrent.SleepingMillisIdleStrategy(1), errors::add, null, b);
+        final Thread host = org.agrona.concurrent.AgentRunner.startOnThread(runner);
+        final CountDownLatch started = new CountDownLatch(1);
+        b.execute(started::countDown);
+        assertTrue(started.await(5, TimeUnit.SECONDS), "the agent runs");
+        final AtomicReference<Thread> lastTaskOn = new AtomicReference<>();
+        final Event timer = b.newTimer(false, (e, fd, what) -> { });
+        b.execute(() -> timer.add(1, TimeUnit.HOURS));
+        b.execute(() -> lastTaskOn.set(Thread.currentThread()));
+        final long t0 = System.nanoTime();
+        b.free();
+        assertTrue(b.isFreed());
+        assertTrue(msSince(t0) < 2000, "took " + msSince(t0) + " ms");
+        assertSame(host, lastTaskOn.get(), "the tasks queued before free() ran on the agent thread");
+        runner.close();
+        assertFalse(host.isAlive(), "the runner stopped: doWork of a freed base terminates the agent");
+        assertTrue(errors.stream().allMatch(t -> t instanceof org.agrona.concurrent.AgentTerminationException),
+            errors.toString());
+        timer.free();
     }
 
     @Test
