@@ -51,7 +51,7 @@ class AdversarialEvbufferTest
     }
 
     /**
-     * FAILS today (and with the returned view read past its extent, the JVM dies: SIGSEGV in
+     * Failed before the issue-8 fixes (and with the returned view read past its extent, the JVM dies: SIGSEGV in
      * Unsafe_GetByte, see the report). Extents.setLength is documented as "shrinks an extent before
      * commitSpace" but accepts any length: a 10-byte peeked extent set to Integer.MAX_VALUE hands out,
      * through buffer(i) and wrap(i, flyweight), a 2 GiB view over a 10-byte segment. The extent is not
@@ -82,7 +82,7 @@ class AdversarialEvbufferTest
     }
 
     /**
-     * FAILS today. Same with a reservation: setLength beyond the reserved room is accepted, and the
+     * Failed before the issue-8 fixes. Same with a reservation: setLength beyond the reserved room is accepted, and the
      * view of buffer(i) then lets a caller write past the segment into the next allocation (commitSpace
      * refuses the extent afterwards, but the damage is done).
      */

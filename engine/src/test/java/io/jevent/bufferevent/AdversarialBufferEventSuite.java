@@ -350,7 +350,7 @@ public abstract class AdversarialBufferEventSuite
     // ================================================================== THREADSAFE
 
     /**
-     * FAILS today (hangs: free() never returns while the base lives). A THREADSAFE bufferevent freed
+     * Failed before the issue-8 fixes (hangs: free() never returns while the base lives). A THREADSAFE bufferevent freed
      * from another thread while the loop's inbox is full: BufferEvent.free() catches the
      * RejectedExecutionException of base.execute(), takes it for "the base is being freed" and parks
      * until base.isFreed(), which may be never. A full inbox should throw at once (as execute() does)
@@ -414,7 +414,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today, every run. One thread writes "A" then "B" to a THREADSAFE bufferevent. "A" is
+     * Failed before the issue-8 fixes, every run. One thread writes "A" then "B" to a THREADSAFE bufferevent. "A" is
      * written while the loop runs (busy in a task), so it is staged and its hand-over task queued;
      * the loop is then stopped before it takes that task. "B" is written while no loop runs, so it
      * goes straight into the output, ahead of the staged "A": the peer receives "BA". The promise is
@@ -453,7 +453,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today. After its base is freed, enable() on a bufferevent throws IllegalStateException, but
+     * Failed before the issue-8 fixes. After its base is freed, enable() on a bufferevent throws IllegalStateException, but
      * write() returns 0: the bytes are accepted into an output no loop will ever send, and are lost.
      * Same off the loop with THREADSAFE. A write that cannot be sent must be refused.
      */
@@ -508,7 +508,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today (see the report for rates: records lost or garbled in most rounds, and in some runs
+     * Failed before the issue-8 fixes (see the report for rates: records lost or garbled in most rounds, and in some runs
      * glibc aborts the JVM, "malloc(): corrupted top size"). THREADSAFE promises writes from any
      * thread; but while no loop runs, inLoopThread() is true on every thread, so 4 threads writing at
      * once all append straight into the unsynchronised output Evbuffer. Run in a child JVM because it
@@ -521,7 +521,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today. A THREADSAFE bufferevent whose base was freed while 4 threads write to it: the
+     * Failed before the issue-8 fixes. A THREADSAFE bufferevent whose base was freed while 4 threads write to it: the
      * writes keep returning 0 (accepted, never sent), go straight into the output from 4 threads at
      * once (no loop to hand them to), and race the bufferevent's free() from another thread. In a child
      * JVM because the concurrent appends and free can corrupt the native heap.
@@ -533,7 +533,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today, every run so far (within 50 rounds; the child sometimes dies of a corrupted heap
+     * Failed before the issue-8 fixes, every run so far (within 50 rounds; the child sometimes dies of a corrupted heap
      * first). 4 threads write to a THREADSAFE bufferevent; this thread frees it (handed
      * to the loop with execute) and right after frees the base. The loop may already have taken the
      * free task from the inbox into its active queue when the base's free request arrives; it then
@@ -748,7 +748,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today on both backends (nothing checks the thread); on epoll it also corrupts data. The
+     * Failed before the issue-8 fixes on both backends (nothing checks the thread); on epoll it also corrupts data. The
      * transport of a loop's bufferevent (SocketBufferEvent.transport(), or any transport from
      * base.transports()) used for I/O from another thread while the loop runs: nothing refuses, and on
      * epoll the call uses the loop's per-call native scratch (the shared IovecArray and msghdr of
@@ -782,7 +782,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today. ConnListener.bind on a freed base throws IllegalStateException, but only after it
+     * Failed before the issue-8 fixes. ConnListener.bind on a freed base throws IllegalStateException, but only after it
      * opened, bound and started listening on the socket (the events are made after): the socket is never
      * closed, the port stays taken, one fd leaks per call. (The wrong-thread case was fixed in 4bc4767;
      * this path is before that try block.)
@@ -818,7 +818,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today. connect() of a socket-less bufferevent whose base is freed: SocketBufferEvent.connect
+     * Failed before the issue-8 fixes. connect() of a socket-less bufferevent whose base is freed: SocketBufferEvent.connect
      * checks only the thread (checkLive), opens a socket and starts the TCP handshake (the server gets
      * the connection), then throws IllegalStateException when it re-creates its events on the freed
      * base. Without CLOSE_ON_FREE, free() leaves that socket open: an fd leaks that the caller never
@@ -907,7 +907,7 @@ public abstract class AdversarialBufferEventSuite
     }
 
     /**
-     * FAILS today on epoll (nio passes). The accept callback gets a holder "valid during this call";
+     * Failed before the issue-8 fixes on epoll (nio passes). The accept callback gets a holder "valid during this call";
      * on epoll its peer address is decoded lazily from the listening socket's native scratch. Freeing
      * the listener inside the callback (allowed: "free from inside a callback") frees that scratch
      * (NativeListenSocket.close), and remoteAddress() called afterwards in the same callback reads freed

@@ -266,7 +266,7 @@ public abstract class AdversarialLoopSuite
     // ================================================================== tasks lost or run twice at free
 
     /**
-     * FAILS today. Two tasks queued with execute() before the loop runs: the first frees the base.
+     * Failed before the issue-8 fixes. Two tasks queued with execute() before the loop runs: the first frees the base.
      * Both were accepted, and the README promises that tasks still queued when the base is freed run
      * during free(). The loop drains both into its active queue in one pass, the first one's free()
      * breaks the loop after that callback, and teardown() only drains the inbox (now empty): the second
@@ -285,7 +285,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today, every run (thousands of accepted tasks lost, from the first round on). 4 producer
+     * Failed before the issue-8 fixes, every run (thousands of accepted tasks lost, from the first round on). 4 producer
      * threads execute()/tryExecute() numbered tasks and activate an event while the loop runs; the main
      * thread frees the base from outside. Every task that was accepted must run exactly once, and no
      * refused one may run. Same cause as shouldRunATaskQueuedBehindATaskThatFreesTheBase: tasks the
@@ -434,7 +434,7 @@ public abstract class AdversarialLoopSuite
     /**
      * A loop() starting on one thread while another frees the base: loop() either runs and returns
      * (the free stops it) or throws IllegalStateException ("freed"): never WrongThreadException, which
-     * would tell the caller it is on the wrong thread when the base is simply being freed. FAILS today:
+     * would tell the caller it is on the wrong thread when the base is simply being freed. Failed before the issue-8 fixes:
      * the first WrongThreadException comes within a few hundred rounds (at most 5,000 are run). Cause:
      * free() of an idle base claims it (IDLE to RUNNING, ownerThread = the freeing thread) to tear it
      * down, and a loop() entering meanwhile finds the base RUNNING on another thread.
@@ -485,7 +485,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today on every backend, every run (1 round in 25 to 1 in 40,000 loses the break; the test
+     * Failed before the issue-8 fixes on every backend, every run (1 round in 25 to 1 in 40,000 loses the break; the test
      * runs up to 1 to 3 s and stops at 3 lost). A thread sees
      * isRunning() turn true and calls loopBreak(): loop() has already claimed the base (state RUNNING)
      * but only then clears gotBreak (EventBase.loop: enter() before "gotTerm = false; gotBreak = false"),
@@ -539,7 +539,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today on epoll (nio refuses raw fds with IllegalArgumentException, as documented). An event on
+     * Failed before the issue-8 fixes on epoll (nio refuses raw fds with IllegalArgumentException, as documented). An event on
      * an fd number no kernel hands out (Integer.MAX_VALUE): add() should return -1 (the backend refused
      * the fd), instead FdTable.getOrCreate overflows "fd + 1" and throws ArrayIndexOutOfBoundsException;
      * a large but positive number (say 1,000,000,000) makes it allocate a multi-GB table instead.
@@ -575,7 +575,7 @@ public abstract class AdversarialLoopSuite
     // ================================================================== errors during free
 
     /**
-     * FAILS today. With {@link LoopErrorHandlers#RETHROW}, a queued task that throws while free() runs
+     * Failed before the issue-8 fixes. With {@link LoopErrorHandlers#RETHROW}, a queued task that throws while free() runs
      * it: free() rethrows (fine) but leaves teardown() half done, the base marked FREED with its backend
      * (epoll fd + eventfd, or the Selector's fds) never closed and its signal handlers still installed.
      */
@@ -605,7 +605,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today. Same with a finalizer: one that throws during free() (RETHROW) leaves the later
+     * Failed before the issue-8 fixes. Same with a finalizer: one that throws during free() (RETHROW) leaves the later
      * finalizers unrun (in libevent: the freed bufferevents' sockets never closed) and the backend open.
      */
     @Test
@@ -660,7 +660,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today. A configuration the base cannot honour must be refused without leaking: with
+     * Failed before the issue-8 fixes. A configuration the base cannot honour must be refused without leaking: with
      * remoteQueueCapacity(Integer.MAX_VALUE) the constructor opens the backend first, then dies making
      * the inbox (NegativeArraySizeException from rounding 2^31-1 up to a power of two), and the epoll
      * fd and eventfd (or Selector) are never closed. Expected: IllegalArgumentException and no fd left.
@@ -776,7 +776,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today, every run (about 1,000 accepted tasks lost in the first round). An AgentRunner hosts
+     * Failed before the issue-8 fixes, every run (about 1,000 accepted tasks lost in the first round). An AgentRunner hosts
      * the base while 3 threads execute() numbered tasks and the main thread frees the base: the runner
      * stops, every accepted task must run exactly once, no refused one may run. Same cause as
      * shouldRunATaskQueuedBehindATaskThatFreesTheBase, through doWork(): processQueue() returns on the
@@ -1104,7 +1104,7 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * FAILS today (within 2 s on every backend, 12 of 12 runs). loopExit() is documented as callable from any
+     * Failed before the issue-8 fixes (within 2 s on every backend, 12 of 12 runs). loopExit() is documented as callable from any
      * thread at any time. While the loop is between two runs, inLoopThread() is true for every thread,
      * so loopExit() does not hand the request to the loop but creates and adds a once-event itself;
      * when the loop thread starts its next run meanwhile, that add throws WrongThreadException (and
