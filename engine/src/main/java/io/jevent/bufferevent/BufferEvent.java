@@ -52,8 +52,10 @@ import java.util.concurrent.TimeUnit;
  * {@link BevOptions#THREADSAFE}, writes, enable, disable and free are accepted from any thread and,
  * unless the caller is the loop thread itself, handed to the loop (writes are copied into a staging
  * buffer first; see {@code RemoteWrites}): while no loop runs they wait for the next loop run or for
- * the base's free, so that a loop starting meanwhile never races them. After the base is freed every
- * call but {@link #free()} throws {@link IllegalStateException}.
+ * the base's free, so that a loop starting meanwhile never races them, and the loop thread's own writes
+ * let staged bytes go first, so one thread's writes keep their order. Off the loop thread these calls
+ * throw {@link java.util.concurrent.RejectedExecutionException} when the loop's inbox is full (nothing
+ * was done). After the base is freed every call but {@link #free()} throws {@link IllegalStateException}.
  * After its base is freed, {@link #free()} still closes the socket (CLOSE_ON_FREE) and returns the
  * buffers' memory at once.
  */
@@ -342,6 +344,7 @@ public abstract class BufferEvent
             return remoteWrites.add(data, off, len);
         }
         checkLive();
+        flushStaged();
         return full(len) ? OUTPUT_FULL : output.add(data, off, len);
     }
 
@@ -367,6 +370,7 @@ public abstract class BufferEvent
             return remoteWrites.add(data);
         }
         checkLive();
+        flushStaged();
         return full(data.remaining()) ? OUTPUT_FULL : output.add(data);
     }
 
@@ -385,6 +389,7 @@ public abstract class BufferEvent
             return remoteWrites.add(data, index, len);
         }
         checkLive();
+        flushStaged();
         return full(len) ? OUTPUT_FULL : output.add(data, index, len);
     }
 
@@ -401,6 +406,7 @@ public abstract class BufferEvent
             return remoteWrites.addUtf8(text);
         }
         checkLive();
+        flushStaged();
         return full(utf8Length(text)) ? OUTPUT_FULL : output.addUtf8(text);
     }
 
@@ -450,6 +456,7 @@ public abstract class BufferEvent
             return remoteWrites.addBuffer(data);
         }
         checkLive();
+        flushStaged();
         if (full(data.length()))
         {
             return OUTPUT_FULL;
@@ -559,13 +566,24 @@ public abstract class BufferEvent
     }
 
     /**
-     * After the loop drained the output by a socket write: keeps the off-loop BOUNDED_OUTPUT view current.
+     * After any change of the output on the loop thread: keeps the off-loop BOUNDED_OUTPUT view current.
      */
-    void outputDrained()
+    void outputChanged()
     {
         if (null != remoteWrites)
         {
             remoteWrites.outputIs(output.length());
+        }
+    }
+
+    /**
+     * Before a write of the loop thread's own (THREADSAFE): what other threads staged goes first.
+     */
+    private void flushStaged()
+    {
+        if (null != remoteWrites)
+        {
+            remoteWrites.flushStaged();
         }
     }
 

@@ -20,6 +20,8 @@ final class RemoteWrites implements Runnable
     private final Evbuffer staging;
     private final Evbuffer batch;
     private boolean scheduled;
+    /** Bytes wait in the staging buffer: the loop's own writes must let them go first. */
+    private volatile boolean staged;
     /** The output's length as the loop last left it, for BOUNDED_OUTPUT checks off the loop. */
     private volatile long loopOutput;
 
@@ -112,6 +114,19 @@ final class RemoteWrites implements Runnable
             bev.base.execute(this);
             scheduled = true;
         }
+        staged = true;
+    }
+
+    /**
+     * On the loop thread, before a write of the loop's own: hands over what other threads staged
+     * first, so that one thread's writes keep their order even when the loop starts between them.
+     */
+    void flushStaged()
+    {
+        if (staged)
+        {
+            run();
+        }
     }
 
     /**
@@ -124,6 +139,7 @@ final class RemoteWrites implements Runnable
         synchronized (this)
         {
             scheduled = false;
+            staged = false;
             if (staging.isFreed())
             {
                 return;
@@ -136,7 +152,6 @@ final class RemoteWrites implements Runnable
             return;
         }
         bev.appendOutput(batch);
-        loopOutput = bev.output.length();
     }
 
     /**

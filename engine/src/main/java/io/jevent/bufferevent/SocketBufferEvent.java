@@ -51,6 +51,7 @@ public final class SocketBufferEvent extends BufferEvent
             {
                 outputGrew();
             }
+            outputChanged();
         }).setFlags(EvbufferCallbackEntry.NODEFER);
         createEvents();
         if (transport.fd() >= 0 && 0 == (options & BevOptions.NAGLE))
@@ -449,7 +450,6 @@ public final class SocketBufferEvent extends BufferEvent
         else if (n > 0)
         {
             chargeWrite(n);
-            outputDrained();
         }
         return n;
     }

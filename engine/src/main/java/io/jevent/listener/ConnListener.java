@@ -83,6 +83,10 @@ public final class ConnListener
             {
                 socket.close();
             }
+            else
+            {
+                socket.release();
+            }
             throw ex;
         }
     }
@@ -274,6 +278,10 @@ public final class ConnListener
         if (0 != (flags & ListenerFlags.CLOSE_ON_FREE))
         {
             socket.close();
+        }
+        else
+        {
+            socket.release();
         }
     }
 

@@ -5,7 +5,6 @@ import io.jevent.buffer.CallbackDeferrer;
 import io.jevent.buffer.SegmentPool;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -67,12 +66,15 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     /** A deadline that never comes: a timeout too large to represent means "never". */
     static final long NEVER = Long.MAX_VALUE;
-    /** How long {@link #free()} from another thread waits for an agent host to free the base itself. */
-    static final long AGENT_FREE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
     private static final int FREED = 2;
+    /** An idle base being freed by the thread that called {@link #free()}. */
+    private static final int FREEING = 3;
+    /** Threads waiting in {@link #free()} for another base's loop to exit, to refuse a waiting cycle. */
+    private static final java.util.concurrent.ConcurrentHashMap<Thread, EventBase> FREE_WAITERS =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private static final AtomicIntegerFieldUpdater<EventBase> STATE =
         AtomicIntegerFieldUpdater.newUpdater(EventBase.class, "state");
     private static final boolean THREAD_CHECKS = LoopConfiguration.threadChecks();
@@ -751,7 +753,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     @Override
     public void defer(final Runnable task)
     {
-        checkThread();
+        checkUsable();
         deferTask(task);
     }
 
@@ -842,12 +844,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     {
         if (FREED == state)
         {
-            throw new AgentTerminationException("event base is freed");
+            return 0;
         }
         if (freeRequested && IDLE == state && ownerThread == Thread.currentThread())
         {
             free();
-            throw new AgentTerminationException("event base is freed");
+            return 1;
         }
         if (!enter())
         {
@@ -903,17 +905,16 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * Frees the base when its agent host closes, and releases the thread binding of {@link #onStart()}.
+     * Frees the base when the agent host that started it closes (a host whose {@link #onStart()} was
+     * refused, because another thread runs or hosts the base, frees nothing).
      */
     @Override
     public void onClose()
     {
         if (agentOwned && Thread.currentThread() == ownerThread)
         {
-            agentOwned = false;
-            ownerThread = null;
+            free();
         }
-        free();
     }
 
     // ------------------------------------------------------------------ free
@@ -925,7 +926,13 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      * <p>
      * Safe from any thread and at any time, unlike libevent: when no loop runs it frees at once; from
      * inside a callback it makes the loop stop after that callback and free on its way out; from another
-     * thread while the loop runs it asks the loop to do the same, wakes it, and waits until it has.
+     * thread while the loop runs it asks the loop to do the same, wakes it, and waits until it has
+     * (except from inside a callback of another loop that the first is itself waiting for, inside its
+     * own callback, to be freed: two loops freeing each other return at once and each frees on its way
+     * out). A base hosted by an agent (between {@link #onStart()} and {@link #onClose()}) whose host
+     * thread is alive is freed by that thread in its next {@link #doWork()}: from another thread this
+     * asks for it and returns at once ({@link #isFreeing()} is then true, {@link #isFreed()} once done),
+     * so the host's objects are never freed under it. A freed base's {@code doWork()} does nothing.
      * Afterwards every call on the base or its events throws {@link IllegalStateException}, except
      * {@code free()} and the read-only accessors; {@link Event#free()} and the bufferevents'
      * {@code free()} still release what they own.
@@ -944,11 +951,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             {
                 freeRequested = true;
                 final Thread host = ownerThread;
-                if (agentOwned && null != host && host != me && awaitAgentFree(host))
+                if (null != host && host != me && host.isAlive())
                 {
+                    inbox.wakeup();
                     return;
                 }
-                if (STATE.compareAndSet(this, IDLE, RUNNING))
+                if (STATE.compareAndSet(this, IDLE, FREEING))
                 {
                     ownerThread = me;
                     try
@@ -963,6 +971,14 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
                 }
                 continue;
             }
+            if (FREEING == s)
+            {
+                while (FREEING == state)
+                {
+                    LockSupport.parkNanos(50_000);
+                }
+                continue;
+            }
             freeRequested = true;
             gotBreak = true;
             if (ownerThread == me)
@@ -970,42 +986,59 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
                 return;
             }
             inbox.wakeup();
-            awaitLoopExit();
+            if (!awaitLoopExit(me))
+            {
+                return;
+            }
         }
-    }
-
-    /**
-     * An agent host owns the base between duty cycles: give its thread the chance to free it in its
-     * next {@link #doWork()}, so that the last tasks and finalizers run on the loop thread. Waits at most
-     * {@link #AGENT_FREE_WAIT_NANOS} and not past the host thread's death; then the caller frees it
-     * (safely: it claims the base first).
-     *
-     * @return true if the host freed it
-     */
-    private boolean awaitAgentFree(final Thread host)
-    {
-        final long deadline = System.nanoTime() + AGENT_FREE_WAIT_NANOS;
-        while (FREED != state && host.isAlive() && System.nanoTime() - deadline < 0)
-        {
-            LockSupport.parkNanos(50_000);
-        }
-        while (RUNNING == state)
-        {
-            LockSupport.parkNanos(50_000);
-        }
-        return FREED == state;
     }
 
     /**
      * Waits until the running loop has freed the base on its way out, or has left without seeing the
-     * request (then the caller frees it).
+     * request (then the caller frees it). Does not wait if that would close a cycle of loops each
+     * waiting, inside a callback, for the other to exit (two loops freeing each other): the free then
+     * completes when this thread's own callback returns.
+     *
+     * @return true to go round again (the loop left without freeing), false when done or not waiting
      */
-    private void awaitLoopExit()
+    private boolean awaitLoopExit(final Thread me)
     {
-        while (RUNNING == state)
+        FREE_WAITERS.put(me, this);
+        try
         {
-            LockSupport.parkNanos(50_000);
+            if (waitCycle(me))
+            {
+                return false;
+            }
+            while (RUNNING == state)
+            {
+                LockSupport.parkNanos(50_000);
+            }
+            return IDLE == state;
         }
+        finally
+        {
+            FREE_WAITERS.remove(me);
+        }
+    }
+
+    /**
+     * @return true if the loop this thread would wait for is itself (through a chain of such waits)
+     *     waiting for a base whose loop runs on this thread
+     */
+    private boolean waitCycle(final Thread me)
+    {
+        Thread t = ownerThread;
+        for (int hops = 0; null != t && hops < 64; hops++)
+        {
+            if (t == me)
+            {
+                return true;
+            }
+            final EventBase waitedFor = FREE_WAITERS.get(t);
+            t = null == waitedFor ? null : waitedFor.ownerThread;
+        }
+        return false;
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.Arrays;
  */
 public final class FdTable
 {
-    /** Linux's default {@code fs.nr_open}: fd numbers below it need no further check. */
-    static final int DEFAULT_NR_OPEN = 1 << 20;
+    /** Where the process's open-file limit cannot be read: Linux's default {@code fs.nr_open}. */
+    static final int DEFAULT_FD_CEILING = 1 << 20;
 
     private FdRecord[] records = new FdRecord[1024];
 
@@ -23,17 +23,22 @@ public final class FdTable
     }
 
     /**
-     * @return the fd's record, made on first use, or null for a number no kernel fd can have (at or
-     *     above {@code fs.nr_open}, the ceiling of RLIMIT_NOFILE), so a bogus number never grows the table
+     * @return the fd's record, made on first use, or null for a number no fd of this process can have
+     *     (at or above its hard RLIMIT_NOFILE, read when the table would grow), so a bogus number never
+     *     grows the table
      */
     FdRecord getOrCreate(final int fd)
     {
-        if (fd < 0 || (fd >= DEFAULT_NR_OPEN && fd >= nrOpen()))
+        if (fd < 0)
         {
             return null;
         }
         if (fd >= records.length)
         {
+            if (fd >= fdCeiling())
+            {
+                return null;
+            }
             records = Arrays.copyOf(records, (int)Math.min(Integer.MAX_VALUE, Math.max(fd + 1L, records.length * 2L)));
         }
         FdRecord r = records[fd];
@@ -51,20 +56,29 @@ public final class FdTable
     }
 
     /**
-     * @return {@code fs.nr_open} as the kernel reports it now, or {@link #DEFAULT_NR_OPEN} if it cannot
-     *     be read (only asked about fds at or above the default, which a normal process never has)
+     * @return the hard limit of open files of this process as the kernel reports it now (the
+     *     "Max open files" line of /proc/self/limits; "unlimited" or unreadable gives
+     *     {@link #DEFAULT_FD_CEILING})
      */
-    private static long nrOpen()
+    static long fdCeiling()
     {
-        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.FileReader("/proc/sys/fs/nr_open",
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.FileReader("/proc/self/limits",
             java.nio.charset.StandardCharsets.US_ASCII)))
         {
-            final String line = in.readLine();
-            return null == line ? DEFAULT_NR_OPEN : Long.parseLong(line.trim());
+            String line;
+            while (null != (line = in.readLine()))
+            {
+                if (line.startsWith("Max open files"))
+                {
+                    final String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f.length > 1 && !"unlimited".equals(f[1]) ? Long.parseLong(f[1]) : DEFAULT_FD_CEILING;
+                }
+            }
+            return DEFAULT_FD_CEILING;
         }
         catch (final java.io.IOException | RuntimeException ex)
         {
-            return DEFAULT_NR_OPEN;
+            return DEFAULT_FD_CEILING;
         }
     }
 }

@@ -50,4 +50,12 @@ public interface ListenSocket extends AutoCloseable
      */
     @Override
     void close();
+
+    /**
+     * Lets go of the socket without closing it (its owner closes it): releases what this wrapper
+     * holds besides the fd. Afterwards every call fails as after {@link #close()}. Idempotent.
+     */
+    default void release()
+    {
+    }
 }

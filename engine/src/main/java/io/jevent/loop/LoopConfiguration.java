@@ -62,7 +62,7 @@ public final class LoopConfiguration
      */
     public static boolean busySpin()
     {
-        return Boolean.parseBoolean(System.getProperty(BUSY_SPIN_PROP_NAME, String.valueOf(BUSY_SPIN_DEFAULT)));
+        return booleanProperty(BUSY_SPIN_PROP_NAME, BUSY_SPIN_DEFAULT);
     }
 
     /**
@@ -102,11 +102,35 @@ public final class LoopConfiguration
     }
 
     /**
+     * @return the property's value, or its default when unset
+     * @throws IllegalArgumentException naming the property if the value is not {@code true} or
+     *     {@code false} (in any case): a misspelt switch must not silently mean false
+     */
+    static boolean booleanProperty(final String name, final boolean defaultValue)
+    {
+        final String v = System.getProperty(name);
+        if (null == v)
+        {
+            return defaultValue;
+        }
+        final String t = v.trim();
+        if ("true".equalsIgnoreCase(t))
+        {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(t))
+        {
+            return false;
+        }
+        throw new IllegalArgumentException(name + "=" + v + " is neither true nor false");
+    }
+
+    /**
      * @return whether thread-affinity checks are on
      */
     public static boolean threadChecks()
     {
-        return Boolean.parseBoolean(System.getProperty(THREAD_CHECKS_PROP_NAME, String.valueOf(THREAD_CHECKS_DEFAULT)));
+        return booleanProperty(THREAD_CHECKS_PROP_NAME, THREAD_CHECKS_DEFAULT);
     }
 
     /**

@@ -73,6 +73,10 @@ public final class NioTransport implements Transport
     public long read(final Evbuffer in, final int max)
     {
         checkThread();
+        if (null == channel)
+        {
+            return noSocket();
+        }
         try
         {
             final long n = in.readFrom(channel, max);
@@ -104,6 +108,10 @@ public final class NioTransport implements Transport
     public long write(final Evbuffer out, final long max)
     {
         checkThread();
+        if (null == channel)
+        {
+            return noSocket();
+        }
         try
         {
             final long n = out.writeTo(channel, max);
@@ -159,6 +167,11 @@ public final class NioTransport implements Transport
     @Override
     public int finishConnect()
     {
+        if (null == channel)
+        {
+            noSocket();
+            return -1;
+        }
         try
         {
             return channel.finishConnect() ? 1 : 0;
@@ -177,6 +190,11 @@ public final class NioTransport implements Transport
     @Override
     public int setTcpNoDelay(final boolean on)
     {
+        if (null == channel)
+        {
+            noSocket();
+            return -1;
+        }
         try
         {
             if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY))
@@ -199,6 +217,11 @@ public final class NioTransport implements Transport
     @Override
     public int setBufferSize(final boolean send, final int bytes)
     {
+        if (null == channel)
+        {
+            noSocket();
+            return -1;
+        }
         try
         {
             channel.setOption(send ? StandardSocketOptions.SO_SNDBUF : StandardSocketOptions.SO_RCVBUF, bytes);
@@ -279,6 +302,14 @@ public final class NioTransport implements Transport
         {
             throw NioWarmup.unusable("close", ex);
         }
+    }
+
+    /**
+     * No socket yet (before {@link #connect}): EBADF, as the native transport reports for fd -1.
+     */
+    private long noSocket()
+    {
+        return fail(io.jevent.loop.Errno.EBADF, "no socket yet: connect first");
     }
 
     private void checkThread()

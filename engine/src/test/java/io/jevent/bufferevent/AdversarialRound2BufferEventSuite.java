@@ -291,7 +291,7 @@ public abstract class AdversarialRound2BufferEventSuite
     // ================================================================== THREADSAFE writes staged while no loop runs
 
     /**
-     * FAILS: one thread, no other. A THREADSAFE bufferevent; before the loop runs the program writes
+     * Failed before the second round of issue-8 fixes: one thread, no other. A THREADSAFE bufferevent; before the loop runs the program writes
      * "HELLO " (no loop runs, so it is staged and its hand-over queued as a task, RemoteWrites), adds
      * a timer that is due at once, and runs the loop on the same thread. The timer's callback writes
      * "WORLD" on the loop thread: straight into the output. The timer is activated by expireTimers()
@@ -411,7 +411,7 @@ public abstract class AdversarialRound2BufferEventSuite
     // ================================================================== THREADSAFE + BOUNDED_OUTPUT off the loop
 
     /**
-     * FAILS: BOUNDED_OUTPUT promises that write* calls that would take the output past the write high
+     * Failed before the second round of issue-8 fixes: BOUNDED_OUTPUT promises that write* calls that would take the output past the write high
      * watermark refuse (BevOptions.BOUNDED_OUTPUT). High watermark 1000, writing disabled so the output
      * keeps what it is given. A task on the loop writes 1000 bytes (accepted: the output is full).
      * Then, with no loop running and no race at all, this thread writes 1000 more: accepted with 0,

@@ -390,8 +390,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("free: free() from another thread of a base hosted by an AgentRunner lets the agent thread free it, " +
-        "running the last tasks there")
+    @DisplayName("free: free() from another thread of a base hosted by an AgentRunner asks the agent thread to free it " +
+        "and returns; the last tasks run there, the runner keeps running (idle) until closed")
     default void shouldLetTheAgentThreadFreeItsBase() throws Exception
     {
         final EventBase b = newBase(backendConfig());
@@ -408,13 +408,18 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
         b.execute(() -> lastTaskOn.set(Thread.currentThread()));
         final long t0 = System.nanoTime();
         b.free();
-        assertTrue(b.isFreed());
+        assertTrue(b.isFreeing());
+        while (!b.isFreed() && msSince(t0) < 5000)
+        {
+            sleepMs(1);
+        }
+        assertTrue(b.isFreed(), "the agent thread freed it in its next duty cycle");
         assertTrue(msSince(t0) < 2000, "took " + msSince(t0) + " ms");
         assertSame(host, lastTaskOn.get(), "the tasks queued before free() ran on the agent thread");
+        assertTrue(host.isAlive(), "a freed base's doWork does nothing: the runner runs until its owner closes it");
         runner.close();
-        assertFalse(host.isAlive(), "the runner stopped: doWork of a freed base terminates the agent");
-        assertTrue(errors.stream().allMatch(t -> t instanceof org.agrona.concurrent.AgentTerminationException),
-            errors.toString());
+        assertFalse(host.isAlive());
+        assertEquals(List.of(), errors);
         timer.free();
     }
 

@@ -179,6 +179,21 @@ public final class NativeListenSocket implements ListenSocket
             lastError = err;
         }
         fd = -1;
+        freeScratch();
+    }
+
+    @Override
+    public void release()
+    {
+        if (fd >= 0)
+        {
+            fd = -1;
+            freeScratch();
+        }
+    }
+
+    private void freeScratch()
+    {
         if (null != lastAccepted)
         {
             lastAccepted.detach(scratch);
