@@ -262,11 +262,11 @@ final class RemoteInbox
     {
         if (null == takenHead)
         {
-            takeStack();
-            if (null == takenHead)
+            if (null == stack)
             {
                 return null;
             }
+            takeStack();
         }
         final Event e = takenHead;
         takenHead = e.remoteNext;
