@@ -35,8 +35,9 @@ final class RemoteWrites implements Runnable
 
     /**
      * @return true if BOUNDED_OUTPUT refuses {@code adding} more bytes, counting what is staged and
-     *     the output as the loop last reported it (a snapshot: the bound may be passed by what the loop
-     *     queued since, never by more than one batch)
+     *     the output as the loop last reported it, the batch it is taking over included (the loop's
+     *     reports follow every change of the output, so the bound holds; it may refuse a little early
+     *     while a drain is not yet reported)
      */
     private boolean fullOffLoop(final long adding)
     {
@@ -145,6 +146,7 @@ final class RemoteWrites implements Runnable
                 return;
             }
             batch.addBuffer(staging);
+            loopOutput = bev.output.length() + batch.length();
         }
         if (bev.freed)
         {
