@@ -333,11 +333,12 @@ public abstract class AdversarialBufferEventFixture
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
         int now = openFds();
-        while (now != expected && System.nanoTime() < deadline)
+        while (now > expected && System.nanoTime() < deadline)
         {
             Thread.sleep(5);
             now = openFds();
         }
-        assertEquals(expected, now, "sockets, pipes, epoll and event fds open after the test");
+        assertTrue(now <= expected, "sockets, pipes, epoll and event fds open after the test" + ": " + now + " open, " + expected +
+            " before (fewer is fine: an earlier test's channel may be closed by its cleaner meanwhile)");
     }
 }

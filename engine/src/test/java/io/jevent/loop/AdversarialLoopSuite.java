@@ -149,12 +149,13 @@ public abstract class AdversarialLoopSuite
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
         int now = openFds();
-        while (now != expected && System.nanoTime() < deadline)
+        while (now > expected && System.nanoTime() < deadline)
         {
             sleepMs(5);
             now = openFds();
         }
-        assertEquals(expected, now, "open fds after " + what + ": " + fdList());
+        assertTrue(now <= expected, "open fds after " + what + ": " + fdList() + ": " + now + " open, " + expected +
+            " before (fewer is fine: an earlier test's channel may be closed by its cleaner meanwhile)");
     }
 
     /**
