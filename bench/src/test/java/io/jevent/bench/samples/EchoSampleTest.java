@@ -42,6 +42,12 @@ class EchoSampleTest
     /** How long the non-reading client keeps sending. */
     private static final long NON_READER_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
     /**
+     * How long the non-reader keeps sending while the server has not yet stopped reading: the kernel's
+     * send buffer on loopback grows to several MB, which a slow client (10-byte writes on a loaded
+     * machine) may not fill within {@link #NON_READER_NANOS}.
+     */
+    private static final long NON_READER_GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /**
      * Most segment bytes the server may hold for one non-reading connection with the default 256 KiB
      * high watermark: the output stops growing at the watermark plus one wakeup's reads (64 KiB) or at
      * 2 × 16 + 4 segments (tiny packets), plus a few spare segments and a last wakeup's reads; 1 MiB
@@ -103,8 +109,11 @@ class EchoSampleTest
             final int phase = StreamPattern.phase(2);
             long held = 0;
             long total = 0;
-            final long end = System.nanoTime() + NON_READER_NANOS;
-            while (System.nanoTime() < end)
+            final EchoHandler handler = server.handlers().get(0);
+            final long start = System.nanoTime();
+            final long end = start + NON_READER_NANOS;
+            final long giveUp = start + NON_READER_GIVE_UP_NANOS;
+            while (System.nanoTime() < end || (0 == handler.pauses() && System.nanoTime() < giveUp))
             {
                 final int n = channel.write(StreamPattern.slice(view, phase, total, chunk));
                 total += n;
@@ -116,7 +125,6 @@ class EchoSampleTest
             }
             maxHeld = held;
             sent = total;
-            final EchoHandler handler = server.handlers().get(0);
             assertTrue(handler.pauses() > 0, "the connection stopped reading (back-pressure), sent " + sent);
             assertTrue(maxHeld <= NON_READER_BOUND, "server held " + maxHeld + " B of segments for a client that " +
                 "never reads (bound " + NON_READER_BOUND + " B), client sent " + sent + " B");
