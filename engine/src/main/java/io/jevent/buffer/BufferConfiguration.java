@@ -190,36 +190,16 @@ public final class BufferConfiguration
     private static int inRange(final String name, final String value, final int defaultValue, final int min,
         final int max)
     {
-        final int v = parse(name, value, defaultValue);
-        if (v < min || v > max)
-        {
-            throw invalid(name, value, "in [" + min + ", " + max + "]");
-        }
-        return v;
+        return (int)PropertyValues.inRange(name, value, defaultValue, min, max);
     }
 
-    /**
-     * An int as {@link Integer#getInteger} reads it (decimal, or 0x/#/0 prefixed), but refusing what
-     * it would silently replace by the default.
-     */
     private static int parse(final String name, final String value, final int defaultValue)
     {
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            return Integer.decode(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw invalid(name, value, "an int");
-        }
+        return inRange(name, value, defaultValue, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     private static IllegalArgumentException invalid(final String name, final String value, final String expected)
     {
-        return new IllegalArgumentException("invalid " + name + "=" + value + ": must be " + expected);
+        return PropertyValues.invalid(name, value, expected);
     }
 }

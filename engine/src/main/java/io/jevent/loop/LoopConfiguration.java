@@ -1,5 +1,7 @@
 package io.jevent.loop;
 
+import io.jevent.buffer.PropertyValues;
+
 /**
  * Every tunable of the event loop: a system property name paired with its default.
  */
@@ -74,55 +76,14 @@ public final class LoopConfiguration
             REMOTE_QUEUE_CAPACITY_MAX);
     }
 
-    /**
-     * @return the property's value, or its default when unset
-     * @throws IllegalArgumentException naming the property if the value is not a number in [min, max]
-     */
     static long longProperty(final String name, final long defaultValue, final long min, final long max)
     {
-        final String v = System.getProperty(name);
-        if (null == v)
-        {
-            return defaultValue;
-        }
-        final long n;
-        try
-        {
-            n = Long.parseLong(v.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + "=" + v + " is not a number", ex);
-        }
-        if (n < min || n > max)
-        {
-            throw new IllegalArgumentException(name + "=" + v + " is outside [" + min + ", " + max + "]");
-        }
-        return n;
+        return PropertyValues.inRange(name, System.getProperty(name), defaultValue, min, max);
     }
 
-    /**
-     * @return the property's value, or its default when unset
-     * @throws IllegalArgumentException naming the property if the value is not {@code true} or
-     *     {@code false} (in any case): a misspelt switch must not silently mean false
-     */
     static boolean booleanProperty(final String name, final boolean defaultValue)
     {
-        final String v = System.getProperty(name);
-        if (null == v)
-        {
-            return defaultValue;
-        }
-        final String t = v.trim();
-        if ("true".equalsIgnoreCase(t))
-        {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(t))
-        {
-            return false;
-        }
-        throw new IllegalArgumentException(name + "=" + v + " is neither true nor false");
+        return PropertyValues.bool(name, System.getProperty(name), defaultValue);
     }
 
     /**
