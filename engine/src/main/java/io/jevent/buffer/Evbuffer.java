@@ -481,6 +481,39 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * @param text characters
+     * @return the bytes {@link #addUtf8} appends for {@code text} (an unpaired surrogate
+     *     becomes one '?'), counted without encoding
+     */
+    public static long utf8Length(final CharSequence text)
+    {
+        final int n = text.length();
+        long bytes = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final char c = text.charAt(i);
+            if (c < 0x80)
+            {
+                bytes++;
+            }
+            else if (c < 0x800)
+            {
+                bytes += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                bytes += 4;
+                i++;
+            }
+            else
+            {
+                bytes += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * Appends characters encoded as UTF-8 (an unpaired surrogate becomes '?'). Allocates nothing.
      *
      * @param s text

@@ -407,39 +407,7 @@ public abstract class BufferEvent
         }
         checkLive();
         flushStaged();
-        return full(utf8Length(text)) ? OUTPUT_FULL : output.addUtf8(text);
-    }
-
-    /**
-     * @return the bytes {@link Evbuffer#addUtf8} appends for {@code text} (an unpaired surrogate
-     *     becomes one '?'), counted without encoding
-     */
-    static long utf8Length(final CharSequence text)
-    {
-        final int n = text.length();
-        long bytes = 0;
-        for (int i = 0; i < n; i++)
-        {
-            final char c = text.charAt(i);
-            if (c < 0x80)
-            {
-                bytes++;
-            }
-            else if (c < 0x800)
-            {
-                bytes += 2;
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
-            {
-                bytes += 4;
-                i++;
-            }
-            else
-            {
-                bytes += Character.isSurrogate(c) ? 1 : 3;
-            }
-        }
-        return bytes;
+        return full(Evbuffer.utf8Length(text)) ? OUTPUT_FULL : output.addUtf8(text);
     }
 
     /**

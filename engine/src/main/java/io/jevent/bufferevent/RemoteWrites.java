@@ -86,7 +86,7 @@ final class RemoteWrites implements Runnable
 
     synchronized int addUtf8(final CharSequence text)
     {
-        if (fullOffLoop(BufferEvent.utf8Length(text)))
+        if (fullOffLoop(Evbuffer.utf8Length(text)))
         {
             return BufferEvent.OUTPUT_FULL;
         }

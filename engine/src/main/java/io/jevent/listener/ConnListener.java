@@ -79,14 +79,7 @@ public final class ConnListener
         }
         catch (final RuntimeException ex)
         {
-            if (0 != (flags & ListenerFlags.CLOSE_ON_FREE))
-            {
-                socket.close();
-            }
-            else
-            {
-                socket.release();
-            }
+            letGoOfSocket();
             throw ex;
         }
     }
@@ -275,6 +268,15 @@ public final class ConnListener
         errorCallback = null;
         acceptEvent.free();
         retryTimer.free();
+        letGoOfSocket();
+    }
+
+    /**
+     * Closes the socket with {@link ListenerFlags#CLOSE_ON_FREE}, else releases what wraps it and
+     * leaves the fd to its owner.
+     */
+    private void letGoOfSocket()
+    {
         if (0 != (flags & ListenerFlags.CLOSE_ON_FREE))
         {
             socket.close();

@@ -690,7 +690,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public void execute(final Runnable task)
     {
         Objects.requireNonNull(task, "task");
-        inbox.execute(task, Thread.currentThread() != ownerThread);
+        inbox.execute(task, !inLoopThread());
     }
 
     /**
@@ -703,7 +703,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public boolean tryExecute(final Runnable task)
     {
         Objects.requireNonNull(task, "task");
-        return inbox.offer(task, Thread.currentThread() != ownerThread);
+        return inbox.offer(task, !inLoopThread());
     }
 
     /**
@@ -721,7 +721,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             throw new IllegalArgumentException("event of another base");
         }
-        inbox.activate(event, res, Thread.currentThread() != ownerThread);
+        inbox.activate(event, res, !inLoopThread());
     }
 
     /**
@@ -730,7 +730,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public void wakeupFromAnyThread()
     {
-        if (Thread.currentThread() != ownerThread)
+        if (!inLoopThread())
         {
             inbox.wakeup();
         }
@@ -1048,37 +1048,15 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private void teardown()
     {
         inbox.close();
-        Throwable first = null;
-        try
-        {
-            runAcceptedTasks();
-        }
-        catch (final Throwable t)
-        {
-            first = t;
-        }
+        Throwable first = runAcceptedTasks();
         Runnable r;
         while (null != (r = inbox.pollTask()))
         {
-            try
-            {
-                runGuarded(r);
-            }
-            catch (final Throwable t)
-            {
-                first = null == first ? t : first;
-            }
+            first = runCollecting(r, first);
         }
-        while (!finalizers.isEmpty())
+        while (null != (r = finalizers.poll()))
         {
-            try
-            {
-                runFinalizers();
-            }
-            catch (final Throwable t)
-            {
-                first = null == first ? t : first;
-            }
+            first = runCollecting(r, first);
         }
         for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
         {
@@ -1096,11 +1074,31 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
+     * Runs {@code r} during teardown, which must go on whatever the error handler does.
+     *
+     * @return {@code first}, or what the handler threw if it is the first such
+     */
+    private Throwable runCollecting(final Runnable r, final Throwable first)
+    {
+        try
+        {
+            runGuarded(r);
+            return first;
+        }
+        catch (final Throwable t)
+        {
+            return null == first ? t : first;
+        }
+    }
+
+    /**
      * Runs, in queue order, the {@link #execute} tasks already taken from the inbox into the active
      * queues: each was accepted, so each runs exactly once, even when the base is freed before the pass
      * that would have run it. Other pending callbacks are dropped, as libevent drops them.
+     *
+     * @return the first exception the error handler threw, or null
      */
-    private void runAcceptedTasks()
+    private Throwable runAcceptedTasks()
     {
         Throwable first = null;
         for (int i = 0; i <= activeQueues.length; i++)
@@ -1110,20 +1108,10 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             while (null != (d = firstAcceptedTask(q)))
             {
                 removeActive(d);
-                try
-                {
-                    runGuarded(d::runActiveOnce);
-                }
-                catch (final Throwable t)
-                {
-                    first = null == first ? t : first;
-                }
+                first = runCollecting(d, first);
             }
         }
-        if (null != first)
-        {
-            LoopErrorHandlers.RETHROW.onError(first);
-        }
+        return first;
     }
 
     /**
@@ -1882,7 +1870,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     /**
      * A deferred or cross-thread task in an active queue; recycled after it runs.
      */
-    private final class DeferredTask extends CallbackNode
+    private final class DeferredTask extends CallbackNode implements Runnable
     {
         Runnable task;
         /** An {@link #execute} task: accepted from another thread, so it must run even at free. */
@@ -1892,10 +1880,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         @Override
         void runActive(final EventBase base)
         {
-            runActiveOnce();
+            run();
         }
 
-        void runActiveOnce()
+        @Override
+        public void run()
         {
             final Runnable t = task;
             task = null;

@@ -428,7 +428,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         {
             final long expected = s.replace("\ud834\udd1e", "AAAA").replaceAll("[\ud800-\udfff]", "?")
                 .getBytes(StandardCharsets.UTF_8).length;
-            assertEquals(expected, BufferEvent.utf8Length(s), "length of " + s.codePoints().boxed().toList());
+            assertEquals(expected, io.jevent.buffer.Evbuffer.utf8Length(s), "length of " + s.codePoints().boxed().toList());
             final io.jevent.buffer.Evbuffer b = new io.jevent.buffer.Evbuffer(pool());
             assertEquals(expected, b.addUtf8(s), "what addUtf8 appends for " + s.codePoints().boxed().toList());
             b.free();
