@@ -1811,6 +1811,15 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * @return the bytes the last {@code prepareRead}/{@code prepareWrite} (or {@code readFrom}/{@code
+     *     writeTo}) offered to the kernel; kept after the commit until the next preparation
+     */
+    public long preparedBytes()
+    {
+        return ioTotal;
+    }
+
+    /**
      * Commits {@code n} bytes read into the extents of the last {@code prepareRead}, in order. A
      * successful commit ends the preparation.
      *

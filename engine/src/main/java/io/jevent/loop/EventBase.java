@@ -217,6 +217,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public LoopCounters counters()
     {
         counters.syscalls = backend.syscalls();
+        backend.ioCounters().copyTo(counters);
         counters.timers = timers.size();
         return counters;
     }

@@ -79,6 +79,11 @@ public interface IoBackend extends AutoCloseable
     long syscalls();
 
     /**
+     * @return the data-path counters this backend's poll and its transports write (loop thread only)
+     */
+    IoCounters ioCounters();
+
+    /**
      * Releases the backend's resources.
      */
     @Override

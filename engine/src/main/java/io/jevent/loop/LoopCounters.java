@@ -18,6 +18,13 @@ public final class LoopCounters
     int timers;
     long callbackErrors;
     volatile long wakeups;
+    long polls;
+    long reads;
+    long emptyReads;
+    long bytesRead;
+    long writes;
+    long partialWrites;
+    long bytesWritten;
 
     void wakeup()
     {
@@ -81,6 +88,65 @@ public final class LoopCounters
     }
 
     /**
+     * @return poll syscalls (epoll_wait, select) as of the last {@link EventBase#counters()}
+     */
+    public long polls()
+    {
+        return polls;
+    }
+
+    /**
+     * @return read syscalls (read, readv, channel reads) made by this loop's transports as of the last
+     *     {@link EventBase#counters()}, including those that returned EAGAIN, EOF or an error
+     */
+    public long reads()
+    {
+        return reads;
+    }
+
+    /**
+     * @return read syscalls that found nothing to read (EAGAIN) as of the last {@link EventBase#counters()}
+     */
+    public long emptyReads()
+    {
+        return emptyReads;
+    }
+
+    /**
+     * @return bytes read by this loop's transports as of the last {@link EventBase#counters()}
+     */
+    public long bytesRead()
+    {
+        return bytesRead;
+    }
+
+    /**
+     * @return write syscalls (write, send, sendmsg, channel writes) made by this loop's transports as of
+     *     the last {@link EventBase#counters()}
+     */
+    public long writes()
+    {
+        return writes;
+    }
+
+    /**
+     * @return write syscalls that took less than they were offered (EAGAIN included) as of the last
+     *     {@link EventBase#counters()}
+     */
+    public long partialWrites()
+    {
+        return partialWrites;
+    }
+
+    /**
+     * @return bytes written by this loop's transports as of the last {@link EventBase#counters()}
+     */
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+
+    /**
      * Resets the max cycle time, for per-interval reporting.
      */
     public void resetMaxCycle()
@@ -93,6 +159,7 @@ public final class LoopCounters
     {
         return "LoopCounters(iterations=" + iterations + ", callbacks=" + callbacks + ", maxCycleNanos=" +
             maxCycleNanos + ", syscalls=" + syscalls + ", wakeups=" + wakeups + ", callbackErrors=" + callbackErrors +
-            ")";
+            ", polls=" + polls + ", reads=" + reads + ", emptyReads=" + emptyReads + ", bytesRead=" + bytesRead +
+            ", writes=" + writes + ", partialWrites=" + partialWrites + ", bytesWritten=" + bytesWritten + ")";
     }
 }

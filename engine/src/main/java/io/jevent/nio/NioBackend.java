@@ -3,6 +3,7 @@ package io.jevent.nio;
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
+import io.jevent.loop.IoCounters;
 import io.jevent.loop.ListenSocket;
 import io.jevent.loop.ReadySink;
 import io.jevent.loop.Transport;
@@ -42,7 +43,7 @@ public final class NioBackend implements IoBackend
             {
                 throw new IllegalArgumentException("not a SocketChannel: " + channel);
             }
-            return new NioTransport((SocketChannel)channel, owner);
+            return new NioTransport((SocketChannel)channel, owner, ioCounters);
         }
 
         @Override
@@ -54,7 +55,7 @@ public final class NioBackend implements IoBackend
         @Override
         public Transport unconnected()
         {
-            return new NioTransport(null, owner);
+            return new NioTransport(null, owner, ioCounters);
         }
 
         @Override
@@ -85,6 +86,7 @@ public final class NioBackend implements IoBackend
     private ReadySink sink;
     private int readyCount;
     private long syscalls;
+    private final IoCounters ioCounters = new IoCounters();
     private String lastError;
 
     /**
@@ -161,6 +163,7 @@ public final class NioBackend implements IoBackend
         this.sink = sink;
         readyCount = 0;
         syscalls++;
+        ioCounters.polled();
         try
         {
             if (0 == timeoutNanos)
@@ -218,6 +221,12 @@ public final class NioBackend implements IoBackend
     public long syscalls()
     {
         return syscalls;
+    }
+
+    @Override
+    public IoCounters ioCounters()
+    {
+        return ioCounters;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.jevent.nio;
 
 import io.jevent.buffer.Evbuffer;
 import io.jevent.loop.Errno;
+import io.jevent.loop.IoCounters;
 import io.jevent.loop.Transport;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
 public final class NioTransport implements Transport
 {
     private final io.jevent.buffer.BufferOwner owner;
+    private final IoCounters counters;
     private SocketChannel channel;
     private int lastError;
     private String lastMessage;
@@ -40,16 +42,19 @@ public final class NioTransport implements Transport
      */
     public NioTransport(final SocketChannel channel)
     {
-        this(channel, null);
+        this(channel, null, new IoCounters());
     }
 
     /**
      * @param channel a socket channel, or null to open one at {@link #connect}
-     * @param owner   the loop whose thread alone may read and write through it, or null
+     * @param owner    the loop whose thread alone may read and write through it, or null
+     * @param counters where its reads and writes are counted (the loop's)
      */
-    public NioTransport(final SocketChannel channel, final io.jevent.buffer.BufferOwner owner)
+    public NioTransport(final SocketChannel channel, final io.jevent.buffer.BufferOwner owner,
+        final IoCounters counters)
     {
         this.owner = owner;
+        this.counters = counters;
         this.channel = channel;
         if (null != channel)
         {
@@ -82,13 +87,20 @@ public final class NioTransport implements Transport
             final long n = in.readFrom(channel, max);
             if (n > 0)
             {
+                counters.read(n);
                 return n;
             }
             if (Evbuffer.EOF == n)
             {
+                counters.read(0);
                 return 0;
             }
-            return 0 == n ? AGAIN : fail(Errno.EINVAL, "input end frozen");
+            if (0 == n)
+            {
+                counters.read(AGAIN);
+                return AGAIN;
+            }
+            return fail(Errno.EINVAL, "input end frozen");
         }
         catch (final java.nio.channels.NotYetConnectedException ex)
         {
@@ -118,6 +130,10 @@ public final class NioTransport implements Transport
             if (n < 0)
             {
                 return fail(Errno.EINVAL, "output start frozen");
+            }
+            if (out.preparedBytes() > 0)
+            {
+                counters.wrote(n, out.preparedBytes());
             }
             return 0 == n && out.length() > 0 ? AGAIN : n;
         }

@@ -5,6 +5,7 @@ import io.jevent.loop.ChannelFds;
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
+import io.jevent.loop.IoCounters;
 import io.jevent.loop.LoopConfiguration;
 import io.jevent.loop.ListenSocket;
 import io.jevent.loop.ReadySink;
@@ -238,6 +239,7 @@ public final class EpollBackend implements IoBackend
             LibC.prctl(LibC.PR_SET_TIMERSLACK, timerSlackNanos, 0, 0, 0);
         }
         syscalls++;
+        ioScratch.counters.polled();
         final int n;
         if (timeoutNanos <= 0)
         {
@@ -342,6 +344,12 @@ public final class EpollBackend implements IoBackend
     public String lastError()
     {
         return lastError;
+    }
+
+    @Override
+    public IoCounters ioCounters()
+    {
+        return ioScratch.counters;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.jevent.epoll;
 import io.jevent.buffer.BufferConfiguration;
 import io.jevent.buffer.BufferOwner;
 import io.jevent.buffer.IovecArray;
+import io.jevent.loop.IoCounters;
 import org.agrona.UnsafeApi;
 
 /**
@@ -18,6 +19,8 @@ final class IoScratch
 
     final IovecArray iov = new IovecArray(BufferConfiguration.IOV_MAX);
     final long msghdr = UnsafeApi.allocateMemory(MSGHDR_SIZE);
+    /** The loop's data-path counters, written by the transports using this scratch. */
+    final IoCounters counters = new IoCounters();
     /** The loop allowed to use this scratch, or null (a transport made outside any loop). */
     BufferOwner owner;
     private boolean closed;

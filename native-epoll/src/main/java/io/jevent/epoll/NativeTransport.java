@@ -89,9 +89,12 @@ public final class NativeTransport implements Transport
         if (n > 0)
         {
             in.commitRead(n);
+            scratch.counters.read(n);
             return n;
         }
-        return 0 == n ? 0 : failed();
+        final long r = 0 == n ? 0 : failed();
+        scratch.counters.read(r);
+        return r;
     }
 
     @Override
@@ -120,9 +123,12 @@ public final class NativeTransport implements Transport
         if (n >= 0)
         {
             out.commitWrite(n);
+            s.counters.wrote(n, out.preparedBytes());
             return n;
         }
-        return failed();
+        final long r = failed();
+        s.counters.wrote(r, 1);
+        return r;
     }
 
     /**
