@@ -104,9 +104,10 @@ public final class Evbuffer implements AutoCloseable
     private int maxRead = BufferConfiguration.maxRead();
     private final int readIovecs = BufferConfiguration.readIovecs();
     private final int writeIovecs = BufferConfiguration.writeIovecs();
-    private final int maxSpareSize = BufferConfiguration.maxSpareSize();
+    private int maxSpareSize = BufferConfiguration.maxSpareSize();
 
     private EvbufferCallbackEntry callbacks;
+    private EvbufferOwnerHook ownerHook;
     private long nAddForCb;
     private long nDelForCb;
     private CallbackDeferrer deferrer;
@@ -234,6 +235,55 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         return spareCount;
+    }
+
+    /**
+     * @return the largest drained segment this buffer keeps as a spare instead of returning it to the pool
+     */
+    public int maxSpareSize()
+    {
+        checkLive();
+        return maxSpareSize;
+    }
+
+    /**
+     * Sets the largest drained segment this buffer keeps as a spare ({@link BufferConfiguration#maxSpareSize()}
+     * by default). 0 keeps none: every segment whose data is drained goes back to the pool at once,
+     * which is what a connection that may go idle wants (its buffers then hold no memory while empty).
+     * Spares already kept stay; {@link #releaseSpares()} returns them.
+     *
+     * @param bytes 0 to {@link BufferConfiguration#MAX_SEGMENT_SIZE}
+     */
+    public void maxSpareSize(final int bytes)
+    {
+        checkLive();
+        if (bytes < 0 || bytes > BufferConfiguration.MAX_SEGMENT_SIZE)
+        {
+            throw new IllegalArgumentException("maxSpareSize must be in [0, " + BufferConfiguration.MAX_SEGMENT_SIZE +
+                "]: " + bytes);
+        }
+        maxSpareSize = bytes;
+    }
+
+    /**
+     * Returns every spare segment (the empty room after the data) to the pool; the data stays. A
+     * connection that goes idle calls this so that it holds no memory it is not using. Like any change
+     * it ends an I/O preparation and makes outstanding reservations stale, so nothing is released
+     * while a reservation made since the last change is still open (0 is returned).
+     *
+     * @return how many segments went back to the pool
+     */
+    public int releaseSpares()
+    {
+        checkLive();
+        if (0 == spareCount || resVersion == version)
+        {
+            return 0;
+        }
+        final int n = spareCount;
+        endIo();
+        releaseSparesFrom(firstSpare());
+        return n;
     }
 
     /**
@@ -1960,7 +2010,7 @@ public final class Evbuffer implements AutoCloseable
         final long n;
         try
         {
-            n = channel.read(views, 0, k);
+            n = 1 == k ? channel.read(views[0]) : channel.read(views, 0, k);
         }
         catch (final Throwable ex)
         {
@@ -2005,7 +2055,7 @@ public final class Evbuffer implements AutoCloseable
         final long n;
         try
         {
-            n = channel.write(views, 0, k);
+            n = 1 == k ? channel.write(views[0]) : channel.write(views, 0, k);
         }
         catch (final Throwable ex)
         {
@@ -2017,6 +2067,19 @@ public final class Evbuffer implements AutoCloseable
     }
 
     // ------------------------------------------------------------------ callbacks
+
+    /**
+     * Installs the owner's hook (see {@link EvbufferOwnerHook}), replacing any before it; null removes it.
+     * For the object that owns this buffer, such as a bufferevent, not for applications, which use
+     * {@link #addCallback}.
+     *
+     * @param hook the hook, or null
+     */
+    public void ownerHook(final EvbufferOwnerHook hook)
+    {
+        checkLive();
+        this.ownerHook = hook;
+    }
 
     /**
      * Registers a change callback (libevent {@code evbuffer_add_cb}); the most recently added runs first.
@@ -2444,6 +2507,11 @@ public final class Evbuffer implements AutoCloseable
     private Throwable noteAdded(final long n)
     {
         nAddForCb += n;
+        final EvbufferOwnerHook h = ownerHook;
+        if (null != h && 0 != n)
+        {
+            h.bufferChanged(this, n, 0);
+        }
         return settle();
     }
 
@@ -2455,6 +2523,11 @@ public final class Evbuffer implements AutoCloseable
     private Throwable noteDeleted(final long n)
     {
         nDelForCb += n;
+        final EvbufferOwnerHook h = ownerHook;
+        if (null != h && 0 != n)
+        {
+            h.bufferChanged(this, 0, n);
+        }
         return settle();
     }
 

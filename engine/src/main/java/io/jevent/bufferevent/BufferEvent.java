@@ -1,7 +1,7 @@
 package io.jevent.bufferevent;
 
 import io.jevent.buffer.Evbuffer;
-import io.jevent.buffer.EvbufferCallbackEntry;
+import io.jevent.buffer.EvbufferOwnerHook;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventFlags;
 import org.agrona.DirectBuffer;
@@ -33,12 +33,20 @@ import java.util.concurrent.TimeUnit;
  *       {@link #trigger(int, int)} to be called again.</li>
  *   <li><b>Bounded output</b> with {@link BevOptions#BOUNDED_OUTPUT}: the write high watermark caps
  *       the output (issues 1211, 1466).</li>
- *   <li>The default maximum single read is 16 KiB (libevent 2.1: 4096 per evbuffer_read), and a
- *       readable wakeup may read again while each read fills its whole quota, up to
- *       {@link #READS_PER_WAKEUP_DEFAULT} reads, before one readcb (libevent: one read per wakeup,
- *       which caps a stream at 16 KiB per wakeup, its issue 798). {@code setReadsPerWakeup(1)}
- *       restores libevent's behaviour. Writes likewise may repeat up to
- *       {@link #WRITES_PER_WAKEUP_DEFAULT} times while each is taken whole.</li>
+ *   <li><b>Adaptive reads, whole-queue writes</b>: each read asks for an adaptive guess (4x larger
+ *       after a read that filled it, halved after two that filled at most half) below the maximum
+ *       single read, 256 KiB by default (libevent 2.1: 4096 per evbuffer_read, 2.2: 16 KiB); it is one
+ *       {@code read} into one segment when one is enough. A readable wakeup may read again while each
+ *       read fills its whole request, up to {@link #READS_PER_WAKEUP_DEFAULT} reads, before one readcb
+ *       (libevent: one read per wakeup, its issue 798); a short read means the socket is drained and
+ *       ends the run without a read that would only return EAGAIN. {@code setReadsPerWakeup(1)}
+ *       restores libevent's behaviour. A write offers everything queued, up to the maximum single
+ *       write (1 MiB by default) and IOV_MAX extents, in one {@code send}/{@code sendmsg}, and may
+ *       repeat up to {@link #WRITES_PER_WAKEUP_DEFAULT} times while each is taken whole. Defaults are
+ *       properties of {@link BufferEventConfiguration}.</li>
+ *   <li><b>Idle connections hold no memory</b>: by default the input and output keep no drained
+ *       segment as a spare, and spare room is returned to the pool when a buffer empties, so an idle
+ *       connection with empty buffers holds no segment.</li>
  *   <li><b>Deferred events</b> (libevent 2.1.12): the events flags pending for a deferred run are one
  *       mask; a CONNECTED pending when the run starts is delivered first, on its own, and anything
  *       triggered during the run, CONNECTED included, arrives in one callback with exactly its bits.</li>
@@ -63,21 +71,18 @@ public abstract class BufferEvent
 {
     /** {@code write*} result under {@link BevOptions#BOUNDED_OUTPUT} when the output is full. */
     public static final int OUTPUT_FULL = -2;
-    /** Default most bytes per read (libevent's max_single_read). */
-    public static final int MAX_SINGLE_READ_DEFAULT = 16384;
+    /** Default most bytes per read (libevent's max_single_read); see {@link BufferEventConfiguration}. */
+    public static final int MAX_SINGLE_READ_DEFAULT = BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT;
+    /** Default most bytes per gathering write (the write quantum); see {@link BufferEventConfiguration}. */
+    public static final int MAX_SINGLE_WRITE_DEFAULT = BufferEventConfiguration.MAX_SINGLE_WRITE_DEFAULT;
     /**
-     * Default most bytes per write (libevent's max_single_write, 16 KiB). Streams echoing many
-     * small messages gain from {@link #setMaxSingleWrite(int) 64 KiB} (perf-reports/echo.md).
-     */
-    public static final int MAX_SINGLE_WRITE_DEFAULT = 16384;
-    /**
-     * Default most reads per readable wakeup. A read that fills its whole quota is followed by another,
-     * up to this many, so a stream is not throttled to 16 KiB per wakeup (libevent issue 798); a short
+     * Default most reads per readable wakeup. A read that fills its whole request is followed by another,
+     * up to this many, so a stream is not throttled to one read per wakeup (libevent issue 798); a short
      * read ends the run without a wasted EAGAIN read, and readcb runs once after it.
      */
-    public static final int READS_PER_WAKEUP_DEFAULT = 4;
+    public static final int READS_PER_WAKEUP_DEFAULT = BufferEventConfiguration.READS_PER_WAKEUP_DEFAULT;
     /** Default most writes per flush or writable wakeup (a write quantum, as Netty's writeSpinCount). */
-    public static final int WRITES_PER_WAKEUP_DEFAULT = 4;
+    public static final int WRITES_PER_WAKEUP_DEFAULT = BufferEventConfiguration.WRITES_PER_WAKEUP_DEFAULT;
 
     static final int SUSPEND_WM = 0x01;
     static final int SUSPEND_BW = 0x02;
@@ -101,14 +106,18 @@ public abstract class BufferEvent
     long writeTimeoutNanos = -1;
     int readSuspended;
     int writeSuspended;
-    int maxSingleRead = MAX_SINGLE_READ_DEFAULT;
-    int maxSingleWrite = MAX_SINGLE_WRITE_DEFAULT;
-    int readsPerWakeup = READS_PER_WAKEUP_DEFAULT;
-    int writesPerWakeup = WRITES_PER_WAKEUP_DEFAULT;
+    private final int configuredMaxSingleRead = BufferEventConfiguration.maxSingleRead();
+    private final int configuredMaxSingleWrite = BufferEventConfiguration.maxSingleWrite();
+    int maxSingleRead = configuredMaxSingleRead;
+    int maxSingleWrite = configuredMaxSingleWrite;
+    int readsPerWakeup = BufferEventConfiguration.readsPerWakeup();
+    int writesPerWakeup = BufferEventConfiguration.writesPerWakeup();
+    final ReadSizer readSizer = new ReadSizer(BufferEventConfiguration.minRead(),
+        BufferEventConfiguration.initialRead(), maxSingleRead);
     boolean freed;
     RateLimiter rateLimiter;
 
-    private EvbufferCallbackEntry inputWatermarkEntry;
+    private final OwnerHook ownerHook = new OwnerHook();
     private boolean deferredScheduled;
     private boolean readPending;
     private boolean writePending;
@@ -126,6 +135,11 @@ public abstract class BufferEvent
         input.freeze(false);
         output.freeze(true);
         input.maxRead(Math.max(input.maxRead(), maxSingleRead));
+        final int spare = BufferEventConfiguration.maxSpareSize();
+        input.maxSpareSize(spare);
+        output.maxSpareSize(spare);
+        input.ownerHook(ownerHook);
+        output.ownerHook(ownerHook);
         this.remoteWrites = 0 != (options & BevOptions.THREADSAFE) ? new RemoteWrites(this) : null;
     }
 
@@ -534,9 +548,40 @@ public abstract class BufferEvent
     }
 
     /**
+     * The bufferevent's own view of its buffers' changes ({@link EvbufferOwnerHook}): one class, so the
+     * call from the buffer is monomorphic, and nothing in the user's callback list.
+     */
+    private final class OwnerHook implements EvbufferOwnerHook
+    {
+        @Override
+        public void bufferChanged(final Evbuffer buffer, final long added, final long deleted)
+        {
+            if (buffer == output)
+            {
+                outputChanged(added);
+            }
+            else if (0 != readHigh)
+            {
+                inputWatermarkChanged();
+            }
+        }
+    }
+
+    /**
+     * After any change of the output: the kind's write path learns of added bytes (a socket schedules
+     * its write), and the off-loop BOUNDED_OUTPUT view is kept current.
+     *
+     * @param added bytes the change added (0 for a drain)
+     */
+    void outputChanged(final long added)
+    {
+        outputChanged();
+    }
+
+    /**
      * After any change of the output on the loop thread: keeps the off-loop BOUNDED_OUTPUT view current.
      */
-    void outputChanged()
+    final void outputChanged()
     {
         if (null != remoteWrites)
         {
@@ -605,20 +650,10 @@ public abstract class BufferEvent
             readHigh = high;
             if (0 != high)
             {
-                if (null == inputWatermarkEntry)
-                {
-                    inputWatermarkEntry = input.addCallback((b, orig, added, deleted) -> inputWatermarkChanged());
-                    inputWatermarkEntry.setFlags(EvbufferCallbackEntry.NODEFER);
-                }
-                inputWatermarkEntry.setFlags(EvbufferCallbackEntry.ENABLED);
                 inputWatermarkChanged();
             }
             else
             {
-                if (null != inputWatermarkEntry)
-                {
-                    inputWatermarkEntry.clearFlags(EvbufferCallbackEntry.ENABLED);
-                }
                 unsuspendRead(SUSPEND_WM);
             }
         }
@@ -672,13 +707,26 @@ public abstract class BufferEvent
     abstract void timeoutsChanged();
 
     /**
-     * @param bytes most bytes per read, 1 or more (0 restores the default)
+     * Caps every read (libevent {@code bufferevent_set_max_single_read}). Reads are sized adaptively
+     * below the cap (see {@link BufferEventConfiguration}); {@link #nextReadSize()} tells the next one.
+     *
+     * @param bytes most bytes per read, 1 or more (0 restores the configured default)
      */
     public void setMaxSingleRead(final int bytes)
     {
         checkLive();
-        maxSingleRead = 0 == bytes ? MAX_SINGLE_READ_DEFAULT : Math.max(1, bytes);
+        maxSingleRead = 0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes);
+        readSizer.max(maxSingleRead);
         input.maxRead(Math.max(input.maxRead(), maxSingleRead));
+    }
+
+    /**
+     * @return what the next read will ask for before the read high watermark and rate limits cap it:
+     *     the adaptive guess, at most {@link #getMaxSingleRead()}
+     */
+    public int nextReadSize()
+    {
+        return readSizer.guess();
     }
 
     /**
@@ -708,12 +756,15 @@ public abstract class BufferEvent
     }
 
     /**
-     * @param bytes most bytes per write, 1 or more (0 restores the default)
+     * Caps every gathering write (libevent {@code bufferevent_set_max_single_write}): one write call
+     * offers the kernel everything queued up to this many bytes (and IOV_MAX extents).
+     *
+     * @param bytes most bytes per write, 1 or more (0 restores the configured default)
      */
     public void setMaxSingleWrite(final int bytes)
     {
         checkLive();
-        maxSingleWrite = 0 == bytes ? MAX_SINGLE_WRITE_DEFAULT : Math.max(1, bytes);
+        maxSingleWrite = 0 == bytes ? configuredMaxSingleWrite : Math.max(1, bytes);
     }
 
     /**
@@ -880,9 +931,12 @@ public abstract class BufferEvent
         return 0;
     }
 
+    /**
+     * @return what the next read may ask for under a rate limit: the adaptive guess within the bucket
+     */
     int readAllowance()
     {
-        return (int)getMaxToRead();
+        return (int)Math.max(0, Math.min(getReadLimit(), readSizer.guess()));
     }
 
     int writeAllowance()

@@ -1,6 +1,5 @@
 package io.jevent.bufferevent;
 
-import io.jevent.buffer.EvbufferCallbackEntry;
 import io.jevent.loop.Errno;
 import io.jevent.loop.Event;
 import io.jevent.loop.EventBase;
@@ -45,14 +44,6 @@ public final class SocketBufferEvent extends BufferEvent
     {
         super(base, options);
         this.transport = transport;
-        output.addCallback((b, orig, added, deleted) ->
-        {
-            if (added > 0)
-            {
-                outputGrew();
-            }
-            outputChanged();
-        }).setFlags(EvbufferCallbackEntry.NODEFER);
         createEvents();
         if (transport.fd() >= 0 && 0 == (options & BevOptions.NAGLE))
         {
@@ -268,7 +259,7 @@ public final class SocketBufferEvent extends BufferEvent
         long total = 0;
         for (int reads = 0; reads < readsPerWakeup && 0 == readSuspended && !freed; reads++)
         {
-            int howmuch = null == rateLimiter ? maxSingleRead : readAllowance();
+            int howmuch = null == rateLimiter ? readSizer.guess() : readAllowance();
             if (0 != readHigh)
             {
                 final long room = readHigh - input.length();
@@ -288,6 +279,7 @@ public final class SocketBufferEvent extends BufferEvent
             {
                 total += n;
                 chargeRead(n);
+                readSizer.record(howmuch, n);
                 if (n < howmuch)
                 {
                     break;
@@ -302,11 +294,28 @@ public final class SocketBufferEvent extends BufferEvent
             {
                 readEnded(n);
             }
+            else
+            {
+                trimInput();
+            }
             return;
         }
         if (total > 0)
         {
             triggerInternal(EventFlags.READ, 0);
+        }
+        trimInput();
+    }
+
+    /**
+     * After a read pass: an input left empty (the read callback took everything) gives back the spare
+     * room the reads did not fill, so a connection going idle holds no segment.
+     */
+    private void trimInput()
+    {
+        if (!freed && 0 == input.length())
+        {
+            input.releaseSpares();
         }
     }
 
@@ -351,6 +360,16 @@ public final class SocketBufferEvent extends BufferEvent
 
     // ------------------------------------------------------------------ write path
 
+    @Override
+    void outputChanged(final long added)
+    {
+        if (added > 0)
+        {
+            outputGrew();
+        }
+        outputChanged();
+    }
+
     private void outputGrew()
     {
         if (freed || connecting || flushScheduled || 0 == (enabled & EventFlags.WRITE) ||
@@ -387,6 +406,10 @@ public final class SocketBufferEvent extends BufferEvent
         {
             addWrite();
         }
+        else
+        {
+            output.releaseSpares();
+        }
         if (n > 0)
         {
             triggerInternal(EventFlags.WRITE, 0);
@@ -394,7 +417,8 @@ public final class SocketBufferEvent extends BufferEvent
     }
 
     /**
-     * Up to {@code writesPerWakeup} writes while each is taken whole and output remains.
+     * Up to {@code writesPerWakeup} gathering writes while each is taken whole and output remains: each
+     * offers everything queued up to the write quantum ({@code maxSingleWrite}, IOV_MAX extents).
      *
      * @return bytes written in all (0 if the socket took nothing), or {@link Transport#ERROR}
      */
@@ -403,7 +427,6 @@ public final class SocketBufferEvent extends BufferEvent
         long total = 0;
         for (int i = 0; i < writesPerWakeup && output.length() > 0 && 0 == writeSuspended; i++)
         {
-            final long quota = Math.min(output.length(), null == rateLimiter ? maxSingleWrite : writeAllowance());
             final long n = writeOnce();
             if (Transport.ERROR == n)
             {
@@ -414,7 +437,7 @@ public final class SocketBufferEvent extends BufferEvent
                 break;
             }
             total += n;
-            if (n < quota)
+            if (freed || n < output.preparedBytes())
             {
                 break;
             }
@@ -516,6 +539,7 @@ public final class SocketBufferEvent extends BufferEvent
         if (0 == output.length())
         {
             writeEvent.del();
+            output.releaseSpares();
         }
         if (n > 0 || !connected)
         {

@@ -147,6 +147,29 @@ public final class LoopCounters
     }
 
     /**
+     * @return a copy of these counters as they are now, for differences over an interval (allocates)
+     */
+    public LoopCounters copy()
+    {
+        final LoopCounters c = new LoopCounters();
+        c.iterations = iterations;
+        c.callbacks = callbacks;
+        c.maxCycleNanos = maxCycleNanos;
+        c.syscalls = syscalls;
+        c.timers = timers;
+        c.callbackErrors = callbackErrors;
+        c.wakeups = wakeups;
+        c.polls = polls;
+        c.reads = reads;
+        c.emptyReads = emptyReads;
+        c.bytesRead = bytesRead;
+        c.writes = writes;
+        c.partialWrites = partialWrites;
+        c.bytesWritten = bytesWritten;
+        return c;
+    }
+
+    /**
      * Resets the max cycle time, for per-interval reporting.
      */
     public void resetMaxCycle()

@@ -42,7 +42,8 @@ public abstract class BufferEventSuite implements
     BufferEventWatermarkSemantics,
     BufferEventConnectSemantics,
     ConnListenerSemantics,
-    BufferEventSafetySemantics
+    BufferEventSafetySemantics,
+    BufferEventDataPathSemantics
 {
     private SegmentPool pool;
     private EventBase base;

@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 
 /**
- * {@link Transport} on a raw socket fd: one {@code readv} into up to 4 free tail extents of the input,
- * one {@code sendmsg(MSG_NOSIGNAL)} over up to IOV_MAX data extents of the output (writev cannot
- * suppress SIGPIPE; sendmsg can), no copy either way.
+ * {@link Transport} on a raw socket fd, no copy either way: a read into the input's free tail is one
+ * {@code read} when one extent holds what is asked for and one {@code readv} across several extents
+ * otherwise; a write of the output's front is one {@code send(MSG_NOSIGNAL)} for a single extent and
+ * one {@code sendmsg(MSG_NOSIGNAL)} over up to IOV_MAX extents otherwise (writev cannot suppress
+ * SIGPIPE; sendmsg can). Every call is counted in the loop's {@link io.jevent.loop.IoCounters}.
  * <p>
  * The native scratch of {@link #read} and {@link #write} (iovec array, msghdr) belongs to the loop
  * whose backend made the transport ({@link IoScratch}), never to the thread that happened to create
@@ -85,7 +87,7 @@ public final class NativeTransport implements Transport
             lastError = Errno.EINVAL;
             return 0 == k ? AGAIN : ERROR;
         }
-        final long n = LibC.readv(fd, iov.address(), k);
+        final long n = 1 == k ? LibC.read(fd, iov.base(0), iov.length(0)) : LibC.readv(fd, iov.address(), k);
         if (n > 0)
         {
             in.commitRead(n);
@@ -117,9 +119,17 @@ public final class NativeTransport implements Transport
             }
             return 0;
         }
-        UnsafeApi.putLong(s.msghdr + 16, s.iov.address());
-        UnsafeApi.putLong(s.msghdr + 24, k);
-        final long n = LibC.sendmsg(fd, s.msghdr, LibC.MSG_NOSIGNAL);
+        final long n;
+        if (1 == k)
+        {
+            n = LibC.send(fd, s.iov.base(0), s.iov.length(0), LibC.MSG_NOSIGNAL);
+        }
+        else
+        {
+            UnsafeApi.putLong(s.msghdr + 16, s.iov.address());
+            UnsafeApi.putLong(s.msghdr + 24, k);
+            n = LibC.sendmsg(fd, s.msghdr, LibC.MSG_NOSIGNAL);
+        }
         if (n >= 0)
         {
             out.commitWrite(n);

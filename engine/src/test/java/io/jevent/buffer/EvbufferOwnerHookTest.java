@@ -1,0 +1,104 @@
+package io.jevent.buffer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The owner's hook ({@link Evbuffer#ownerHook}), the per-buffer spare limit
+ * ({@link Evbuffer#maxSpareSize(int)}) and {@link Evbuffer#releaseSpares()}: what a bufferevent uses
+ * to learn of its buffers' changes and to hold no memory while idle.
+ */
+class EvbufferOwnerHookTest
+{
+    private final SegmentPool pool = new SegmentPool(64, 4096, 8);
+
+    @AfterEach
+    void nothingLeaks()
+    {
+        assertEquals(0, pool.outstandingSegments(), "segments leaked");
+        pool.close();
+    }
+
+    private static byte[] bytes(final String s)
+    {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void shouldTellTheHookOfEveryChangeBeforeTheCallbacks()
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        final Evbuffer other = new Evbuffer(pool);
+        final List<String> seen = new ArrayList<>();
+        b.addCallback((buf, orig, added, deleted) -> seen.add("cb+" + added + "-" + deleted));
+        b.ownerHook((buf, added, deleted) -> seen.add("hook+" + added + "-" + deleted));
+        b.add(bytes("hello"));
+        b.drain(2);
+        other.add(bytes("xyz"));
+        b.addBuffer(other);
+        other.addBuffer(b);
+        b.drain(10);
+        assertEquals(List.of("hook+5-0", "cb+5-0", "hook+0-2", "cb+0-2", "hook+3-0", "cb+3-0", "hook+0-6", "cb+0-6"),
+            seen, "drain of an empty buffer changes nothing and tells nobody");
+        b.ownerHook(null);
+        b.add(bytes("a"));
+        assertEquals("cb+1-0", seen.get(seen.size() - 1), "a removed hook hears nothing");
+        b.free();
+        other.free();
+    }
+
+    @Test
+    void shouldReturnDrainedSegmentsAtOnceWithNoSpareKept()
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        assertEquals(BufferConfiguration.maxSpareSize(), b.maxSpareSize());
+        b.maxSpareSize(0);
+        b.add(new byte[100]);
+        assertEquals(true, pool.outstandingSegments() > 0);
+        b.drain(100);
+        assertEquals(0, b.spareSegments());
+        assertEquals(0, pool.outstandingSegments(), "the drained segment went back to the pool");
+        assertThrows(IllegalArgumentException.class, () -> b.maxSpareSize(-1));
+        b.free();
+    }
+
+    @Test
+    void shouldReleaseSparesButKeepData()
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        b.expand(1000);
+        assertEquals(true, b.spareSegments() > 0);
+        assertEquals(b.spareSegments(), b.releaseSpares());
+        assertEquals(0, b.spareSegments());
+        assertEquals(0, pool.outstandingSegments());
+        b.add(bytes("keep"));
+        b.expand(500);
+        b.releaseSpares();
+        final byte[] got = new byte[4];
+        assertEquals(4, b.remove(got, 0, 4));
+        assertEquals("keep", new String(got, StandardCharsets.ISO_8859_1));
+        b.free();
+    }
+
+    @Test
+    void shouldNotReleaseSparesUnderAnOpenReservation()
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        final Extents e = new Extents(2);
+        b.reserveSpace(200, e);
+        assertEquals(0, b.releaseSpares(), "the reservation's room stays");
+        e.buffer(0).put(0, (byte)'x');
+        e.setLength(0, 1);
+        assertEquals(0, b.commitSpace(e, 1));
+        assertEquals(1, b.length());
+        b.releaseSpares();
+        b.free();
+    }
+}
