@@ -3,6 +3,7 @@ package io.jevent.buffer;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -1895,6 +1896,7 @@ public final class Evbuffer implements AutoCloseable
             ioSegs[i].length += take;
             left -= take;
         }
+        rightSizeReadSegments(lastWithData);
         normalizeAfterFill(lastWithData);
         length += n;
         bump();
@@ -3207,6 +3209,49 @@ public final class Evbuffer implements AutoCloseable
         }
         ioTotal = total;
         return ioCount;
+    }
+
+    /**
+     * After a read committed into fresh segments following {@code from}: a segment the read filled to
+     * less than a quarter, larger than the pool's smallest class, has its bytes copied into a segment
+     * of their size and stays behind empty (a spare, for the next read or for the pool). An adaptive
+     * read guess that was large when a burst ended thus pins at most 4x the bytes it holds, not a
+     * 256 KiB segment per few bytes; the copy is of under a quarter of a segment and only happens when
+     * the guess is far off.
+     */
+    private void rightSizeReadSegments(final Segment from)
+    {
+        Segment prev = from;
+        Segment s = null == from ? first : from.next;
+        final int smallest = pool.segmentSize();
+        for (int i = 0; i < ioCount && null != s; i++)
+        {
+            final Segment next = s.next;
+            if (s.length > 0 && 0 == s.start && s.capacity > smallest && (long)s.length * 4 < s.capacity &&
+                s.sizeClass >= 0 && s.isExclusiveMutable() && 1 == s.refCount)
+            {
+                final Segment t = pool.acquire(s.length);
+                UnsafeApi.copyMemory(s.address, t.address, s.length);
+                t.start = 0;
+                t.length = s.length;
+                s.length = 0;
+                t.next = s;
+                if (null == prev)
+                {
+                    first = t;
+                }
+                else
+                {
+                    prev.next = t;
+                }
+                prev = s;
+            }
+            else
+            {
+                prev = s;
+            }
+            s = next;
+        }
     }
 
     /**

@@ -90,6 +90,30 @@ class EvbufferChannelIoTest
     }
 
     @Test
+    void shouldCopyAFewBytesOutOfALargeReadSegment() throws IOException
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        b.maxRead(1000);
+        pipe.sink().write(ByteBuffer.wrap("ten bytes!".getBytes()));
+        assertEquals(10, b.readFrom(pipe.source(), 1000));
+        assertEquals(1, b.segmentCount());
+        assertEquals(1, b.spareSegments(), "the 1 KiB read segment stayed behind empty");
+        b.releaseSpares();
+        assertEquals(SEGMENT, pool.outstandingBytes(), "ten bytes pin one 64-byte segment, not the 1 KiB one");
+        final byte[] got = new byte[10];
+        b.remove(got, 0, 10);
+        assertEquals("ten bytes!", new String(got));
+        final byte[] big = new byte[600];
+        new Random(3).nextBytes(big);
+        pipe.sink().write(ByteBuffer.wrap(big));
+        assertEquals(600, b.readFrom(pipe.source(), 1000));
+        final byte[] back = new byte[600];
+        b.remove(back, 0, 600);
+        assertArrayEquals(big, back, "a read that fills over a quarter stays where it was read");
+        b.free();
+    }
+
+    @Test
     void shouldReturnFrozenFromReadFromAndWriteTo() throws IOException
     {
         final Evbuffer b = new Evbuffer(pool);

@@ -30,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Idle timeout</b> (optional): the read and write timeouts close a connection whose peer
  *       neither sends nor takes its echo.</li>
  * </ul>
- * Memory per connection is bounded: the input holds at most one readable wakeup's reads
- * ({@code readsPerWakeup × maxSingleRead}, 64 KiB by default) because every read callback empties it,
- * and the output at most the high watermark plus that much.
+ * Memory per connection is bounded: the read high watermark is set to the high watermark too, so one
+ * readable wakeup reads at most that much (reads are otherwise sized adaptively up to
+ * {@code readsPerWakeup × maxSingleRead}, 1 MiB by default), every read callback empties the input,
+ * and the output holds at most the high watermark plus one wakeup's reads. An idle connection whose
+ * echo is all sent holds no segment.
  * <p>
  * One handler per loop; every method runs on that loop's thread (hand a bufferevent over with
  * {@code base.execute(() -> handler.serve(bev))}). The counters may be read from any thread, a
@@ -75,6 +77,7 @@ public final class EchoHandler
         open.add(bev);
         accepted++;
         bev.setWatermark(EventFlags.WRITE, lowWatermark, 0);
+        bev.setWatermark(EventFlags.READ, 0, highWatermark);
         if (idleTimeoutMs > 0)
         {
             bev.setTimeouts(idleTimeoutMs, idleTimeoutMs, TimeUnit.MILLISECONDS);
