@@ -691,6 +691,16 @@ public abstract class BufferEvent
 
     /**
      * Sets the read and write timeouts (libevent {@code bufferevent_set_timeouts}).
+     * <p>
+     * The write timeout runs while output waits for writability and restarts with every writable
+     * wakeup, as libevent's persistent write event does: it fires only when a whole {@code write}
+     * period passes without one. TCP itself can go that long without writability while the peer
+     * reads. When the peer's window is smaller than one segment, the kernel sends only on its
+     * zero-window probe timer: at least 200 ms on Linux (the minimum RTO), doubling per unanswered
+     * probe. Meanwhile the unsent segment keeps the socket unwritable. This happens over loopback when
+     * a peer lowers SO_RCVBUF after the handshake: segments are sized to half the largest window it
+     * ever offered (32 KiB), and every write of 32 KiB or more queues one. Every writer and backend
+     * sees it, so keep write timeouts well above a few hundred milliseconds.
      *
      * @param read  read timeout, 0 or negative for none
      * @param write write timeout, 0 or negative for none
@@ -757,7 +767,10 @@ public abstract class BufferEvent
 
     /**
      * Caps every gathering write (libevent {@code bufferevent_set_max_single_write}): one write call
-     * offers the kernel everything queued up to this many bytes (and IOV_MAX extents).
+     * offers the kernel everything queued up to this many bytes (and IOV_MAX extents), with no copy on
+     * either backend. The kernel takes what its send buffer allows, and the rest waits for
+     * writability. A large quantum does not make a socket stall by itself, but see
+     * {@link #setTimeouts} for a peer whose window has shrunk below one segment.
      *
      * @param bytes most bytes per write, 1 or more (0 restores the configured default)
      */

@@ -77,6 +77,17 @@ public interface BufferEventFixture
     Conn connect();
 
     /**
+     * A pair whose peer sets its receive buffer before connecting, so the window it offers from the
+     * handshake on is already that small, as a slow peer's is. (Lowering SO_RCVBUF after
+     * {@link #connect()} instead leaves the sender's segments sized for the old, larger window: see
+     * {@code BufferEventWriteSemantics#shouldKeepWritingToAPeerThatShrankItsWindowAfterTheHandshake}.)
+     *
+     * @param peerReceiveBuffer the peer's SO_RCVBUF (the kernel doubles it); 0 keeps the default
+     * @return a new connected pair, closed after the test
+     */
+    Conn connect(int peerReceiveBuffer);
+
+    /**
      * Accepts the next pending connection on the test's server socket (e.g. one a bufferevent
      * connected).
      *

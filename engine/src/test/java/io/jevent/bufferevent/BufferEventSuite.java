@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -143,10 +144,21 @@ public abstract class BufferEventSuite implements
     @Override
     public Conn connect()
     {
+        return connect(0);
+    }
+
+    @Override
+    public Conn connect(final int peerReceiveBuffer)
+    {
         try
         {
-            final SocketChannel peer = SocketChannel.open(serverAddress());
+            final SocketChannel peer = SocketChannel.open();
             channels.add(peer);
+            if (peerReceiveBuffer > 0)
+            {
+                peer.setOption(StandardSocketOptions.SO_RCVBUF, peerReceiveBuffer);
+            }
+            peer.connect(serverAddress());
             final SocketChannel local = server.accept();
             channels.add(local);
             peer.configureBlocking(false);
