@@ -151,7 +151,7 @@ public final class EchoBench
         }
         final EchoReport report = new EchoReport(rows, servers);
         System.out.print(report.text());
-        report.write(out, reportName, header(argLine, pinned));
+        report.write(out, reportName, header(argLine, pinned) + SyscallColumns.headerNote());
         System.err.println("wrote " + out.resolve(reportName + ".md") + " and " + out.resolve(reportName + ".csv"));
         if (charts)
         {

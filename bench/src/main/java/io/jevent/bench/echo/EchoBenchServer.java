@@ -5,9 +5,10 @@ import java.net.InetSocketAddress;
 
 /**
  * An echo server under test: started fresh for each run, it reports the CPU time and the heap bytes
- * allocated by the thread(s) that serve connections, so that a harness can compute CPU and allocation
- * per echoed message. Implementations: {@link NioBaselineEchoServer}, {@link JeventEchoServer}, and
- * {@link ForkedEchoServer}, which runs any of them in a child JVM (optionally pinned with taskset).
+ * allocated by the thread(s) that serve connections (and, where it can count them, their syscalls), so
+ * that a harness can compute CPU, allocation and syscalls per echoed message. Implementations:
+ * {@link NioBaselineEchoServer}, {@link JeventEchoServer}, and {@link ForkedEchoServer}, which runs any
+ * of them in a child JVM (optionally pinned with taskset).
  */
 public interface EchoBenchServer extends AutoCloseable
 {
@@ -26,8 +27,8 @@ public interface EchoBenchServer extends AutoCloseable
     InetSocketAddress start(InetSocketAddress bindTo) throws IOException;
 
     /**
-     * @return a snapshot of the serving threads' CPU time and allocation; differences between two
-     *     snapshots give the cost of what happened in between
+     * @return a snapshot of the serving threads' CPU time, allocation and syscalls; differences between
+     *     two snapshots give the cost of what happened in between
      */
     Stats stats();
 
@@ -48,9 +49,31 @@ public interface EchoBenchServer extends AutoCloseable
      * @param loopCpuNanos    CPU time of the serving (loop) thread(s), user + system
      * @param loopAllocBytes  heap bytes allocated by the serving thread(s), -1 if unknown
      * @param processCpuNanos CPU time of the whole server process (JIT, GC included), -1 if unknown
+     * @param syscalls        syscalls of the serving thread(s), {@link SyscallCounts#UNKNOWN} if not counted
      */
-    record Stats(long loopCpuNanos, long loopAllocBytes, long processCpuNanos)
+    record Stats(long loopCpuNanos, long loopAllocBytes, long processCpuNanos, SyscallCounts syscalls)
     {
+        /**
+         * Counters of a server that does not count its syscalls.
+         *
+         * @param loopCpuNanos    CPU time of the serving thread(s)
+         * @param loopAllocBytes  heap bytes they allocated, -1 if unknown
+         * @param processCpuNanos CPU time of the process, -1 if unknown
+         */
+        public Stats(final long loopCpuNanos, final long loopAllocBytes, final long processCpuNanos)
+        {
+            this(loopCpuNanos, loopAllocBytes, processCpuNanos, SyscallCounts.UNKNOWN);
+        }
+
+        /**
+         * @param s syscalls counted at the same moment
+         * @return these counters with those syscalls
+         */
+        public Stats withSyscalls(final SyscallCounts s)
+        {
+            return new Stats(loopCpuNanos, loopAllocBytes, processCpuNanos, s);
+        }
+
         /**
          * @param earlier an earlier snapshot
          * @return this minus earlier, field by field (unknown stays -1)
@@ -59,7 +82,8 @@ public interface EchoBenchServer extends AutoCloseable
         {
             return new Stats(loopCpuNanos - earlier.loopCpuNanos,
                 loopAllocBytes < 0 ? -1 : loopAllocBytes - earlier.loopAllocBytes,
-                processCpuNanos < 0 ? -1 : processCpuNanos - earlier.processCpuNanos);
+                processCpuNanos < 0 ? -1 : processCpuNanos - earlier.processCpuNanos,
+                syscalls.minus(earlier.syscalls));
         }
     }
 }

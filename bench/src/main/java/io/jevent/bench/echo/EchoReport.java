@@ -21,6 +21,8 @@ public final class EchoReport
     private static final String[] HEAD = {"server", "msgs/s", "MB/s", "x base", "p50 us", "p90 us", "p99 us",
         "p99.9 us", "max us", "p50 x", "p99.9 x", "srv cpu us/msg", "srv load", "srv B/msg", "cli cpu us/msg",
         "cli load"};
+    /** The table's columns: {@link #HEAD} with the server's syscalls per message after its CPU. */
+    private static final String[] COLUMNS = SyscallColumns.insert(HEAD, HEAD, SyscallColumns.HEAD);
 
     private final List<EchoRow> rows;
     private final List<String> serverOrder;
@@ -72,12 +74,12 @@ public final class EchoReport
         {
             sb.append("\n== ").append(describe(e.getValue().get(0).result().spec())).append('\n');
             final List<String[]> cells = new ArrayList<>();
-            cells.add(HEAD);
+            cells.add(COLUMNS);
             for (final EchoRow r : e.getValue())
             {
-                cells.add(cells(r, baseline(e.getValue())));
+                cells.add(row(r, baseline(e.getValue())));
             }
-            final int[] w = new int[HEAD.length];
+            final int[] w = new int[COLUMNS.length];
             for (final String[] row : cells)
             {
                 for (int i = 0; i < row.length; i++)
@@ -107,15 +109,15 @@ public final class EchoReport
         for (final Map.Entry<String, List<EchoRow>> e : byCase().entrySet())
         {
             sb.append("\n### ").append(describe(e.getValue().get(0).result().spec())).append("\n\n|");
-            for (final String h : HEAD)
+            for (final String h : COLUMNS)
             {
                 sb.append(' ').append(h).append(" |");
             }
-            sb.append("\n|").append("---|".repeat(HEAD.length)).append('\n');
+            sb.append("\n|").append("---|".repeat(COLUMNS.length)).append('\n');
             for (final EchoRow r : e.getValue())
             {
                 sb.append('|');
-                for (final String c : cells(r, baseline(e.getValue())))
+                for (final String c : row(r, baseline(e.getValue())))
                 {
                     sb.append(' ').append(c).append(" |");
                 }
@@ -133,7 +135,8 @@ public final class EchoReport
         final StringBuilder sb = new StringBuilder("case,server,round,chosen,connections,message_bytes,in_flight," +
             "client_spin,messages,bytes,seconds,msgs_per_s,mb_per_s,ratio_msgs_to_baseline,p50_us,p90_us,p99_us," +
             "p999_us,max_us,server_cpu_us_per_msg,server_cpu_load,server_alloc_bytes_per_msg," +
-            "server_process_cpu_us_per_msg,client_cpu_us_per_msg,client_cpu_load,client_alloc_bytes_per_msg\n");
+            "server_process_cpu_us_per_msg,client_cpu_us_per_msg,client_cpu_load,client_alloc_bytes_per_msg" +
+            SyscallColumns.CSV_HEAD + "\n");
         final Map<String, List<EchoRow>> chosen = byCase();
         for (final EchoRow r : rows)
         {
@@ -151,7 +154,7 @@ public final class EchoReport
                 f(r.serverCpuMicrosPerMsg(), 3), f(r.serverCpuLoad(), 3), f(r.serverBytesPerMsg(), 2),
                 r.cost().processCpuNanos() < 0 ? "" : f(r.cost().processCpuNanos() / 1e3 / x.messages(), 3),
                 f(r.clientCpuMicrosPerMsg(), 3), f(r.clientCpuLoad(), 3),
-                f((double)x.clientAllocBytes() / x.messages(), 2))).append('\n');
+                f((double)x.clientAllocBytes() / x.messages(), 2))).append(SyscallColumns.csv(r)).append('\n');
         }
         return sb.toString();
     }
@@ -204,6 +207,11 @@ public final class EchoReport
             }
         }
         return null;
+    }
+
+    private static String[] row(final EchoRow r, final EchoRow base)
+    {
+        return SyscallColumns.insert(HEAD, cells(r, base), SyscallColumns.cells(r));
     }
 
     private static String[] cells(final EchoRow r, final EchoRow base)

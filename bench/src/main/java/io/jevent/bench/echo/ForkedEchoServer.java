@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Runs an {@link EchoServers} server in a child JVM ({@link EchoServerProcess}), optionally under
- * {@code taskset -c CPUS}: the server gets its own JIT, GC and heap, and its own CPU. CPU time and
- * allocation are those the child measures for its loop thread(s).
+ * {@code taskset -c CPUS}: the server gets its own JIT, GC and heap, and its own CPU. CPU time,
+ * allocation and syscalls are those the child measures for its loop thread(s).
  */
 public final class ForkedEchoServer implements EchoBenchServer
 {
@@ -52,7 +52,8 @@ public final class ForkedEchoServer implements EchoBenchServer
         try
         {
             final String[] s = child.request("stats", "STATS");
-            return new Stats(Long.parseLong(s[1]), Long.parseLong(s[2]), Long.parseLong(s[3]));
+            return new Stats(Long.parseLong(s[1]), Long.parseLong(s[2]), Long.parseLong(s[3]),
+                SyscallCounts.parse(s, 4));
         }
         catch (final IOException ex)
         {

@@ -15,6 +15,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * jevent's echo, as the sample {@code io.jevent.bench.samples.EchoServer}: a ConnListener per loop
@@ -98,15 +102,22 @@ public final class JeventEchoServer implements EchoBenchServer
         return address;
     }
 
+    /**
+     * CPU and allocation are read from the loop threads through the MXBean; the syscalls are copied
+     * from each loop's {@code counters()} by a task on that loop, as the counters belong to it (a
+     * blocked loop is woken for it: one eventfd write, counted).
+     */
     @Override
     public Stats stats()
     {
         final List<Thread> threads = new ArrayList<>();
+        SyscallCounts syscalls = new SyscallCounts(0, 0, 0, 0, 0);
         for (final Loop l : running)
         {
             threads.add(l.thread);
+            syscalls = syscalls.plus(l.syscalls());
         }
-        return ThreadStats.of(threads);
+        return ThreadStats.of(threads).withSyscalls(syscalls);
     }
 
     @Override
@@ -156,6 +167,25 @@ public final class JeventEchoServer implements EchoBenchServer
                 bev.input().maxRead(maxSingleIo);
             }
             handler.serve(bev);
+        }
+
+        SyscallCounts syscalls()
+        {
+            final CompletableFuture<SyscallCounts> f = new CompletableFuture<>();
+            base.execute(() -> f.complete(SyscallCounts.of(base.counters())));
+            try
+            {
+                return f.get(5, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return SyscallCounts.UNKNOWN;
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                return SyscallCounts.UNKNOWN;
+            }
         }
 
         void shutdown()

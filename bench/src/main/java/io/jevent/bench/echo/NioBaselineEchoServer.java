@@ -19,6 +19,12 @@ import java.util.function.Consumer;
  * one direct buffer that is read into and written back from; TCP_NODELAY as jevent sets it; OP_WRITE
  * only while a write was partial, and reading paused until the pending bytes are written (so the
  * buffer never overflows). Nothing is allocated per message.
+ * <p>
+ * It counts its syscalls as jevent's loops do, in plain fields written by its loop thread: reads (those
+ * that returned 0 also as empty reads), writes, selects, and interest changes ({@code interestOps} and
+ * {@code register}, which the JDK's epoll selector turns into epoll_ctl calls at its next select).
+ * {@link #stats()} reads them from another thread without synchronisation, so a snapshot may miss the
+ * increments of the loop's current pass.
  */
 public final class NioBaselineEchoServer implements EchoBenchServer
 {
@@ -31,6 +37,11 @@ public final class NioBaselineEchoServer implements EchoBenchServer
     private volatile boolean running;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Consumer<SelectionKey> onReady = this::ready;
+    private long reads;
+    private long emptyReads;
+    private long writes;
+    private long selects;
+    private long interestChanges;
 
     @Override
     public String name()
@@ -57,7 +68,12 @@ public final class NioBaselineEchoServer implements EchoBenchServer
     @Override
     public Stats stats()
     {
-        return ThreadStats.of(List.of(thread));
+        final long r = reads;
+        final long e = emptyReads;
+        final long w = writes;
+        final long p = selects;
+        final long i = interestChanges;
+        return ThreadStats.of(List.of(thread)).withSyscalls(new SyscallCounts(r, e, w, p, p + i));
     }
 
     @Override
@@ -86,6 +102,7 @@ public final class NioBaselineEchoServer implements EchoBenchServer
         {
             while (running)
             {
+                selects++;
                 selector.select(onReady);
             }
         }
@@ -141,6 +158,7 @@ public final class NioBaselineEchoServer implements EchoBenchServer
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final Connection c = new Connection(ch);
+            interestChanges++;
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
         }
     }
@@ -164,7 +182,7 @@ public final class NioBaselineEchoServer implements EchoBenchServer
     }
 
     /** One client connection: its channel, key and buffer. */
-    private static final class Connection
+    private final class Connection
     {
         private final SocketChannel channel;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
@@ -178,6 +196,7 @@ public final class NioBaselineEchoServer implements EchoBenchServer
         /** Readable: one read, then write it straight back. */
         void readAndEcho() throws IOException
         {
+            reads++;
             final int n = channel.read(buffer);
             if (n < 0)
             {
@@ -186,14 +205,17 @@ public final class NioBaselineEchoServer implements EchoBenchServer
             }
             if (0 == n)
             {
+                emptyReads++;
                 return;
             }
             buffer.flip();
+            writes++;
             channel.write(buffer);
             if (buffer.hasRemaining())
             {
                 buffer.compact();
                 buffer.flip();
+                interestChanges++;
                 key.interestOps(SelectionKey.OP_WRITE);
             }
             else
@@ -205,10 +227,12 @@ public final class NioBaselineEchoServer implements EchoBenchServer
         /** Writable after a partial write: send the rest (buffer in read mode), then read again. */
         void flush() throws IOException
         {
+            writes++;
             channel.write(buffer);
             if (!buffer.hasRemaining())
             {
                 buffer.clear();
+                interestChanges++;
                 key.interestOps(SelectionKey.OP_READ);
             }
         }

@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code jevent soak}: the echo sample's server ({@link SoakServerMain}: one acceptor loop and worker
  * loops) in a child JVM, under {@code --connections} connections from a java.nio client in this JVM
- * ({@link SoakClient}) for {@code --duration} seconds, with a mix of {@link SoakRole}s. Every byte
- * echoed is checked. Then the server must be back where it started: no connection open, no fd more
- * than before the load, no segment outstanding in its pool, and its peak RSS within the bound
- * ({@link SoakOptions#rssBoundMib()}). Progress goes to stderr, the summary to stdout and to the
- * report ({@code --out}). Exit status 0 if every backend passed, 1 if not.
+ * ({@link SoakClient}) for {@code --duration} seconds, with a mix of {@link SoakRole}s. Before the load,
+ * {@code --idle} connections echo one message each and go idle, and the server's pool and RSS are read
+ * at that point ({@link SoakIdle}). Every byte echoed is checked. Then the server must be back where it
+ * started: no connection open, no fd more than before the load, no segment outstanding in its pool, and
+ * its peak RSS within the bound ({@link SoakOptions#rssBoundMib()}). Progress goes to stderr, the summary
+ * to stdout and to the report ({@code --out}). Exit status 0 if every backend passed, 1 if not.
  */
 public final class Soak
 {
@@ -82,6 +83,7 @@ public final class Soak
             final InetSocketAddress address;
             String method = backend + " (not forked)";
             SoakProbe before = null;
+            SoakIdle idle = null;
             List<String> fdsBefore = List.of();
             if (null != server)
             {
@@ -89,6 +91,12 @@ public final class Soak
                 address = new InetSocketAddress(ready[1], Integer.parseInt(ready[2]));
                 method = ready[3];
                 warmUp(address);
+                if (o.idleConnections() > 0)
+                {
+                    idle = SoakIdle.measure(server, address, o.idleConnections(), awaitIdle(server));
+                    System.err.printf("soak: %s server with %d idle connections: %s%n", backend, idle.connections(),
+                        SoakReport.idleSummary(idle));
+                }
                 before = awaitIdle(server);
                 fdsBefore = fdList(server);
             }
@@ -100,7 +108,7 @@ public final class Soak
             }
             System.err.printf("soak: %s server (%s) at %s, %d connections for %d s%n", backend, method, address,
                 o.connections(), o.durationSec());
-            return load(o, backend, method, address, server, before, fdsBefore);
+            return load(o, backend, method, address, server, before, fdsBefore, idle);
         }
         finally
         {
@@ -112,8 +120,8 @@ public final class Soak
     }
 
     private static SoakResult load(final SoakOptions o, final String backend, final String method,
-        final InetSocketAddress address, final ChildJvm server, final SoakProbe before, final List<String> fdsBefore)
-        throws IOException, InterruptedException
+        final InetSocketAddress address, final ChildJvm server, final SoakProbe before, final List<String> fdsBefore,
+        final SoakIdle idle) throws IOException, InterruptedException
     {
         final long t0 = System.nanoTime();
         final SoakClient client = new SoakClient(o, address);
@@ -154,9 +162,14 @@ public final class Soak
         }
         final SoakTally tally = client.tally();
         final List<String> problems = judge(o, client, tally, before, quiet, stopped, peaks);
+        if (null != idle && idle.idle().open() != idle.connections())
+        {
+            problems.add("idle point: " + idle.idle().open() + " of " + idle.connections() + " idle connections " +
+                "open on the server");
+        }
         return new SoakResult(backend, method, o, tally, client.failures(), seconds, client.rampSeconds(), before,
             quiet, stopped, peaks.peakRssKib, peaks.segments, peaks.segmentBytes, peaks.open, leaked, timeline,
-            problems);
+            problems, idle);
     }
 
     /** Probes until the server has no connection open and no segment out (or the time is up). */

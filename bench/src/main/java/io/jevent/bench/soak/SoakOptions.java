@@ -21,6 +21,9 @@ import java.util.List;
  *       connections get to finish after the duration</li>
  *   <li>{@code --seed N}, {@code --message-max B} (16 KiB), {@code --half-close-max B} (4 MiB),
  *       {@code --rst-max B} (256 KiB), {@code --non-reader-bytes B} (1 MiB)</li>
+ *   <li>{@code --idle N} (default: {@code --connections}; 0 for none): connections opened before the
+ *       load that echo one message each and go idle, to measure what the server holds per idle
+ *       connection ({@link SoakIdle})</li>
  *   <li>{@code --connect HOST:PORT}: soak a server that is already running instead of forking one
  *       (its fds, memory and pool are then not checked)</li>
  *   <li>{@code --server-jvm "ARGS"} (default {@value #SERVER_JVM_DEFAULT}): JVM options of the server</li>
@@ -44,6 +47,7 @@ import java.util.List;
  * @param halfCloseMax   largest half-close stream
  * @param resetMax       most bytes a resetting connection sends
  * @param nonReaderBytes bytes a non-reading connection tries to send
+ * @param idleConnections connections of the idle point before the load, 0 for none
  * @param connect        {@code host:port} of a running server, or null to fork one
  * @param serverJvm      JVM options of the forked server
  * @param out            report file, or {@code -}
@@ -51,8 +55,8 @@ import java.util.List;
  */
 public record SoakOptions(List<String> backends, int connections, int durationSec, int workers, long highWatermark,
     int clientThreads, int[] weights, long maxRssMib, int stallSec, int drainSec, long seed, int messageMax,
-    long halfCloseMax, long resetMax, long nonReaderBytes, String connect, String serverJvm, String out,
-    String command)
+    long halfCloseMax, long resetMax, long nonReaderBytes, int idleConnections, String connect, String serverJvm,
+    String out, String command)
 {
     /** Default {@code --backend}. */
     public static final String BACKEND_DEFAULT = "epoll";
@@ -116,6 +120,7 @@ public record SoakOptions(List<String> backends, int connections, int durationSe
         long halfCloseMax = 4L << 20;
         long resetMax = 256 * 1024;
         long nonReader = 1L << 20;
+        int idle = -1;
         String connect = null;
         String serverJvm = SERVER_JVM_DEFAULT;
         String out = ci ? "-" : OUT_DEFAULT;
@@ -143,6 +148,7 @@ public record SoakOptions(List<String> backends, int connections, int durationSe
                 case "--half-close-max" -> halfCloseMax = Long.parseLong(v);
                 case "--rst-max" -> resetMax = Long.parseLong(v);
                 case "--non-reader-bytes" -> nonReader = Long.parseLong(v);
+                case "--idle" -> idle = Integer.parseInt(v);
                 case "--connect" -> connect = v;
                 case "--server-jvm" -> serverJvm = v;
                 case "--out" -> out = v;
@@ -150,13 +156,13 @@ public record SoakOptions(List<String> backends, int connections, int durationSe
             }
         }
         if (connections < 1 || duration < 1 || workers < 1 || threads < 1 || messageMax < 1 || halfCloseMax < 1 ||
-            resetMax < 1 || nonReader < 1 || high < 1)
+            resetMax < 1 || nonReader < 1 || high < 1 || idle < -1)
         {
             throw new IllegalArgumentException("soak: counts, sizes and durations must be positive");
         }
         return new SoakOptions(backends, connections, duration, workers, high, threads, weights, maxRss, stall, drain,
-            seed, messageMax, halfCloseMax, resetMax, nonReader, connect, serverJvm, out,
-            ("java -jar bench/target/benchmarks.jar soak " + String.join(" ", args)).trim());
+            seed, messageMax, halfCloseMax, resetMax, nonReader, idle < 0 ? connections : idle, connect, serverJvm,
+            out, ("java -jar bench/target/benchmarks.jar soak " + String.join(" ", args)).trim());
     }
 
     /**

@@ -43,7 +43,10 @@ public final class SoakReport
             mode, in a child JVM; the client is one java.nio process of selector threads. Each connection takes a
             role, and a new connection replaces it when it ends. Every echoed byte is compared with the byte sent
             at that stream offset. After the load the server must have no connection open, no more fds than
-            before, no segment outstanding, and a peak RSS within the bound.
+            before, no segment outstanding, and a peak RSS within the bound. Before the load, the idle point:
+            connections that each echo one 64-byte message and stay open with nothing to send, while the server's
+            pool accounting (segments and bytes handed out) and RSS are read; per connection is the difference to
+            the server with no connection, divided by their number.
 
             """);
         for (final SoakResult r : results)
@@ -136,6 +139,7 @@ public final class SoakReport
             row(sb, "segments outstanding after the load / after stop", q.segments() + " (" +
                 q.get(SoakProbe.SEGMENT_BYTES) + " B) / " + (null == r.stopped() ? "?" : r.stopped().segments()));
             row(sb, "peak segments in use (1 s probes)", r.peakSegments() + " (" + bytes(r.peakSegmentBytes()) + ")");
+            idle(sb, r.idle());
             row(sb, "connections accepted / peak open / open after", q.get(SoakProbe.ACCEPTED) + " / " +
                 r.peakOpen() + " / " + q.open());
             row(sb, "freed after drain / on error / on timeout", q.get(SoakProbe.DRAINED) + " / " +
@@ -148,6 +152,33 @@ public final class SoakReport
         row(sb, "non-reading clients blocked by back-pressure", String.format("%d of %d (fewest bytes sent " +
             "when blocked: %s; most bytes sent: %s)", t.nonReadersBlocked(), t.started(SoakRole.NON_READING),
             t.nonReaderMinBlockedAt() < 0 ? "-" : bytes(t.nonReaderMinBlockedAt()), bytes(t.nonReaderMaxSent())));
+    }
+
+    private static void idle(final StringBuilder sb, final SoakIdle idle)
+    {
+        if (null == idle)
+        {
+            return;
+        }
+        final SoakProbe b = idle.before();
+        final SoakProbe i = idle.idle();
+        row(sb, "segments held by " + idle.connections() + " idle connections (per connection)", String.format(
+            "%d, %s (%.2f segments, %.1f KiB per connection)", i.segments() - b.segments(),
+            bytes(i.get(SoakProbe.SEGMENT_BYTES) - b.get(SoakProbe.SEGMENT_BYTES)), idle.segmentsPerConnection(),
+            idle.segmentBytesPerConnection() / 1024));
+        row(sb, "RSS with no connection / with " + idle.connections() + " idle connections (per connection)",
+            String.format("%d / %d MiB (%.1f KiB per connection)", b.get(SoakProbe.RSS_KIB) / 1024,
+            i.get(SoakProbe.RSS_KIB) / 1024, idle.rssKibPerConnection()));
+    }
+
+    /**
+     * @param idle an idle point
+     * @return its figures per connection, on one line
+     */
+    static String idleSummary(final SoakIdle idle)
+    {
+        return String.format("%.2f segments (%.1f KiB) per connection out of the pool, RSS %+.1f KiB per connection",
+            idle.segmentsPerConnection(), idle.segmentBytesPerConnection() / 1024, idle.rssKibPerConnection());
     }
 
     private static void row(final StringBuilder sb, final String name, final String value)

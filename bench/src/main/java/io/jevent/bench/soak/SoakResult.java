@@ -22,11 +22,12 @@ import java.util.List;
  * @param leakedFds     what the fds open after but not before the load point at
  * @param timeline      samples every few seconds of the load
  * @param problems      why the run failed; empty if it passed
+ * @param idle          the server with idle connections before the load, or null when not measured
  */
 public record SoakResult(String backend, String method, SoakOptions options, SoakTally tally, List<String> failures,
     double seconds, double rampSeconds, SoakProbe before, SoakProbe quiet, SoakProbe stopped, long peakRssKib,
     long peakSegments, long peakSegmentBytes, long peakOpen, List<String> leakedFds, List<SoakSample> timeline,
-    List<String> problems)
+    List<String> problems, SoakIdle idle)
 {
     /**
      * @return true if nothing was wrong

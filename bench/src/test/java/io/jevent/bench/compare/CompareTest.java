@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The comparison harness itself: a quick two-server run produces a report whose table, CSV and plots
- * parse; a server that corrupts one byte fails the run.
+ * parse, with both servers' syscalls counted; a server that corrupts one byte fails the run.
  */
 class CompareTest
 {
@@ -36,6 +36,18 @@ class CompareTest
         for (final String line : csv)
         {
             assertEquals(columns, line.split(",", -1).length, "every row has every column: " + line);
+        }
+        assertTrue(md.contains("| srv syscalls/msg |"), md);
+        final List<String> head = List.of(csv.get(0).split(","));
+        for (final String line : csv.subList(1, csv.size()))
+        {
+            final String[] v = line.split(",", -1);
+            final double reads = Double.parseDouble(v[head.indexOf("server_reads_per_msg")]);
+            final double writes = Double.parseDouble(v[head.indexOf("server_writes_per_msg")]);
+            final double polls = Double.parseDouble(v[head.indexOf("server_polls_per_msg")]);
+            final double syscalls = Double.parseDouble(v[head.indexOf("server_syscalls_per_msg")]);
+            assertTrue(reads > 0 && writes > 0 && polls > 0 && syscalls >= reads + writes + polls - 0.001,
+                "both servers count their reads, writes and polls in the measured interval: " + line);
         }
         final List<Path> svgs;
         try (var files = Files.list(out))
