@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Bounded output</b> with {@link BevOptions#BOUNDED_OUTPUT}: the write high watermark caps
  *       the output (issues 1211, 1466).</li>
  *   <li><b>Adaptive reads, whole-queue writes</b>: each read asks for an adaptive guess (4x larger
- *       after a read that filled it, halved after two that filled at most half) below the maximum
+ *       after a read that filled it, halved after two that filled less than half) below the maximum
  *       single read, 256 KiB by default (libevent 2.1: 4096 per evbuffer_read, 2.2: 16 KiB); it is one
  *       {@code read} into one segment when one is enough. A readable wakeup may read again while each
  *       read fills its whole request, up to {@link #READS_PER_WAKEUP_DEFAULT} reads, before one readcb

@@ -10,7 +10,7 @@ import io.jevent.buffer.PropertyValues;
  * <p>
  * Reads are sized adaptively per bufferevent ({@link ReadSizer}): the first read asks for
  * {@link #INITIAL_READ_DEFAULT}, a read that fills its request makes the next one four times larger up
- * to the maximum single read, and two reads in a row that fill at most half of it halve it, down to
+ * to the maximum single read, and two reads in a row that fill less than half of it halve it, down to
  * {@link #MIN_READ_DEFAULT}. The defaults were chosen with {@code jevent compare} (perf-reports/echo.md):
  * a 256 KiB read takes everything a loopback stream has in flight in one call, where a 64 KiB cap
  * (the nio baseline's) needs several.

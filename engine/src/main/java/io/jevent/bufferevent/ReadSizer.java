@@ -3,9 +3,12 @@ package io.jevent.bufferevent;
 /**
  * How much the next read of one bufferevent asks for, adapted to what the socket delivers (as Netty's
  * {@code AdaptiveRecvByteBufAllocator}): a read that fills its whole request makes the next request
- * four times larger, up to the maximum; two reads in a row that fill at most half of the request halve
- * it, down to the minimum. A read that was capped below the guess (watermark, rate limit) and filled
- * the cap says nothing about the socket and changes nothing. Plain ints, loop thread only.
+ * four times larger, up to the maximum; two reads in a row that fill less than half of the request
+ * halve it, down to the minimum. Less than half, not at most half (Netty's rule): a stream whose
+ * wakeups bring exactly half the guess would otherwise shrink it to exactly its burst, fill it, grow
+ * it and pay for a read that only returns EAGAIN, over and over. A read that was capped below the
+ * guess (watermark, rate limit) and filled the cap says nothing about the socket and changes nothing.
+ * Plain ints, loop thread only.
  */
 final class ReadSizer
 {
@@ -71,7 +74,7 @@ final class ReadSizer
         {
             shortBefore = false;
         }
-        else if (got <= guess >>> 1)
+        else if (got < guess >>> 1)
         {
             if (shortBefore)
             {

@@ -58,7 +58,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("data path: two reads in a row that fill at most half of the guess halve it, down to minRead")
+    @DisplayName("data path: two reads in a row that fill less than half of the guess halve it, down to minRead")
     default void shouldShrinkTheReadGuessAfterShortReads()
     {
         final Conn c = connect();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link ReadSizer}'s rule (grow 4x after a full read, halve after two reads of at most half, a capped
+ * {@link ReadSizer}'s rule (grow 4x after a full read, halve after two reads of less than half, a capped
  * read changes nothing) and {@link BufferEventConfiguration}'s checked properties.
  */
 class ReadSizerTest
@@ -41,6 +41,17 @@ class ReadSizerTest
             s.record(s.guess(), 1);
         }
         assertEquals(2048, s.guess(), "never below the min");
+    }
+
+    @Test
+    void shouldKeepAGuessThatReadsFillExactlyHalfOf()
+    {
+        final ReadSizer s = new ReadSizer(2048, 65536, 256 * 1024);
+        for (int i = 0; i < 10; i++)
+        {
+            s.record(65536, 32768);
+        }
+        assertEquals(65536, s.guess(), "a 32 KiB burst per wakeup never shrinks 64 KiB to a guess it would fill");
     }
 
     @Test
