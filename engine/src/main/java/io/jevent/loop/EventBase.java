@@ -72,6 +72,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private static final int FREED = 2;
     /** An idle base being freed by the thread that called {@link #free()}. */
     private static final int FREEING = 3;
+    /** {@link #enter}: the calling thread now runs the base. */
+    private static final int ENTERED = 0;
+    /** {@link #enter}: a callback of the base's own loop, on its thread, asked to enter again. */
+    private static final int REENTRANT = 1;
+    /** {@link #enter}: the base is freed, or being freed by another thread (or, for loop(), asked to be). */
+    private static final int GONE = 2;
     /** Threads waiting in {@link #free()} for another base's loop to exit, to refuse a waiting cycle. */
     private static final java.util.concurrent.ConcurrentHashMap<Thread, EventBase> FREE_WAITERS =
         new java.util.concurrent.ConcurrentHashMap<>();
@@ -412,7 +418,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public int loop(final int flags)
     {
-        if (!enter())
+        final int entered = enter(false);
+        if (GONE == entered)
+        {
+            throw new IllegalStateException("event base is freed");
+        }
+        if (REENTRANT == entered)
         {
             return -1;
         }
@@ -836,28 +847,31 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     // ------------------------------------------------------------------ Agent
 
     /**
-     * One non-blocking duty cycle: poll with a zero timeout, expire timers, run active callbacks.
+     * One non-blocking duty cycle: poll with a zero timeout, expire timers, run active callbacks. A cycle that
+     * finds {@link #free()} asked for frees the base instead; a freed base's cycle, or one while another thread
+     * frees it, does nothing.
      *
-     * @return callbacks run plus fds found ready: 0 when there was nothing to do
+     * @return callbacks run plus fds found ready: 0 when there was nothing to do; 1 when it freed the base
+     * @throws IllegalStateException from a callback of this base
      */
     @Override
     public int doWork()
     {
-        if (FREED == state)
+        final int entered = enter(true);
+        if (GONE == entered)
         {
             return 0;
         }
-        if (freeRequested && IDLE == state && ownerThread == Thread.currentThread())
-        {
-            free();
-            return 1;
-        }
-        if (!enter())
+        if (REENTRANT == entered)
         {
             throw new IllegalStateException("doWork inside a running loop");
         }
         try
         {
+            if (freeRequested)
+            {
+                return 1;
+            }
             gotContinue = false;
             deferredsQueued = 0;
             final int ready = cycle(0);
@@ -878,22 +892,43 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     /**
      * Binds the base to the agent host's thread (AgentRunner's thread, or the thread calling
      * {@code AgentInvoker.start()}): from now until {@link #onClose()} the thread checks hold between
-     * duty cycles too, not only inside {@link #doWork()}.
+     * duty cycles too, not only inside {@link #doWork()}. The binding is taken as a duty cycle is, so a
+     * {@link #free()} from another thread meanwhile is left to this host. A base already freed, or being
+     * freed by another thread (a free() that came before its host started), binds nothing: like its
+     * {@code doWork()}, its {@code onStart()} does nothing, so the other agents of a composite run on.
      *
      * @throws WrongThreadException if another thread runs or hosts the loop
      */
     @Override
     public void onStart()
     {
-        checkOpen();
         final Thread me = Thread.currentThread();
-        final Thread t = ownerThread;
-        if (null != t && t != me)
+        while (true)
         {
-            throw new WrongThreadException(t, me);
+            final Thread t = ownerThread;
+            final int s = state;
+            if (FREED == s || FREEING == s)
+            {
+                return;
+            }
+            if (RUNNING == s && t == me)
+            {
+                agentOwned = true;
+                return;
+            }
+            if (null != t && t != me)
+            {
+                throw new WrongThreadException(t, me);
+            }
+            if (IDLE == s && STATE.compareAndSet(this, IDLE, RUNNING))
+            {
+                agentOwned = true;
+                ownerThread = me;
+                state = IDLE;
+                return;
+            }
+            Thread.onSpinWait();
         }
-        agentOwned = true;
-        ownerThread = me;
     }
 
     /**
@@ -933,7 +968,10 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      * out). A base hosted by an agent (between {@link #onStart()} and {@link #onClose()}) whose host
      * thread is alive is freed by that thread in its next {@link #doWork()}: from another thread this
      * asks for it and returns at once ({@link #isFreeing()} is then true, {@link #isFreed()} once done),
-     * so the host's objects are never freed under it. A freed base's {@code doWork()} does nothing.
+     * so the host's objects are never freed under it, whatever moment of the duty cycle the request comes
+     * in. A base freed before its host started (before {@link #onStart()}) is freed at once by the caller;
+     * a freed base's {@code onStart()} and {@code doWork()} do nothing. From a task or finalizer that this
+     * free runs, free() returns at once.
      * Afterwards every call on the base or its events throws {@link IllegalStateException}, except
      * {@code free()} and the read-only accessors; {@link Event#free()} and the bufferevents'
      * {@code free()} still release what they own.
@@ -974,6 +1012,10 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             }
             if (FREEING == s)
             {
+                if (ownerThread == me)
+                {
+                    return;
+                }
                 while (FREEING == state)
                 {
                     LockSupport.parkNanos(50_000);
@@ -1132,20 +1174,22 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * Enters {@link #loop} or {@link #doWork}: claims the base for the calling thread.
+     * Enters {@link #loop} or {@link #doWork}: claims the base for the calling thread. A duty cycle claims a
+     * base whose free was asked for, and frees it on its way out ({@link #exit()}): checking for the request
+     * and claiming in one step leaves no moment where a free() from another thread can slip in between.
      *
-     * @return false for a reentrant call from a callback of this base
-     * @throws IllegalStateException if the base is freed
-     * @throws WrongThreadException  if another thread runs or hosts the loop
+     * @param dutyCycle true for {@link #doWork}, false for {@link #loop}, which refuses a base asked to free
+     * @return {@link #ENTERED}, {@link #REENTRANT} for a call from a callback of this base, or {@link #GONE}
+     * @throws WrongThreadException if another thread runs or hosts the loop
      */
-    private boolean enter()
+    private int enter(final boolean dutyCycle)
     {
         final Thread me = Thread.currentThread();
-        if (freeRequested || FREED == state)
-        {
-            throw new IllegalStateException("event base is freed");
-        }
         final Thread owner = ownerThread;
+        if (gone(dutyCycle))
+        {
+            return GONE;
+        }
         if (null != owner && owner != me)
         {
             throw new WrongThreadException(owner, me);
@@ -1157,19 +1201,31 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         }
         if (!STATE.compareAndSet(this, IDLE, RUNNING))
         {
-            if (freeRequested || FREED == state)
+            if (gone(dutyCycle))
             {
-                throw new IllegalStateException("event base is freed");
+                return GONE;
             }
             if (ownerThread == me)
             {
-                return false;
+                return REENTRANT;
             }
             final Thread other = ownerThread;
             throw new WrongThreadException(null == other ? me : other, me);
         }
         ownerThread = me;
-        return true;
+        return ENTERED;
+    }
+
+    /**
+     * Read after {@link #ownerThread} in {@link #enter}: a thread that frees an idle base sets the owner after
+     * claiming it, so an owner other than the caller found there comes with FREEING or FREED here.
+     *
+     * @return true if the base is freed or being freed by another thread, or (for loop()) asked to free
+     */
+    private boolean gone(final boolean dutyCycle)
+    {
+        final int s = state;
+        return FREED == s || FREEING == s || (!dutyCycle && freeRequested);
     }
 
     /**
