@@ -1985,8 +1985,9 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * One scattering read from a channel into the tail (libevent {@code evbuffer_read} for java.nio).
-     * The channel gets this buffer's own ByteBuffers, revoked when the call returns.
+     * One read from a channel into the tail (libevent {@code evbuffer_read} for java.nio): a plain
+     * {@code read(ByteBuffer)} when one free extent holds {@code howmuch}, a scattering read across
+     * several otherwise. The channel gets this buffer's own ByteBuffers, revoked when the call returns.
      *
      * @param channel source, normally non-blocking
      * @param howmuch most bytes; negative means {@link #maxRead()}
@@ -2029,7 +2030,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * One gathering write of up to {@code howmuch} bytes to a channel, then drains what was written
+     * One write of up to {@code howmuch} bytes to a channel (a plain {@code write(ByteBuffer)} for one
+     * extent, a gathering write across several), then drains what was written
      * (libevent {@code evbuffer_write_atmost} for java.nio). The channel gets this buffer's own
      * read-only ByteBuffers, revoked when the call returns.
      *
