@@ -17,7 +17,7 @@ import java.util.List;
  * busy-spinning), nio-baseline, netty-epoll (when Netty's native epoll loads) and libevent (the C
  * server, when gcc and libevent-dev are present; {@code bench/c/build-peers.sh --install} installs
  * them). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
- * flight, 1 connection × 64 KiB. About two minutes by default.
+ * flight, 1 connection × 64 KiB. Two to three minutes by default.
  * <p>
  * Options: {@code --quick} (CI-sized), {@code --duration S}, {@code --cases a,b}, {@code --servers a,b},
  * {@code --client-spin} (busy-polling client), {@code --pin on|off|auto}, {@code --out DIR},
@@ -62,7 +62,8 @@ public final class Compare
             "--command", ("java -jar bench/target/benchmarks.jar compare " + String.join(" ", args)).trim()));
         if (quick)
         {
-            a.addAll(List.of("--cases", QUICK_CASES, "--warmup", "0.3", "--duration", "0.7"));
+            a.addAll(List.of("--cases", QUICK_CASES, "--warmup", "0.3", "--warmup-max", "0.6", "--jit-quiet", "0.25",
+                "--duration", "0.7"));
         }
         else
         {

@@ -48,8 +48,10 @@ public interface EchoBenchServer extends AutoCloseable
      * @param loopCpuNanos    CPU time of the serving (loop) thread(s), user + system
      * @param loopAllocBytes  heap bytes allocated by the serving thread(s), -1 if unknown
      * @param processCpuNanos CPU time of the whole server process (JIT, GC included), -1 if unknown
+     * @param jitMillis       time the server's JIT compilers have spent compiling (0 for a native server,
+     *                        -1 if unknown), so a harness can warm up until compilation has quiesced
      */
-    record Stats(long loopCpuNanos, long loopAllocBytes, long processCpuNanos)
+    record Stats(long loopCpuNanos, long loopAllocBytes, long processCpuNanos, long jitMillis)
     {
         /**
          * @param earlier an earlier snapshot
@@ -59,7 +61,8 @@ public interface EchoBenchServer extends AutoCloseable
         {
             return new Stats(loopCpuNanos - earlier.loopCpuNanos,
                 loopAllocBytes < 0 ? -1 : loopAllocBytes - earlier.loopAllocBytes,
-                processCpuNanos < 0 ? -1 : processCpuNanos - earlier.processCpuNanos);
+                processCpuNanos < 0 ? -1 : processCpuNanos - earlier.processCpuNanos,
+                jitMillis < 0 ? -1 : jitMillis - earlier.jitMillis);
         }
     }
 }

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Child-JVM entry point of {@link ForkedEchoServer}: starts one server and answers a line protocol
  * on stdin/stdout. It prints {@code READY host port}; then {@code stats} answers
- * {@code STATS loopCpuNanos loopAllocBytes processCpuNanos}, and {@code stop} (or end of stdin, so
+ * {@code STATS loopCpuNanos loopAllocBytes processCpuNanos jitMillis}, and {@code stop} (or end of stdin, so
  * the child never outlives its parent) stops the server, prints {@code STOPPED} and exits.
  * <p>
  * Usage: {@code EchoServerProcess --server NAME [--host H] [--port P]}
@@ -52,7 +52,8 @@ public final class EchoServerProcess
             if ("stats".equals(line.trim()))
             {
                 final EchoBenchServer.Stats s = server.stats();
-                out.println("STATS " + s.loopCpuNanos() + " " + s.loopAllocBytes() + " " + s.processCpuNanos());
+                out.println("STATS " + s.loopCpuNanos() + " " + s.loopAllocBytes() + " " + s.processCpuNanos() + " " +
+                    s.jitMillis());
             }
             else if ("stop".equals(line.trim()))
             {

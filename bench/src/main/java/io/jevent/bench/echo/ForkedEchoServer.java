@@ -52,7 +52,7 @@ public final class ForkedEchoServer implements EchoBenchServer
         try
         {
             final String[] s = child.request("stats", "STATS");
-            return new Stats(Long.parseLong(s[1]), Long.parseLong(s[2]), Long.parseLong(s[3]));
+            return new Stats(Long.parseLong(s[1]), Long.parseLong(s[2]), Long.parseLong(s[3]), Long.parseLong(s[4]));
         }
         catch (final IOException ex)
         {
