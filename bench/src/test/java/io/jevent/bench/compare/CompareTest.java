@@ -64,6 +64,13 @@ class CompareTest
     }
 
     @Test
+    void shouldPrintItsOptionsForHelp() throws Exception
+    {
+        assertEquals(0, Compare.run(new String[] {"--help"}));
+        assertTrue(Compare.USAGE.contains("--warmup-max") && Compare.USAGE.contains("--server-jvm-args"));
+    }
+
+    @Test
     void shouldFailWhenAServerCorruptsAByte(@TempDir final Path out) throws Exception
     {
         final int rc = Compare.run(new String[] {"--quick", "--cases", "stream-50x4k-w8", "--servers",
