@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * Entry point of {@code benchmarks.jar}: {@code compare [options]} runs the loopback comparison
  * ({@link io.jevent.bench.compare.Compare}), {@code soak [options]} the soak of the echo sample
- * ({@link io.jevent.bench.soak.Soak}); anything else is JMH's own command line, with jevent's
- * JVM flags ({@link JvmFlags}) appended to every fork (a {@code -jvmArgsAppend} given by the user is
- * kept and extended).
+ * ({@link io.jevent.bench.soak.Soak}), {@code echo-bench-server --server NAME --port P} one of the
+ * comparison's servers on its own ({@link io.jevent.bench.echo.StandaloneEchoServer}); anything else
+ * is JMH's own command line, with jevent's JVM flags ({@link JvmFlags}) appended to every fork (a
+ * {@code -jvmArgsAppend} given by the user is kept and extended).
  */
 public final class BenchMain
 {
@@ -26,6 +27,11 @@ public final class BenchMain
         if (args.length > 0 && "compare".equals(args[0]))
         {
             io.jevent.bench.compare.Compare.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && "echo-bench-server".equals(args[0]))
+        {
+            io.jevent.bench.echo.StandaloneEchoServer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && "soak".equals(args[0]))

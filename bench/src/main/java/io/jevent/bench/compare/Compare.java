@@ -17,11 +17,11 @@ import java.util.List;
  * busy-spinning), nio-baseline, netty-epoll (when Netty's native epoll loads) and libevent (the C
  * server, when gcc and libevent-dev are present; {@code bench/c/build-peers.sh --install} installs
  * them). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
- * flight, 1 connection × 64 KiB. About two minutes by default.
+ * flight, 1 connection × 64 KiB. Two to three minutes by default.
  * <p>
  * Options: {@code --quick} (CI-sized), {@code --duration S}, {@code --cases a,b}, {@code --servers a,b},
  * {@code --client-spin} (busy-polling client), {@code --pin on|off|auto}, {@code --out DIR},
- * {@code --rounds N}, and every other option of {@link EchoBench}.
+ * {@code --rounds N}, {@code --help}, and every other option of {@link EchoBench}.
  */
 public final class Compare
 {
@@ -29,6 +29,24 @@ public final class Compare
     public static final String CASES = "pingpong-1x64,pingpong-50x64,stream-50x4k-w8,stream-1x64k-w4";
     /** Quick cases. */
     public static final String QUICK_CASES = "pingpong-1x64,stream-50x4k-w8";
+    /** What {@code --help} prints. */
+    public static final String USAGE = String.join("\n",
+        "usage: java -jar bench/target/benchmarks.jar compare [options]",
+        "  loopback echo: every case against every server, each server in its own process",
+        "  --quick               CI-sized (2 cases, short runs, jevent and nio-baseline only)",
+        "  --cases a,b           default " + CASES,
+        "                        (pingpong-CxS[-spin], stream-CxS-wN[-spin]; S in bytes or with k)",
+        "  --servers a,b         nio-baseline, jevent-epoll, jevent-nio, jevent-epoll-busy-spin,",
+        "                        jevent-nio-busy-spin, netty-epoll, libevent (default: all that run here)",
+        "  --duration S          measured seconds per run (2.5)",
+        "  --warmup S            shortest warm-up (1); then until the JITs are quiet for --jit-quiet S (0.5),",
+        "  --warmup-max S        at most this long (6)",
+        "  --rounds N            runs per case and server, the best by msgs/s in the tables (1)",
+        "  --client-spin         busy-polling client",
+        "  --pin on|off|auto     server on CPU 1, client on CPU 0 (auto)",
+        "  --server-jvm-args \"..\" appended to the server JVMs' flags",
+        "  --out DIR             where latest.md, latest.csv and the plots go (perf-reports)",
+        "");
 
     private Compare()
     {
@@ -45,11 +63,16 @@ public final class Compare
 
     /**
      * @param args options, see the class comment
-     * @return 0 on success, 1 if a server corrupted an echoed byte
+     * @return 0 on success (and for {@code --help}), 1 if a server corrupted an echoed byte
      * @throws Exception as the benchmark throws it
      */
     public static int run(final String[] args) throws Exception
     {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h"))
+        {
+            System.out.print(USAGE);
+            return 0;
+        }
         return EchoBench.run(arguments(args));
     }
 
@@ -62,7 +85,8 @@ public final class Compare
             "--command", ("java -jar bench/target/benchmarks.jar compare " + String.join(" ", args)).trim()));
         if (quick)
         {
-            a.addAll(List.of("--cases", QUICK_CASES, "--warmup", "0.3", "--duration", "0.7"));
+            a.addAll(List.of("--cases", QUICK_CASES, "--warmup", "0.3", "--warmup-max", "0.6", "--jit-quiet", "0.25",
+                "--duration", "0.7"));
         }
         else
         {

@@ -23,17 +23,37 @@ import java.util.Locale;
  * Each case runs {@code --rounds} times over all servers, the server order rotated each round; the
  * tables keep each server's best round (see {@link EchoReport}), the CSV every round.
  * <p>
+ * Warm-up: every run loads its server for at least {@code --warmup} seconds, then until, for
+ * {@code --jit-quiet} seconds, neither the server's JVM nor the client's JVM has finished a compilation
+ * and the server's threads other than its loop have used at most 2 % of a CPU (asked of the server
+ * through its stats; a native server has no JIT), and at most {@code --warmup-max} seconds.
+ * Before the load starts the server is asked for its stats once, so that its first answer (tens of ms
+ * of class loading in a fresh JVM, on the loop's CPU) falls outside the measurement. Only messages sent
+ * after the warm-up are in the histogram.
+ * <p>
  * Options: {@code --duration S} (measured seconds per run, default 2.5), {@code --warmup S} (1),
- * {@code --rounds N} (2),
+ * {@code --warmup-max S} (6), {@code --jit-quiet S} (0.5), {@code --rounds N} (2),
  * {@code --cases a,b} (default {@link EchoCase#DEFAULTS}), {@code --servers a,b} (default
  * {@link EchoServers#ALL}), {@code --client-spin} (every case with a busy-polling client),
  * {@code --out DIR} (target/echo-bench), {@code --pin auto|on|off}, {@code --in-process} (servers in
- * this JVM, no pinning), {@code --server-jvm-args "..."} (extra flags for the server JVMs).
+ * this JVM, no pinning), {@code --server-jvm-args "..."} (flags for the server JVMs, after
+ * {@link #SERVER_JVM_ARGS}; a later flag overrides an earlier one).
  */
 public final class EchoBench
 {
+    /**
+     * The server JVMs' flags besides jevent's own, the ones a latency-sensitive deployment sets anyway,
+     * alike for every Java server: a fixed, pre-touched heap (no resizing, no page faults on first use
+     * of a heap page while measuring) and no memory-mapped hsperfdata file (its page writeback can
+     * stall a JVM at a safepoint when the disk is busy, as on a shared build machine).
+     */
+    public static final List<String> SERVER_JVM_ARGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
+        "-XX:+PerfDisableSharedMem");
+
     private double duration = 2.5;
     private double warmup = 1;
+    private double warmupMax = 6;
+    private double jitQuiet = 0.5;
     private int rounds = 2;
     private List<EchoCase> cases = new ArrayList<>();
     private List<String> servers = EchoServers.ALL;
@@ -44,7 +64,7 @@ public final class EchoBench
     private String reportName = "echo";
     private boolean charts;
     private String command;
-    private List<String> serverJvmArgs = List.of("-Xms256m", "-Xmx256m");
+    private List<String> serverJvmArgs = SERVER_JVM_ARGS;
     private final int cpusAtStart = Runtime.getRuntime().availableProcessors();
 
     private EchoBench()
@@ -84,6 +104,8 @@ public final class EchoBench
             {
                 case "--duration" -> duration = Double.parseDouble(args[++i]);
                 case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                case "--warmup-max" -> warmupMax = Double.parseDouble(args[++i]);
+                case "--jit-quiet" -> jitQuiet = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--cases" -> caseNames = args[++i];
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
@@ -91,13 +113,14 @@ public final class EchoBench
                 case "--out" -> out = Path.of(args[++i]);
                 case "--pin" -> pin = args[++i];
                 case "--in-process" -> inProcess = true;
-                case "--server-jvm-args" -> serverJvmArgs = Arrays.asList(args[++i].trim().split("\\s+"));
+                case "--server-jvm-args" -> serverJvmArgs = serverJvmArgs(args[++i]);
                 case "--report" -> reportName = args[++i];
                 case "--charts" -> charts = true;
                 case "--command" -> command = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see EchoBench's javadoc)");
             }
         }
+        warmupMax = Math.max(warmup, warmupMax);
         for (final EchoCase c : EchoCase.parseList(caseNames))
         {
             final EchoCase x = clientSpin ? c.withClientSpin(true) : c;
@@ -117,8 +140,8 @@ public final class EchoBench
         final boolean pinned = pinIfWanted();
         final int runs = cases.size() * servers.size() * rounds;
         final long started = System.nanoTime();
-        System.err.printf(Locale.ROOT, "echo bench: %d case(s) x %d server(s) x %d round(s), %.1f s warm-up + " +
-            "%.1f s each, pinned: %s%n", cases.size(), servers.size(), rounds, warmup, duration,
+        System.err.printf(Locale.ROOT, "echo bench: %d case(s) x %d server(s) x %d round(s), %.1f-%.1f s warm-up " +
+            "+ %.1f s each, pinned: %s%n", cases.size(), servers.size(), rounds, warmup, warmupMax, duration,
             pinned ? "server CPU 1, client CPU 0" : "no");
         final List<EchoRow> rows = new ArrayList<>();
         int done = 0;
@@ -143,9 +166,12 @@ public final class EchoBench
                         return 1;
                     }
                     final EchoRow r = rows.get(rows.size() - 1);
-                    System.err.printf(Locale.ROOT, "    %.0f msgs/s, %.1f MB/s, p50 %.1f us, p99.9 %.1f us%n",
-                        r.result().msgsPerSec(), r.result().mbPerSec(), r.result().latencyMicros(50),
-                        r.result().latencyMicros(99.9));
+                    System.err.printf(Locale.ROOT, "    %.0f msgs/s, %.1f MB/s, p50 %.1f us, p99.9 %.1f us, " +
+                        "p99.99 %.1f us, max %.1f us at +%.3f s; warm-up %.1f s, server JIT %d ms while measuring " +
+                        "(measured from %d ms epoch)%n", r.result().msgsPerSec(), r.result().mbPerSec(),
+                        r.result().latencyMicros(50), r.result().latencyMicros(99.9), r.result().latencyMicros(99.99),
+                        r.result().latency().getMaxValue() / 1e3, r.result().maxAtNanos() / 1e9,
+                        r.result().warmupNanos() / 1e9, r.cost().jitMillis(), r.result().startEpochMillis());
                 }
             }
         }
@@ -172,10 +198,19 @@ public final class EchoBench
         try
         {
             final InetSocketAddress address = s.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            final JitWatch quiet = new JitWatch(s, !inProcess, (long)(jitQuiet * 1e9));
             final EchoBenchServer.Stats[] snap = new EchoBenchServer.Stats[2];
-            final EchoLoadClient.Result r = new EchoLoadClient(c).run(address, (long)(warmup * 1e9),
-                (long)(duration * 1e9), new EchoLoadClient.Phases()
+            final EchoLoadClient.Warmup w = new EchoLoadClient.Warmup((long)(warmup * 1e9), (long)(warmupMax * 1e9),
+                (long)(jitQuiet * 1e9));
+            final EchoLoadClient.Result r = new EchoLoadClient(c).run(address, w, (long)(duration * 1e9),
+                new EchoLoadClient.Phases()
                 {
+                    @Override
+                    public boolean warmedUp()
+                    {
+                        return quiet.quiet();
+                    }
+
                     @Override
                     public void measureStart()
                     {
@@ -193,6 +228,55 @@ public final class EchoBench
         finally
         {
             s.stop();
+        }
+    }
+
+    private static List<String> serverJvmArgs(final String extra)
+    {
+        final List<String> all = new ArrayList<>(SERVER_JVM_ARGS);
+        if (!extra.isBlank())
+        {
+            all.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        return all;
+    }
+
+    /**
+     * Tells when the JITs have quiesced: neither the server's JVM nor this (the client's) has finished a
+     * compilation since the last call, and the server process's threads other than its loop(s) (JIT
+     * compiler threads in the middle of a compilation, GC) have used at most {@link #BACKGROUND_SHARE}
+     * of a CPU. Made right after the server started, so its first stats request (a fresh JVM loads its
+     * management classes, tens of ms on the loop's CPU) happens before the load.
+     */
+    private static final class JitWatch
+    {
+        /** Most CPU the server's non-loop threads may use in a quiet interval (answering stats costs a little). */
+        static final double BACKGROUND_SHARE = 0.02;
+
+        private final EchoBenchServer server;
+        private final boolean ownProcess;
+        private final long budgetNanos;
+        private long jitMillis;
+        private long backgroundNanos;
+
+        JitWatch(final EchoBenchServer server, final boolean ownProcess, final long intervalNanos)
+        {
+            this.server = server;
+            this.ownProcess = ownProcess;
+            this.budgetNanos = (long)(BACKGROUND_SHARE * intervalNanos);
+            quiet();
+        }
+
+        boolean quiet()
+        {
+            final EchoBenchServer.Stats now = server.stats();
+            final long jit = Math.max(0, now.jitMillis()) + Math.max(0, ThreadStats.jitMillis());
+            final long background = ownProcess && now.processCpuNanos() >= 0 ?
+                now.processCpuNanos() - now.loopCpuNanos() : 0;
+            final boolean quiet = jit == jitMillis && background - backgroundNanos <= budgetNanos;
+            jitMillis = jit;
+            backgroundNanos = background;
+            return quiet;
         }
     }
 
@@ -246,12 +330,22 @@ public final class EchoBench
             "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
             System.getProperty("os.arch") + ", " + cpusAtStart + " CPU(s), " +
             cpuModel() + "\n" +
-            "- pinning: " + (pinned ? "server JVM `taskset -c 1`, client JVM CPU 0" : "none") + "\n" +
-            "- per run: " + warmup + " s warm-up, " + duration + " s measured, " + rounds + " round(s) per case " +
+            "- pinning: " + (pinned ? "server process `taskset -c 1` (all its threads: loop, JIT, GC), " +
+            "client JVM CPU 0" : "none") + "\n" +
+            "- warm-up: each run loads its server for at least " + warmup + " s, then until, for " + jitQuiet +
+            " s, neither the server's nor the client's JVM has finished a compilation and the server's " +
+            "non-loop threads (JIT, GC) used at most 2 % of a CPU, at most " + warmupMax + " s (the " +
+            "warmup_s column of the CSV; a native server has no JIT); the histograms hold only messages sent " +
+            "after it, and the server's first stats request (class loading in a fresh JVM) is made before the " +
+            "load starts\n" +
+            (inProcess ? "" : "- server JVM flags: `" + String.join(" ", serverJvmArgs) + "` besides jevent's own " +
+            "(latency settings a deployment would use; see perf-reports/tail.md)\n") +
+            "- per run: " + duration + " s measured, " + rounds + " round(s) per case " +
             "(server order rotated each round; tables show each server's best round by msgs/s, echo.csv has " +
             "all); servers: " + servers + "\n" +
             "- latency: per message, first byte written to last byte read (us); ratios are to nio-baseline " +
-            "in this run (x base: msgs/s; p50 x, p99.9 x: latency, lower is better); srv = the server's loop " +
+            "in this run (x base: msgs/s; p50 x, p99.9 x: latency, lower is better); max: the single slowest " +
+            "message; srv = the server's loop " +
             "thread(s), cli = the client thread; load = share of one CPU\n";
     }
 

@@ -49,9 +49,11 @@ public interface EchoBenchServer extends AutoCloseable
      * @param loopCpuNanos    CPU time of the serving (loop) thread(s), user + system
      * @param loopAllocBytes  heap bytes allocated by the serving thread(s), -1 if unknown
      * @param processCpuNanos CPU time of the whole server process (JIT, GC included), -1 if unknown
+     * @param jitMillis       time the server's JIT compilers have spent compiling (0 for a native server,
+     *                        -1 if unknown), so a harness can warm up until compilation has quiesced
      * @param syscalls        syscalls of the serving thread(s), {@link SyscallCounts#UNKNOWN} if not counted
      */
-    record Stats(long loopCpuNanos, long loopAllocBytes, long processCpuNanos, SyscallCounts syscalls)
+    record Stats(long loopCpuNanos, long loopAllocBytes, long processCpuNanos, long jitMillis, SyscallCounts syscalls)
     {
         /**
          * Counters of a server that does not count its syscalls.
@@ -62,7 +64,35 @@ public interface EchoBenchServer extends AutoCloseable
          */
         public Stats(final long loopCpuNanos, final long loopAllocBytes, final long processCpuNanos)
         {
-            this(loopCpuNanos, loopAllocBytes, processCpuNanos, SyscallCounts.UNKNOWN);
+            this(loopCpuNanos, loopAllocBytes, processCpuNanos, -1, SyscallCounts.UNKNOWN);
+        }
+
+        /**
+         * Counters of a server that does not count its syscalls.
+         *
+         * @param loopCpuNanos    CPU time of the serving thread(s)
+         * @param loopAllocBytes  heap bytes they allocated, -1 if unknown
+         * @param processCpuNanos CPU time of the process, -1 if unknown
+         * @param jitMillis       time its JIT compilers have spent, -1 if unknown
+         */
+        public Stats(final long loopCpuNanos, final long loopAllocBytes, final long processCpuNanos,
+            final long jitMillis)
+        {
+            this(loopCpuNanos, loopAllocBytes, processCpuNanos, jitMillis, SyscallCounts.UNKNOWN);
+        }
+
+        /**
+         * Counters of a server whose JIT time is not known.
+         *
+         * @param loopCpuNanos    CPU time of the serving thread(s)
+         * @param loopAllocBytes  heap bytes they allocated, -1 if unknown
+         * @param processCpuNanos CPU time of the process, -1 if unknown
+         * @param syscalls        syscalls of the serving thread(s)
+         */
+        public Stats(final long loopCpuNanos, final long loopAllocBytes, final long processCpuNanos,
+            final SyscallCounts syscalls)
+        {
+            this(loopCpuNanos, loopAllocBytes, processCpuNanos, -1, syscalls);
         }
 
         /**
@@ -71,7 +101,7 @@ public interface EchoBenchServer extends AutoCloseable
          */
         public Stats withSyscalls(final SyscallCounts s)
         {
-            return new Stats(loopCpuNanos, loopAllocBytes, processCpuNanos, s);
+            return new Stats(loopCpuNanos, loopAllocBytes, processCpuNanos, jitMillis, s);
         }
 
         /**
@@ -83,6 +113,7 @@ public interface EchoBenchServer extends AutoCloseable
             return new Stats(loopCpuNanos - earlier.loopCpuNanos,
                 loopAllocBytes < 0 ? -1 : loopAllocBytes - earlier.loopAllocBytes,
                 processCpuNanos < 0 ? -1 : processCpuNanos - earlier.processCpuNanos,
+                jitMillis < 0 ? -1 : jitMillis - earlier.jitMillis,
                 syscalls.minus(earlier.syscalls));
         }
     }

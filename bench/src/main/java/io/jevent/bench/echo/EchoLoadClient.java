@@ -23,6 +23,12 @@ import java.util.function.Consumer;
  * reading its last, recorded per message in an HdrHistogram (ns). In ping-pong each connection waits
  * for its echo before sending again, so coordinated omission does not apply. Nothing is allocated
  * per message: direct buffers, pattern views and {@code select(Consumer)}.
+ * <p>
+ * Warm-up runs the same code as the measurement, recording included, and ends as a {@link Warmup}
+ * says; the histogram is then reset. Only messages whose first byte was written inside the measured
+ * interval are recorded: a message in flight when the interval starts would otherwise carry the time
+ * the client spent in {@link Phases#measureStart} (tens of ms when that asks a fresh child JVM for its
+ * first stats).
  */
 public final class EchoLoadClient
 {
@@ -42,12 +48,39 @@ public final class EchoLoadClient
     private final Consumer<SelectionKey> onReady = this::ready;
     private Connection[] connections;
     private boolean measuring;
+    private long measureFrom = Long.MIN_VALUE;
     private long messages;
     private long bytes;
+    private long slowestNanos;
+    private long slowestAt;
+
+    /**
+     * How long to warm up: at least {@code minNanos}; from then on measurement starts at the first
+     * check (every {@code checkNanos}, counted from the start of the warm-up) at which
+     * {@link Phases#warmedUp()} answers true, and at the latest after {@code maxNanos}.
+     *
+     * @param minNanos   shortest warm-up
+     * @param maxNanos   longest warm-up
+     * @param checkNanos interval between two {@link Phases#warmedUp()} calls
+     */
+    public record Warmup(long minNanos, long maxNanos, long checkNanos)
+    {
+    }
 
     /** Hooks around the measured interval, called on the client thread. */
     public interface Phases
     {
+        /**
+         * Asked every {@link Warmup#checkNanos()} during the warm-up (load keeps flowing meanwhile).
+         *
+         * @return true when the measurement may start, e.g. when no JIT compilation happened since the
+         *     last call
+         */
+        default boolean warmedUp()
+        {
+            return true;
+        }
+
         /** Just before the measured interval starts (e.g. snapshot the server's stats). */
         void measureStart();
 
@@ -65,9 +98,13 @@ public final class EchoLoadClient
      * @param latency         per-message round-trip times (ns)
      * @param clientCpuNanos  CPU time of the client thread in the interval
      * @param clientAllocBytes heap bytes allocated by the client thread in the interval
+     * @param warmupNanos     how long the warm-up lasted
+     * @param maxAtNanos      when the slowest message completed, in ns after the interval started
+     * @param startEpochMillis wall-clock time the measured interval started (ms since the epoch), to
+     *                        find the slowest message in a server's logs
      */
     public record Result(EchoCase spec, long messages, long bytes, long nanos, Histogram latency,
-        long clientCpuNanos, long clientAllocBytes)
+        long clientCpuNanos, long clientAllocBytes, long warmupNanos, long maxAtNanos, long startEpochMillis)
     {
         /**
          * @return messages per second
@@ -122,14 +159,14 @@ public final class EchoLoadClient
      * (which inherits the caller's CPU affinity).
      *
      * @param address       the echo server
-     * @param warmupNanos   load before measuring
+     * @param warmup        load before measuring
      * @param measureNanos  measured interval
      * @param phases        hooks around the measured interval
      * @return the measurement
      * @throws IOException on a connection failure or an {@link EchoMismatchException}
      * @throws InterruptedException if interrupted while waiting for the client thread
      */
-    public Result run(final InetSocketAddress address, final long warmupNanos, final long measureNanos,
+    public Result run(final InetSocketAddress address, final Warmup warmup, final long measureNanos,
         final Phases phases) throws IOException, InterruptedException
     {
         final AtomicReference<Object> outcome = new AtomicReference<>();
@@ -137,7 +174,7 @@ public final class EchoLoadClient
         {
             try
             {
-                outcome.set(runHere(address, warmupNanos, measureNanos, phases));
+                outcome.set(runHere(address, warmup, measureNanos, phases));
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -162,13 +199,13 @@ public final class EchoLoadClient
      * As {@link #run}, on the calling thread.
      *
      * @param address       the echo server
-     * @param warmupNanos   load before measuring
+     * @param warmup        load before measuring
      * @param measureNanos  measured interval
      * @param phases        hooks around the measured interval
      * @return the measurement
      * @throws IOException on a connection failure or an {@link EchoMismatchException}
      */
-    public Result runHere(final InetSocketAddress address, final long warmupNanos, final long measureNanos,
+    public Result runHere(final InetSocketAddress address, final Warmup warmup, final long measureNanos,
         final Phases phases) throws IOException
     {
         try (Selector selector = Selector.open())
@@ -184,7 +221,7 @@ public final class EchoLoadClient
                 {
                     pump(c);
                 }
-                return loop(selector, warmupNanos, measureNanos, phases);
+                return loop(selector, warmup, measureNanos, phases);
             }
             catch (final UncheckedIOException ex)
             {
@@ -203,14 +240,18 @@ public final class EchoLoadClient
         }
     }
 
-    private Result loop(final Selector selector, final long warmupNanos, final long measureNanos,
+    private Result loop(final Selector selector, final Warmup warmup, final long measureNanos,
         final Phases phases) throws IOException
     {
-        final long measureAt = System.nanoTime() + warmupNanos;
+        final long started = System.nanoTime();
+        final long minAt = started + warmup.minNanos();
+        final long latestAt = started + warmup.maxNanos();
+        long checkAt = started + warmup.checkNanos();
         long endAt = Long.MAX_VALUE;
         long t0 = 0;
         long cpu0 = 0;
         long alloc0 = 0;
+        long epoch0 = 0;
         while (true)
         {
             if (spin)
@@ -222,14 +263,24 @@ public final class EchoLoadClient
                 selector.select(onReady, 100);
             }
             final long now = System.nanoTime();
-            if (!measuring && now >= measureAt)
+            if (!measuring)
             {
-                phases.measureStart();
-                cpu0 = ThreadStats.currentThreadCpuNanos();
-                alloc0 = ThreadStats.currentThreadAllocatedBytes();
-                t0 = System.nanoTime();
-                endAt = t0 + measureNanos;
-                measuring = true;
+                boolean warm = now >= latestAt;
+                if (!warm && now >= checkAt)
+                {
+                    checkAt += warmup.checkNanos();
+                    warm = phases.warmedUp() && now >= minAt;
+                }
+                if (warm)
+                {
+                    phases.measureStart();
+                    cpu0 = ThreadStats.currentThreadCpuNanos();
+                    alloc0 = ThreadStats.currentThreadAllocatedBytes();
+                    epoch0 = System.currentTimeMillis();
+                    t0 = System.nanoTime();
+                    startMeasuring(t0);
+                    endAt = t0 + measureNanos;
+                }
             }
             else if (now >= endAt)
             {
@@ -242,9 +293,20 @@ public final class EchoLoadClient
                 {
                     throw new IOException("no message was echoed in the measured interval (" + spec.name() + ")");
                 }
-                return new Result(spec, messages, bytes, nanos, latency, cpu, alloc);
+                return new Result(spec, messages, bytes, nanos, latency, cpu, alloc, t0 - started, slowestAt - t0,
+                    epoch0);
             }
         }
+    }
+
+    /** Forgets the warm-up's samples; from now on only messages sent at or after {@code t0} count. */
+    private void startMeasuring(final long t0)
+    {
+        latency.reset();
+        slowestNanos = 0;
+        slowestAt = t0;
+        measureFrom = t0;
+        measuring = true;
     }
 
     private void ready(final SelectionKey key)
@@ -330,12 +392,22 @@ public final class EchoLoadClient
         final long first = c.received / size;
         c.received += n;
         final long done = c.received / size;
+        for (long m = first; m < done; m++)
+        {
+            final long sentAt = c.sendTimes[(int)(m % inFlight)];
+            if (sentAt >= measureFrom)
+            {
+                final long v = Math.min(HIGHEST_NANOS, now - sentAt);
+                latency.recordValue(v);
+                if (v > slowestNanos)
+                {
+                    slowestNanos = v;
+                    slowestAt = now;
+                }
+            }
+        }
         if (measuring)
         {
-            for (long m = first; m < done; m++)
-            {
-                latency.recordValue(Math.min(HIGHEST_NANOS, now - c.sendTimes[(int)(m % inFlight)]));
-            }
             messages += done - first;
             bytes += n;
         }

@@ -19,8 +19,8 @@ import java.util.Map;
 public final class EchoReport
 {
     private static final String[] HEAD = {"server", "msgs/s", "MB/s", "x base", "p50 us", "p90 us", "p99 us",
-        "p99.9 us", "max us", "p50 x", "p99.9 x", "srv cpu us/msg", "srv load", "srv B/msg", "cli cpu us/msg",
-        "cli load"};
+        "p99.9 us", "p99.99 us", "max us", "p50 x", "p99.9 x", "srv cpu us/msg", "srv load", "srv B/msg",
+        "cli cpu us/msg", "cli load"};
     /** The table's columns: {@link #HEAD} with the server's syscalls per message after its CPU. */
     private static final String[] COLUMNS = SyscallColumns.insert(HEAD, HEAD, SyscallColumns.HEAD);
 
@@ -134,9 +134,9 @@ public final class EchoReport
     {
         final StringBuilder sb = new StringBuilder("case,server,round,chosen,connections,message_bytes,in_flight," +
             "client_spin,messages,bytes,seconds,msgs_per_s,mb_per_s,ratio_msgs_to_baseline,p50_us,p90_us,p99_us," +
-            "p999_us,max_us,server_cpu_us_per_msg,server_cpu_load,server_alloc_bytes_per_msg," +
-            "server_process_cpu_us_per_msg,client_cpu_us_per_msg,client_cpu_load,client_alloc_bytes_per_msg" +
-            SyscallColumns.CSV_HEAD + "\n");
+            "p999_us,p9999_us,max_us,max_at_s,warmup_s,server_jit_ms,server_cpu_us_per_msg,server_cpu_load," +
+            "server_alloc_bytes_per_msg,server_process_cpu_us_per_msg,client_cpu_us_per_msg,client_cpu_load," +
+            "client_alloc_bytes_per_msg" + SyscallColumns.CSV_HEAD + "\n");
         final Map<String, List<EchoRow>> chosen = byCase();
         for (final EchoRow r : rows)
         {
@@ -150,8 +150,10 @@ public final class EchoReport
                 Long.toString(x.bytes()), f(x.nanos() / 1e9, 3), f(x.msgsPerSec(), 0), f(x.mbPerSec(), 1),
                 null == base ? "" : f(x.msgsPerSec() / base.result().msgsPerSec(), 3),
                 f(x.latencyMicros(50), 1), f(x.latencyMicros(90), 1), f(x.latencyMicros(99), 1),
-                f(x.latencyMicros(99.9), 1), f(x.latency().getMaxValue() / 1e3, 1),
-                f(r.serverCpuMicrosPerMsg(), 3), f(r.serverCpuLoad(), 3), f(r.serverBytesPerMsg(), 2),
+                f(x.latencyMicros(99.9), 1), f(x.latencyMicros(99.99), 1), f(x.latency().getMaxValue() / 1e3, 1),
+                f(x.maxAtNanos() / 1e9, 3), f(x.warmupNanos() / 1e9, 3),
+                r.cost().jitMillis() < 0 ? "" : Long.toString(r.cost().jitMillis()), f(r.serverCpuMicrosPerMsg(), 3),
+                f(r.serverCpuLoad(), 3), f(r.serverBytesPerMsg(), 2),
                 r.cost().processCpuNanos() < 0 ? "" : f(r.cost().processCpuNanos() / 1e3 / x.messages(), 3),
                 f(r.clientCpuMicrosPerMsg(), 3), f(r.clientCpuLoad(), 3),
                 f((double)x.clientAllocBytes() / x.messages(), 2))).append(SyscallColumns.csv(r)).append('\n');
@@ -221,7 +223,7 @@ public final class EchoReport
         return new String[] {r.server(), f(x.msgsPerSec(), 0), f(x.mbPerSec(), 1),
             hasBase ? f(x.msgsPerSec() / base.result().msgsPerSec(), 2) : "-",
             f(x.latencyMicros(50), 1), f(x.latencyMicros(90), 1), f(x.latencyMicros(99), 1),
-            f(x.latencyMicros(99.9), 1), f(x.latency().getMaxValue() / 1e3, 0),
+            f(x.latencyMicros(99.9), 1), f(x.latencyMicros(99.99), 1), f(x.latency().getMaxValue() / 1e3, 0),
             hasBase ? f(x.latencyMicros(50) / base.result().latencyMicros(50), 2) : "-",
             hasBase ? f(x.latencyMicros(99.9) / base.result().latencyMicros(99.9), 2) : "-",
             f(r.serverCpuMicrosPerMsg(), 2), f(r.serverCpuLoad(), 2), f(r.serverBytesPerMsg(), 2),

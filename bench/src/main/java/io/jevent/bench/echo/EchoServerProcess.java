@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Child-JVM entry point of {@link ForkedEchoServer}: starts one server and answers a line protocol
  * on stdin/stdout. It prints {@code READY host port}; then {@code stats} answers
- * {@code STATS loopCpuNanos loopAllocBytes processCpuNanos reads emptyReads writes polls backendSyscalls}
- * (the syscall counts -1 when the server does not count them, see {@link SyscallCounts}), and
- * {@code stop} (or end of stdin, so the child never outlives its parent) stops the server, prints
+ * {@code STATS loopCpuNanos loopAllocBytes processCpuNanos jitMillis reads emptyReads writes polls
+ * backendSyscalls} (the syscall counts -1 when the server does not count them, see {@link SyscallCounts}),
+ * and {@code stop} (or end of stdin, so the child never outlives its parent) stops the server, prints
  * {@code STOPPED} and exits.
  * <p>
  * Usage: {@code EchoServerProcess --server NAME [--host H] [--port P]}
@@ -55,7 +55,7 @@ public final class EchoServerProcess
             {
                 final EchoBenchServer.Stats s = server.stats();
                 out.println("STATS " + s.loopCpuNanos() + " " + s.loopAllocBytes() + " " + s.processCpuNanos() +
-                    " " + s.syscalls().encode());
+                    " " + s.jitMillis() + " " + s.syscalls().encode());
             }
             else if ("stop".equals(line.trim()))
             {

@@ -52,8 +52,8 @@ public final class ForkedEchoServer implements EchoBenchServer
         try
         {
             final String[] s = child.request("stats", "STATS");
-            return new Stats(Long.parseLong(s[1]), Long.parseLong(s[2]), Long.parseLong(s[3]),
-                SyscallCounts.parse(s, 4));
+            return new Stats(Long.parseLong(s[1]), Long.parseLong(s[2]), Long.parseLong(s[3]), Long.parseLong(s[4]),
+                SyscallCounts.parse(s, 5));
         }
         catch (final IOException ex)
         {

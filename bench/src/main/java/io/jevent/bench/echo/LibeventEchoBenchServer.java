@@ -118,7 +118,7 @@ public final class LibeventEchoBenchServer implements EchoBenchServer
     public Stats stats()
     {
         final long cpu = processCpuNanos();
-        return new Stats(cpu, 0, cpu);
+        return new Stats(cpu, 0, cpu, 0);
     }
 
     private long processCpuNanos()

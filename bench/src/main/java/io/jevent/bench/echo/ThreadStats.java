@@ -1,10 +1,12 @@
 package io.jevent.bench.echo;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
 /**
- * CPU time and allocated bytes of given threads, through {@code com.sun.management.ThreadMXBean}.
+ * CPU time and allocated bytes of given threads, through {@code com.sun.management.ThreadMXBean}, and the
+ * JVM's JIT compilation time.
  */
 final class ThreadStats
 {
@@ -38,7 +40,16 @@ final class ThreadStats
             cpu += Math.max(0, c);
             alloc = a < 0 || alloc < 0 ? -1 : alloc + a;
         }
-        return new EchoBenchServer.Stats(cpu, alloc, processCpuNanos());
+        return new EchoBenchServer.Stats(cpu, alloc, processCpuNanos(), jitMillis());
+    }
+
+    /**
+     * @return total time this JVM's JIT compilers have spent compiling (ms), -1 if not monitored
+     */
+    static long jitMillis()
+    {
+        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return null != jit && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     static long currentThreadCpuNanos()

@@ -25,7 +25,8 @@ class CompareTest
             "--pin", "off", "--warmup", "0.1", "--duration", "0.3", "--out", out.toString()});
         assertEquals(0, rc);
         final String md = Files.readString(out.resolve("latest.md"));
-        assertTrue(md.contains("| server |"), md);
+        assertTrue(md.contains("| server |") && md.contains("| p99.99 us |"), md);
+        assertTrue(md.contains("- warm-up: "), "the header says what was done about warm-up:\n" + md);
         for (final String server : List.of("nio-baseline", "jevent-nio"))
         {
             assertTrue(md.contains("| " + server + " |"), "table row for " + server + ":\n" + md);
@@ -33,12 +34,18 @@ class CompareTest
         final List<String> csv = Files.readAllLines(out.resolve("latest.csv"));
         final int columns = csv.get(0).split(",").length;
         assertTrue(csv.size() >= 5, "header plus 2 servers x 2 cases: " + csv);
+        final List<String> head = List.of(csv.get(0).split(","));
         for (final String line : csv)
         {
-            assertEquals(columns, line.split(",", -1).length, "every row has every column: " + line);
+            final String[] cells = line.split(",", -1);
+            assertEquals(columns, cells.length, "every row has every column: " + line);
+            if (line != csv.get(0))
+            {
+                assertTrue(Double.parseDouble(cells[head.indexOf("warmup_s")]) >= 0.1, "warmed up 0.1 s: " + line);
+                assertTrue(Double.parseDouble(cells[head.indexOf("p9999_us")]) > 0, line);
+            }
         }
         assertTrue(md.contains("| srv syscalls/msg |"), md);
-        final List<String> head = List.of(csv.get(0).split(","));
         for (final String line : csv.subList(1, csv.size()))
         {
             final String[] v = line.split(",", -1);
@@ -65,6 +72,13 @@ class CompareTest
             assertEquals(2, marks, "one curve or bar per server in " + svg);
         }
         assertEquals(5, EchoCharts.PERCENTILES.length);
+    }
+
+    @Test
+    void shouldPrintItsOptionsForHelp() throws Exception
+    {
+        assertEquals(0, Compare.run(new String[] {"--help"}));
+        assertTrue(Compare.USAGE.contains("--warmup-max") && Compare.USAGE.contains("--server-jvm-args"));
     }
 
     @Test

@@ -100,7 +100,7 @@ public final class CorruptingEchoServer implements EchoBenchServer
     @Override
     public Stats stats()
     {
-        return new Stats(0, 0, 0);
+        return new Stats(0, 0, 0, 0);
     }
 
     @Override

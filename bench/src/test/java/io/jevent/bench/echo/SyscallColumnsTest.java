@@ -56,7 +56,7 @@ class SyscallColumnsTest
         final Histogram latency = new Histogram(3);
         latency.recordValue(50_000);
         final EchoLoadClient.Result r = new EchoLoadClient.Result(CASE, 1000, 64_000, 1_000_000_000L, latency,
-            25_000_000L, 0);
+            25_000_000L, 0, 1_000_000_000L, 0, 0);
         return new EchoRow(server, 0, r, new EchoBenchServer.Stats(25_000_000L, 0, 30_000_000L, syscalls));
     }
 }
