@@ -619,9 +619,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * {@link BufferOwner}: refuses a call from a thread other than the one running the loop.
+     * {@link BufferOwner}: refuses a call from a thread other than the one running the loop. A base that
+     * another thread is freeing (it holds the idle base while it tears it down) is freed for this caller,
+     * not used from the wrong thread.
      *
-     * @throws WrongThreadException if another thread runs the loop
+     * @throws IllegalStateException if another thread is freeing the base, or has freed it meanwhile
+     * @throws WrongThreadException  if another thread runs the loop
      */
     @Override
     public void checkThread()
@@ -629,9 +632,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         if (THREAD_CHECKS)
         {
             final Thread t = ownerThread;
-            if (null != t && t != Thread.currentThread())
+            if (null != t && t != Thread.currentThread() && GONE == foreignOwner(t, true))
             {
-                throw new WrongThreadException(t, Thread.currentThread());
+                throw new IllegalStateException("event base is freed");
             }
         }
     }
@@ -640,7 +643,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      * Refuses use of a freed base or use from the wrong thread; what every mutating call of the base
      * and its events starts with.
      *
-     * @throws IllegalStateException if the base is freed
+     * @throws IllegalStateException if the base is freed, or being freed by another thread
      * @throws WrongThreadException  if another thread runs the loop
      */
     public void checkUsable()
@@ -918,7 +921,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             }
             if (null != t && t != me)
             {
-                throw new WrongThreadException(t, me);
+                foreignOwner(t, true);
+                return;
             }
             if (IDLE == s && STATE.compareAndSet(this, IDLE, RUNNING))
             {
@@ -971,7 +975,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      * so the host's objects are never freed under it, whatever moment of the duty cycle the request comes
      * in. A base freed before its host started (before {@link #onStart()}) is freed at once by the caller;
      * a freed base's {@code onStart()} and {@code doWork()} do nothing. From a task or finalizer that this
-     * free runs, free() returns at once.
+     * free runs, free() returns at once. A {@link #loop} that claims the base while free() looks at it is
+     * waited for like any running loop: free() never takes a loop's thread for an agent host.
      * Afterwards every call on the base or its events throws {@link IllegalStateException}, except
      * {@code free()} and the read-only accessors; {@link Event#free()} and the bufferevents'
      * {@code free()} still release what they own.
@@ -990,10 +995,17 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             {
                 freeRequested = true;
                 final Thread host = ownerThread;
-                if (null != host && host != me && host.isAlive())
+                if (null != host && host != me)
                 {
-                    inbox.wakeup();
-                    return;
+                    if (IDLE != state || host != ownerThread)
+                    {
+                        continue;
+                    }
+                    if (host.isAlive())
+                    {
+                        inbox.wakeup();
+                        return;
+                    }
                 }
                 if (STATE.compareAndSet(this, IDLE, FREEING))
                 {
@@ -1038,11 +1050,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     /**
      * Waits until the running loop has freed the base on its way out, or has left without seeing the
-     * request (then the caller frees it). Does not wait if that would close a cycle of loops each
-     * waiting, inside a callback, for the other to exit (two loops freeing each other): the free then
-     * completes when this thread's own callback returns.
+     * request (then the caller frees it, or waits for a third thread that already does). Does not wait if
+     * that would close a cycle of loops each waiting, inside a callback, for the other to exit (two loops
+     * freeing each other): the free then completes when this thread's own callback returns.
      *
-     * @return true to go round again (the loop left without freeing), false when done or not waiting
+     * @return true to go round again (the loop left without freeing), false when freed or not waiting
      */
     private boolean awaitLoopExit(final Thread me)
     {
@@ -1057,7 +1069,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             {
                 LockSupport.parkNanos(50_000);
             }
-            return IDLE == state;
+            return FREED != state;
         }
         finally
         {
@@ -1185,14 +1197,14 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private int enter(final boolean dutyCycle)
     {
         final Thread me = Thread.currentThread();
-        final Thread owner = ownerThread;
         if (gone(dutyCycle))
         {
             return GONE;
         }
+        final Thread owner = ownerThread;
         if (null != owner && owner != me)
         {
-            throw new WrongThreadException(owner, me);
+            return foreignOwner(owner, dutyCycle);
         }
         if (IDLE == state)
         {
@@ -1205,27 +1217,46 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             {
                 return GONE;
             }
-            if (ownerThread == me)
+            final Thread other = ownerThread;
+            if (other == me)
             {
                 return REENTRANT;
             }
-            final Thread other = ownerThread;
-            throw new WrongThreadException(null == other ? me : other, me);
+            return foreignOwner(null == other ? me : other, dutyCycle);
         }
         ownerThread = me;
         return ENTERED;
     }
 
     /**
-     * Read after {@link #ownerThread} in {@link #enter}: a thread that frees an idle base sets the owner after
-     * claiming it, so an owner other than the caller found there comes with FREEING or FREED here.
-     *
      * @return true if the base is freed or being freed by another thread, or (for loop()) asked to free
      */
     private boolean gone(final boolean dutyCycle)
     {
         final int s = state;
         return FREED == s || FREEING == s || (!dutyCycle && freeRequested);
+    }
+
+    /**
+     * The one way to {@link WrongThreadException}: the calling thread found {@code owner} holding the base. A
+     * thread that frees an idle base claims it (IDLE to FREEING) before it sets itself as the owner, and clears
+     * the owner before FREED, so the state read here, after the owner was read, tells a thread freeing the base
+     * (the caller finds it freed) from one that runs or hosts its loop (the caller is on the wrong thread).
+     *
+     * @param owner     the owner the caller read, or the caller itself if a loop claimed the base but has not
+     *                  yet set itself as the owner
+     * @param dutyCycle as for {@link #gone}: true for {@link #doWork} and {@link #checkThread}, where a free
+     *                  only asked of a running loop or host leaves the owner in charge
+     * @return {@link #GONE}
+     * @throws WrongThreadException if the base is neither freed nor being freed
+     */
+    private int foreignOwner(final Thread owner, final boolean dutyCycle)
+    {
+        if (gone(dutyCycle))
+        {
+            return GONE;
+        }
+        throw new WrongThreadException(owner, Thread.currentThread());
     }
 
     /**

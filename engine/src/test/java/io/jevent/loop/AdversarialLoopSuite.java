@@ -464,10 +464,17 @@ public abstract class AdversarialLoopSuite
     /**
      * A loop() starting on one thread while another frees the base: loop() either runs and returns
      * (the free stops it) or throws IllegalStateException ("freed"): never WrongThreadException, which
-     * would tell the caller it is on the wrong thread when the base is simply being freed. Failed before the issue-8 fixes:
+     * would tell the caller it is on the wrong thread when the base is simply being freed; and free()
+     * returns with the base freed. Failed before the issue-8 fixes:
      * the first WrongThreadException comes within a few hundred rounds (at most 5,000 are run). Cause:
      * free() of an idle base claims it (IDLE to RUNNING, ownerThread = the freeing thread) to tear it
-     * down, and a loop() entering meanwhile finds the base RUNNING on another thread.
+     * down, and a loop() entering meanwhile finds the base RUNNING on another thread. Failed again once in
+     * a full build (round 2596) before the agent-race fix: enter() read the free request and the state,
+     * then the owner, and a free() claiming the idle base (FREEING, owner = the freeing thread) between the
+     * two reads made it a WrongThreadException. Before the loop-free-race fix free() could also return
+     * with the base not freed (about 1 round in 10,000 on a loaded machine): it found the base idle, a
+     * loop() claimed it, and free() took that loop's thread for an agent host. EventBaseFreeRaceLincheckTest
+     * forces both interleavings.
      */
     @Test
     public void shouldNeverSayWrongThreadWhenALoopStartsWhileAnotherThreadFrees() throws Exception
@@ -500,8 +507,8 @@ public abstract class AdversarialLoopSuite
             });
             barrier.await();
             b.free();
+            assertTrue(b.isFreed(), "freed when free() returns, round " + round);
             join(loop, 5000);
-            assertTrue(b.isFreed());
             assertEquals(List.of(), failures, "round " + round);
             if (wrongThread.get() > 0)
             {
@@ -512,6 +519,52 @@ public abstract class AdversarialLoopSuite
         assertFdsBackTo(before, "5,000 rounds");
         assertEquals(0, wrongThread.get(), "loop() threw WrongThreadException while the base was being freed: " +
             example.get());
+    }
+
+    /**
+     * Failed before the loop-free-race fix on every backend, in the first rounds: a thread using an idle
+     * base ({@link EventBase#checkUsable()}, what every call on the base and its events starts with) while
+     * another thread frees it was told WrongThreadException naming the freeing thread, for as long as that
+     * thread tore the base down (free() of an idle base holds it, FREEING with itself as owner, while it
+     * runs the accepted tasks and closes the backend). Nobody runs the loop: the base is being freed, and
+     * the use must be told so.
+     */
+    @Test
+    public void shouldSayFreedNotWrongThreadToAUseWhileAnotherThreadFrees() throws Exception
+    {
+        final int before = openFds();
+        final int rounds = stress() ? 2000 : 500;
+        for (int round = 0; round < rounds; round++)
+        {
+            final EventBase b = new EventBase(config());
+            final List<Throwable> failures = new CopyOnWriteArrayList<>();
+            final CountDownLatch using = new CountDownLatch(1);
+            final Thread user = start("user", failures, () ->
+            {
+                using.countDown();
+                while (true)
+                {
+                    try
+                    {
+                        b.checkUsable();
+                    }
+                    catch (final WrongThreadException ex)
+                    {
+                        throw new AssertionError("use while another thread frees the base", ex);
+                    }
+                    catch (final IllegalStateException ex)
+                    {
+                        assertTrue(b.isFreeing(), ex.toString());
+                        return;
+                    }
+                }
+            });
+            assertTrue(using.await(5, TimeUnit.SECONDS));
+            b.free();
+            join(user, 5000);
+            assertEquals(List.of(), failures, "round " + round + " of " + rounds);
+        }
+        assertFdsBackTo(before, rounds + " bases freed while another thread used them");
     }
 
     /**
