@@ -970,10 +970,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      * (except from inside a callback of another loop that the first is itself waiting for, inside its
      * own callback, to be freed: two loops freeing each other return at once and each frees on its way
      * out). A base hosted by an agent (between {@link #onStart()} and {@link #onClose()}) whose host
-     * thread is alive is freed by that thread in its next {@link #doWork()}: from another thread this
-     * asks for it and returns at once ({@link #isFreeing()} is then true, {@link #isFreed()} once done),
-     * so the host's objects are never freed under it, whatever moment of the duty cycle the request comes
-     * in. A base freed before its host started (before {@link #onStart()}) is freed at once by the caller;
+     * thread is alive is freed by that thread in its next {@link #doWork()}: from another thread between
+     * duty cycles this asks for it and returns at once ({@link #isFreeing()} is then true,
+     * {@link #isFreed()} once done); during a duty cycle it waits, like for a running loop, until that
+     * cycle has ended and freed the base on its way out. Either way the host's objects are never freed
+     * under it, whatever moment of the duty cycle the request comes in. A base freed before its host started (before {@link #onStart()}) is freed at once by the caller;
      * a freed base's {@code onStart()} and {@code doWork()} do nothing. From a task or finalizer that this
      * free runs, free() returns at once. A {@link #loop} that claims the base while free() looks at it is
      * waited for like any running loop: free() never takes a loop's thread for an agent host.
