@@ -975,8 +975,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      * {@link #isFreed()} once done); during a duty cycle it waits, like for a running loop, until that
      * cycle has ended and freed the base on its way out. Either way the host's objects are never freed
      * under it, whatever moment of the duty cycle the request comes in. A base freed before its host
-     * started (before {@link #onStart()}) is freed at once by the caller; a freed base's {@code onStart()} and {@code doWork()} do nothing. From a task or finalizer that this
-     * free runs, free() returns at once. A {@link #loop} that claims the base while free() looks at it is
+     * started (before {@link #onStart()}) is freed at once by the caller; a freed base's
+     * {@code onStart()} and {@code doWork()} do nothing. From a task or finalizer that this free runs,
+     * free() returns at once. A {@link #loop} that claims the base while free() looks at it is
      * waited for like any running loop: free() never takes a loop's thread for an agent host.
      * Afterwards every call on the base or its events throws {@link IllegalStateException}, except
      * {@code free()} and the read-only accessors; {@link Event#free()} and the bufferevents'
