@@ -13,15 +13,21 @@ import java.util.concurrent.TimeUnit;
  * The socket kind of {@link BufferEvent} (libevent's bufferevent_sock.c), on any backend's
  * {@link Transport}.
  * <ul>
- *   <li><b>Read</b>: on each readable wakeup one scattering read straight into the input's
- *       segments, of at most {@code min(maxSingleRead, room below the read high watermark)}; no loop
- *       to EAGAIN (level-triggered readiness brings it back). 0 bytes is EOF: READ is disabled and
- *       eventcb(READING|EOF) runs, writing goes on (half-close).</li>
+ *   <li><b>Read</b>: on each readable wakeup, reads straight into the input's segments, each asking
+ *       for the bufferevent's adaptive guess ({@link ReadSizer}, at most {@code maxSingleRead}) within
+ *       the room below the read high watermark and the rate limit: one {@code read} when one segment
+ *       holds the request, a scattering read across several otherwise. A read that fills its request
+ *       is followed by another, up to {@code readsPerWakeup}; a short read means the socket is drained
+ *       and ends the wakeup (level-triggered readiness brings it back), so no read only returns
+ *       EAGAIN. 0 bytes is EOF: READ is disabled and eventcb(READING|EOF) runs, writing goes on
+ *       (half-close). An input left empty gives its spare room back to the pool.</li>
  *   <li><b>Write</b>: {@link #write} never writes synchronously (libevent statement 60), but the loop
- *       tries the write <i>before</i> arming writability: appending to the output schedules one
- *       gathering write later in the same loop pass, and only if the socket takes less than
- *       everything is the write event armed (with the write timeout). A message that fits the socket
- *       buffer thus costs one writev and no epoll_ctl or extra wakeup.</li>
+ *       tries the write <i>before</i> arming writability: appending to the output schedules one write
+ *       later in the same loop pass, offering everything queued up to {@code maxSingleWrite} (one
+ *       {@code send} for one extent, one gathering {@code sendmsg}/channel write for several), and
+ *       only if the socket takes less than everything is the write event armed (with the write
+ *       timeout). A message that fits the socket buffer thus costs one write call and no epoll_ctl or
+ *       extra wakeup.</li>
  *   <li><b>Connect</b>: non-blocking; completion is seen through writability and reported as
  *       CONNECTED before any write; refusal as ERROR once, with both I/O events removed.</li>
  *   <li><b>No socket yet</b> (fd -1): the read and write events sit on fd -1, never ready, but their

@@ -6,8 +6,9 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 
 /**
- * Stream-socket I/O for buffered sockets, done the way the backend does it best: readv/sendmsg on raw
- * fds for epoll, scattering/gathering SocketChannel calls for nio. Returns are primitives; errors
+ * Stream-socket I/O for buffered sockets, done the way the backend does it best: read/readv and
+ * send/sendmsg on raw fds for epoll, SocketChannel calls for nio; one extent is a plain read or write,
+ * several a scattering or gathering call. Each call is counted in the loop's {@link IoCounters}. Returns are primitives; errors
  * keep their errno-like code in {@link #lastError()} so EAGAIN costs no exception. Loop thread only.
  */
 public interface Transport extends AutoCloseable
@@ -33,7 +34,8 @@ public interface Transport extends AutoCloseable
     SelectableChannel channel();
 
     /**
-     * One scattering read of at most {@code max} bytes into the tail of {@code in}.
+     * One read of at most {@code max} bytes into the tail of {@code in} (scattering only across several
+     * extents).
      *
      * @param in  destination
      * @param max most bytes
@@ -42,7 +44,8 @@ public interface Transport extends AutoCloseable
     long read(Evbuffer in, int max);
 
     /**
-     * One gathering write of at most {@code max} bytes from the front of {@code out}, drained after.
+     * One write of at most {@code max} bytes from the front of {@code out} (gathering only across several
+     * extents), drained after.
      * Never raises SIGPIPE: a closed peer gives {@link #ERROR} (EPIPE or ECONNRESET).
      *
      * @param out source
