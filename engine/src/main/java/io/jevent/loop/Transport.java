@@ -8,8 +8,9 @@ import java.nio.channels.SelectableChannel;
 /**
  * Stream-socket I/O for buffered sockets, done the way the backend does it best: read/readv and
  * send/sendmsg on raw fds for epoll, SocketChannel calls for nio; one extent is a plain read or write,
- * several a scattering or gathering call. Each call is counted in the loop's {@link IoCounters}. Returns are primitives; errors
- * keep their errno-like code in {@link #lastError()} so EAGAIN costs no exception. Loop thread only.
+ * several a scattering or gathering call. Each call is counted in the loop's {@link IoCounters}.
+ * Returns are primitives; errors keep their errno-like code in {@link #lastError()} so EAGAIN costs
+ * no exception. Loop thread only.
  */
 public interface Transport extends AutoCloseable
 {
