@@ -1,14 +1,15 @@
 package io.jevent.loop;
 
-import io.jevent.nio.NioBackendProvider;
-
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * Finds {@link IoBackendProvider}s (java.nio always; epoll when module native-epoll is on the class
- * path) and picks one by name or by preference.
+ * Finds {@link IoBackendProvider}s through {@code META-INF/services/io.jevent.loop.IoBackendProvider}
+ * (java.nio from this module; epoll when module native-epoll is on the class path; a shaded jar must
+ * merge the service files) and picks one by name or by preference. The loop package thus names no
+ * backend.
  */
 public final class Backends
 {
@@ -17,19 +18,16 @@ public final class Backends
     }
 
     /**
-     * @return every provider found, nio first
+     * @return every provider found, least preferred (nio) first
      */
     public static List<IoBackendProvider> providers()
     {
         final List<IoBackendProvider> list = new ArrayList<>();
-        list.add(new NioBackendProvider());
         for (final IoBackendProvider p : ServiceLoader.load(IoBackendProvider.class, Backends.class.getClassLoader()))
         {
-            if (!"nio".equals(p.method()))
-            {
-                list.add(p);
-            }
+            list.add(p);
         }
+        list.sort(Comparator.comparingInt(IoBackendProvider::preference));
         return list;
     }
 
@@ -49,7 +47,7 @@ public final class Backends
         return names;
     }
 
-    static IoBackend create(final String name, final FdTable fds)
+    static IoBackend create(final String name)
     {
         IoBackendProvider best = null;
         for (final IoBackendProvider p : providers())
@@ -62,7 +60,7 @@ public final class Backends
                     {
                         throw new IllegalStateException("backend " + name + " is not available here");
                     }
-                    return p.create(fds);
+                    return p.create();
                 }
             }
             else if (p.isAvailable() && (null == best || p.preference() > best.preference()))
@@ -74,6 +72,6 @@ public final class Backends
         {
             throw new IllegalArgumentException("unknown backend " + name + "; available: " + availableMethods());
         }
-        return best.create(fds);
+        return best.create();
     }
 }

@@ -142,7 +142,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public EventBase(final EventBaseConfig config)
     {
         this.inbox = new RemoteInbox(config.remoteQueueCapacity(), this::wakeBackend);
-        this.backend = Backends.create(config.backend(), fds);
+        this.backend = Backends.create(config.backend());
         backend.owner(this);
         this.pool = config.pool();
         this.clock = config.clock();
@@ -1821,7 +1821,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         final int want = r.wanted();
         if (want != old || (0 != want && 0 != (e.events & EventFlags.IO_MASK)))
         {
-            if (backend.update(r, old, want) < 0)
+            if (backend.update(r, want) < 0)
             {
                 countIo(r, e, -1);
                 return -1;
@@ -1893,7 +1893,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         final int want = r.wanted();
         if (want != old)
         {
-            backend.update(r, old, want);
+            backend.update(r, want);
             r.interest = want;
         }
         if (null == r.head)

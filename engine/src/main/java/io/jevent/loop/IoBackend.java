@@ -31,12 +31,12 @@ public interface IoBackend extends AutoCloseable
     /**
      * Changes the registered interest of one fd.
      *
-     * @param record      the fd; its {@link FdRecord#interest()} still holds the old interest
-     * @param oldInterest what is registered now (0 if nothing)
+     * @param record      the fd; its {@link FdRecord#interest()} still holds what is registered now
+     *                    (0 if nothing)
      * @param newInterest what to register (0 to remove), READ/WRITE/CLOSED/ET
      * @return 0, or -1 if the backend refused (the reason is in {@link #lastError()})
      */
-    int update(FdRecord record, int oldInterest, int newInterest);
+    int update(FdRecord record, int newInterest);
 
     /**
      * Waits for readiness and reports it to {@code sink}.

@@ -22,8 +22,7 @@ public interface IoBackendProvider
     int preference();
 
     /**
-     * @param fds the loop's fd table, for backends that report readiness by fd number
-     * @return a new backend
+     * @return a new backend (it reports readiness by fd number, the loop maps fds to events)
      */
-    IoBackend create(FdTable fds);
+    IoBackend create();
 }

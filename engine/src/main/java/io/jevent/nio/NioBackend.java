@@ -118,7 +118,7 @@ public final class NioBackend implements IoBackend
     }
 
     @Override
-    public int update(final FdRecord record, final int oldInterest, final int newInterest)
+    public int update(final FdRecord record, final int newInterest)
     {
         final SelectableChannel ch = record.channel();
         if (null == ch)

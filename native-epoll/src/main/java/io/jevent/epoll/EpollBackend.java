@@ -179,8 +179,9 @@ public final class EpollBackend implements IoBackend
     }
 
     @Override
-    public int update(final FdRecord record, final int oldInterest, final int newInterest)
+    public int update(final FdRecord record, final int newInterest)
     {
+        final int oldInterest = record.interest();
         if (closed)
         {
             lastError = "epoll backend is closed";

@@ -1,6 +1,5 @@
 package io.jevent.epoll;
 
-import io.jevent.loop.FdTable;
 import io.jevent.loop.IoBackend;
 import io.jevent.loop.IoBackendProvider;
 
@@ -28,7 +27,7 @@ public final class EpollBackendProvider implements IoBackendProvider
     }
 
     @Override
-    public IoBackend create(final FdTable fds)
+    public IoBackend create()
     {
         return new EpollBackend();
     }

@@ -175,6 +175,22 @@ public final class DispatchBench implements EventCallback
         return failures;
     }
 
+    /**
+     * @return bytes received in the last run (each a token hop)
+     */
+    long received()
+    {
+        return count;
+    }
+
+    /**
+     * @return bytes sent in the last run: the first tokens plus every forwarded hop
+     */
+    long sent()
+    {
+        return fired;
+    }
+
     @Override
     public void onEvent(final Event event, final int fd, final int what)
     {
