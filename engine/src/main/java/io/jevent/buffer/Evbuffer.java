@@ -3246,12 +3246,8 @@ public final class Evbuffer implements AutoCloseable
                 {
                     prev.next = t;
                 }
-                prev = s;
             }
-            else
-            {
-                prev = s;
-            }
+            prev = s;
             s = next;
         }
     }

@@ -108,12 +108,11 @@ public abstract class BufferEvent
     int writeSuspended;
     private final int configuredMaxSingleRead = BufferEventConfiguration.maxSingleRead();
     private final int configuredMaxSingleWrite = BufferEventConfiguration.maxSingleWrite();
-    int maxSingleRead = configuredMaxSingleRead;
     int maxSingleWrite = configuredMaxSingleWrite;
     int readsPerWakeup = BufferEventConfiguration.readsPerWakeup();
     int writesPerWakeup = BufferEventConfiguration.writesPerWakeup();
     final ReadSizer readSizer = new ReadSizer(BufferEventConfiguration.minRead(),
-        BufferEventConfiguration.initialRead(), maxSingleRead);
+        BufferEventConfiguration.initialRead(), configuredMaxSingleRead);
     boolean freed;
     RateLimiter rateLimiter;
 
@@ -134,7 +133,7 @@ public abstract class BufferEvent
         this.output = new Evbuffer(base.pool());
         input.freeze(false);
         output.freeze(true);
-        input.maxRead(Math.max(input.maxRead(), maxSingleRead));
+        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
         final int spare = BufferEventConfiguration.maxSpareSize();
         input.maxSpareSize(spare);
         output.maxSpareSize(spare);
@@ -725,9 +724,8 @@ public abstract class BufferEvent
     public void setMaxSingleRead(final int bytes)
     {
         checkLive();
-        maxSingleRead = 0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes);
-        readSizer.max(maxSingleRead);
-        input.maxRead(Math.max(input.maxRead(), maxSingleRead));
+        readSizer.max(0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes));
+        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
     }
 
     /**
@@ -785,7 +783,7 @@ public abstract class BufferEvent
      */
     public int getMaxSingleRead()
     {
-        return maxSingleRead;
+        return readSizer.max();
     }
 
     /**
@@ -896,7 +894,7 @@ public abstract class BufferEvent
      */
     public long getMaxToRead()
     {
-        return Math.max(0, Math.min(getReadLimit(), maxSingleRead));
+        return Math.max(0, Math.min(getReadLimit(), readSizer.max()));
     }
 
     /**

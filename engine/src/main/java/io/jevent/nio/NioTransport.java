@@ -131,9 +131,10 @@ public final class NioTransport implements Transport
             {
                 return fail(Errno.EINVAL, "output start frozen");
             }
-            if (out.preparedBytes() > 0)
+            final long offered = out.preparedBytes();
+            if (offered > 0)
             {
-                counters.wrote(n, out.preparedBytes());
+                counters.wrote(n, offered);
             }
             return 0 == n && out.length() > 0 ? AGAIN : n;
         }

@@ -91,10 +91,8 @@ public final class NativeTransport implements Transport
         if (n > 0)
         {
             in.commitRead(n);
-            scratch.counters.read(n);
-            return n;
         }
-        final long r = 0 == n ? 0 : failed();
+        final long r = n >= 0 ? n : failed();
         scratch.counters.read(r);
         return r;
     }
@@ -133,11 +131,9 @@ public final class NativeTransport implements Transport
         if (n >= 0)
         {
             out.commitWrite(n);
-            s.counters.wrote(n, out.preparedBytes());
-            return n;
         }
-        final long r = failed();
-        s.counters.wrote(r, 1);
+        final long r = n >= 0 ? n : failed();
+        s.counters.wrote(r, out.preparedBytes());
         return r;
     }
 
