@@ -10,7 +10,7 @@ out=${1:-$top/perf-reports/raw/$(date -u +%Y%m%d-%H%M)}
 mkdir -p "$out"
 jar="$top/bench/target/benchmarks.jar"
 [ -f "$jar" ] || (cd "$top" && mvn -B -q -DskipTests package)
-flags=$(java -cp "$jar" io.jevent.bench.PrintFlags)
+flags=$(java -cp "$jar" io.jevent.samples.PrintFlags)
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "kernel: $(uname -r)"

@@ -81,7 +81,7 @@ if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
 fi
 [ -f "$JAR" ] || { echo "no $JAR"; exit 1; }
 # The one source of jevent's JVM flags (JvmFlags, filtered from the parent pom).
-JFLAGS="$("$JAVA" -cp "$JAR" io.jevent.bench.PrintFlags)" || { echo "cannot read JVM flags from $JAR"; exit 1; }
+JFLAGS="$("$JAVA" -cp "$JAR" io.jevent.samples.PrintFlags)" || { echo "cannot read JVM flags from $JAR"; exit 1; }
 JAVA_CMD=("$JAVA" $JFLAGS -cp "$JAR")
 JAVA_METHODS="$("${JAVA_CMD[@]}" io.jevent.bench.loop.DispatchBench -l 2>/dev/null)"
 

@@ -1,5 +1,5 @@
 /*
- * echo-load: a load client for any TCP echo server (jevent's bench/bin/echo-server, libevent's, ...).
+ * echo-load: a load client for any TCP echo server (jevent's samples/bin/echo-server, libevent's, ...).
  *
  * N connections, each keeping up to W messages of S bytes in flight (W = 1 is ping-pong: send a
  * message, wait for its whole echo, send the next). Each connection sends a byte stream taken from a

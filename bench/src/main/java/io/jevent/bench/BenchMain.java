@@ -1,5 +1,7 @@
 package io.jevent.bench;
 
+import io.jevent.samples.JvmFlags;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

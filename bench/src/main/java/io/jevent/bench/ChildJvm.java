@@ -1,5 +1,7 @@
 package io.jevent.bench;
 
+import io.jevent.samples.JvmFlags;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

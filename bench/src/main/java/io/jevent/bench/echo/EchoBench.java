@@ -324,7 +324,7 @@ public final class EchoBench
         return "# Echo benchmark run\n\n" +
             "- date: " + ZonedDateTime.now() + "\n" +
             "- command: `" + (null != command ? command : "java $(java -cp bench/target/benchmarks.jar " +
-            "io.jevent.bench.PrintFlags) -cp bench/target/benchmarks.jar " + EchoBench.class.getName() +
+            "io.jevent.samples.PrintFlags) -cp bench/target/benchmarks.jar " + EchoBench.class.getName() +
             (argLine.isEmpty() ? "" : " " + argLine)) + "`\n" +
             "- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version() + "\n" +
             "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +

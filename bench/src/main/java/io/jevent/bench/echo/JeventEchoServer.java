@@ -1,7 +1,7 @@
 package io.jevent.bench.echo;
 
-import io.jevent.bench.samples.EchoHandler;
-import io.jevent.bench.samples.EchoOptions;
+import io.jevent.samples.EchoHandler;
+import io.jevent.samples.EchoOptions;
 import io.jevent.bufferevent.BevOptions;
 import io.jevent.bufferevent.BufferEvent;
 import io.jevent.listener.ConnListener;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * jevent's echo, as the sample {@code io.jevent.bench.samples.EchoServer}: a ConnListener per loop
+ * jevent's echo, as the sample {@code io.jevent.samples.EchoServer}: a ConnListener per loop
  * (SO_REUSEPORT when there are several) and one BufferEvent per connection served by the sample's
  * {@link EchoHandler} with its default options (echo by moving the input into the output, no copy;
  * back-pressure at a 256 KiB high watermark; drain-then-free on EOF). Parameterised by method:

@@ -1,6 +1,7 @@
 package io.jevent.bench.soak;
 
 import io.jevent.bench.ChildJvm;
+import io.jevent.samples.StreamPattern;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,7 @@
 package io.jevent.bench.soak;
 
+import io.jevent.samples.StreamPattern;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -39,7 +39,7 @@ public final class SoakReport
             .append(" (other jobs may share the machine: read the loop-pass times with it)\n");
         sb.append("- result: ").append(results.stream().allMatch(SoakResult::passed) ? "PASS" : "FAIL").append("\n\n");
         sb.append("""
-            The server is the echo sample (`io.jevent.bench.samples.EchoServer` with `EchoHandler`) in acceptor
+            The server is the echo sample (`io.jevent.samples.EchoServer` with `EchoHandler`) in acceptor
             mode, in a child JVM; the client is one java.nio process of selector threads. Each connection takes a
             role, and a new connection replaces it when it ends. Every echoed byte is compared with the byte sent
             at that stream offset. After the load the server must have no connection open, no more fds than

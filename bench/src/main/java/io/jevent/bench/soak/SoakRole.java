@@ -1,5 +1,7 @@
 package io.jevent.bench.soak;
 
+import io.jevent.samples.StreamPattern;
+
 /**
  * What one soak connection does, from connect to close. Every byte that comes back is checked against
  * the connection's {@link StreamPattern} stream.

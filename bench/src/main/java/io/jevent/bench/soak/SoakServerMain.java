@@ -1,8 +1,8 @@
 package io.jevent.bench.soak;
 
-import io.jevent.bench.samples.EchoHandler;
-import io.jevent.bench.samples.EchoOptions;
-import io.jevent.bench.samples.EchoServer;
+import io.jevent.samples.EchoHandler;
+import io.jevent.samples.EchoOptions;
+import io.jevent.samples.EchoServer;
 import io.jevent.buffer.SegmentPool;
 import io.jevent.loop.EventBase;
 

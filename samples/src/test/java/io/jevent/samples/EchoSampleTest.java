@@ -1,6 +1,5 @@
-package io.jevent.bench.samples;
+package io.jevent.samples;
 
-import io.jevent.bench.soak.StreamPattern;
 import io.jevent.buffer.SegmentPool;
 import io.jevent.loop.EventBase;
 import org.junit.jupiter.api.AfterEach;

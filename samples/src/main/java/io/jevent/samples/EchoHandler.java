@@ -1,4 +1,4 @@
-package io.jevent.bench.samples;
+package io.jevent.samples;
 
 import io.jevent.bufferevent.BevFlags;
 import io.jevent.bufferevent.BufferEvent;

@@ -1,6 +1,5 @@
-package io.jevent.bench.samples;
+package io.jevent.samples;
 
-import io.jevent.bench.soak.StreamPattern;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

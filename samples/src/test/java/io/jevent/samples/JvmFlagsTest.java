@@ -1,8 +1,7 @@
-package io.jevent.bench;
+package io.jevent.samples;
 
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,14 +15,5 @@ class JvmFlagsTest
         assertTrue(flags.contains("--add-exports java.base/jdk.internal.misc=ALL-UNNAMED"), flags);
         assertFalse(flags.contains("${"), "resource was not filtered: " + flags);
         assertEquals(Runtime.version().feature() >= 22, flags.contains("--enable-native-access=ALL-UNNAMED"), flags);
-    }
-
-    @Test
-    void shouldAppendFlagsToEveryFork()
-    {
-        assertArrayEquals(new String[] {"-jvmArgsAppend", "-Xa", "Foo", "-f", "1"},
-            BenchMain.withFlags(new String[] {"Foo", "-f", "1"}, "-Xa"));
-        assertArrayEquals(new String[] {"Foo", "-jvmArgsAppend", "-Xa -Xb"},
-            BenchMain.withFlags(new String[] {"Foo", "-jvmArgsAppend", "-Xb"}, "-Xa"));
     }
 }

@@ -1,14 +1,14 @@
-package io.jevent.bench.soak;
+package io.jevent.samples;
 
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
 /**
- * The deterministic byte stream a test connection sends: byte {@code k} of stream {@code id} is
- * {@code PATTERN[(phase(id) + k) mod PERIOD]}, where PATTERN is a fixed random block of a prime
- * length, so a byte lost, doubled, reordered or taken from another connection shows as a mismatch at
- * its stream offset. Slices are read through a view (a {@code duplicate()} of the pattern, one per
- * thread), so sending and checking allocate nothing.
+ * The deterministic byte stream a checking echo client sends (the sample's tests, bench's soak): byte
+ * {@code k} of stream {@code id} is {@code PATTERN[(phase(id) + k) mod PERIOD]}, where PATTERN is a
+ * fixed random block of a prime length, so a byte lost, doubled, reordered or taken from another
+ * connection shows as a mismatch at its stream offset. Slices are read through a view (a
+ * {@code duplicate()} of the pattern, one per thread), so sending and checking allocate nothing.
  */
 public final class StreamPattern
 {

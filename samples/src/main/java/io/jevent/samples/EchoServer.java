@@ -1,4 +1,4 @@
-package io.jevent.bench.samples;
+package io.jevent.samples;
 
 import io.jevent.buffer.SegmentPool;
 import io.jevent.bufferevent.BevOptions;

@@ -1,4 +1,4 @@
-package io.jevent.bench.samples;
+package io.jevent.samples;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,9 @@
-package io.jevent.bench.samples;
+package io.jevent.bench.echo;
 
 import io.jevent.bench.compare.CorruptingEchoServer;
 import io.jevent.buffer.SegmentPool;
+import io.jevent.samples.EchoOptions;
+import io.jevent.samples.EchoServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package io.jevent.bench;
+package io.jevent.samples;
 
 import java.io.IOException;
 import java.io.InputStream;
