@@ -149,6 +149,7 @@ run_case() {
         local xl
         xl="$(grep -c '^Xcount' "$raw.err")"
         [ "$rc" != 0 ] && echo "   ! $prog $kind n=$n a=$a w=$w exited $rc: $(grep -v '^Xcount' "$raw.err" | head -2)"
+        [ -s "$raw.err" ] || rm -f "$raw.err"   # keep stderr only when the run wrote some
         set -- $st
         echo "$kind,$n,$a,$w,$prog,$1,$2,$3,$4,$5,$xl,\"$cmd\"" >>"$CSV"
         printf '   %-7s n=%-5s a=%-4s w=%-5s %-24s min %8s  median %9s us\n' "$kind" "$n" "$a" "$w" "$prog" "$1" "$2"
