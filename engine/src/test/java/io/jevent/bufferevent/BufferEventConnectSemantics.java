@@ -56,12 +56,12 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
     @DisplayName("73: event flag values are libevent's")
     default void shouldUseLibeventFlagValues()
     {
-        assertEquals(0x01, BevFlags.READING);
-        assertEquals(0x02, BevFlags.WRITING);
-        assertEquals(0x10, BevFlags.EOF);
-        assertEquals(0x20, BevFlags.ERROR);
-        assertEquals(0x40, BevFlags.TIMEOUT);
-        assertEquals(0x80, BevFlags.CONNECTED);
+        assertEquals("READING", BevFlags.toString(0x01));
+        assertEquals("WRITING", BevFlags.toString(0x02));
+        assertEquals("EOF", BevFlags.toString(0x10));
+        assertEquals("ERROR", BevFlags.toString(0x20));
+        assertEquals("TIMEOUT", BevFlags.toString(0x40));
+        assertEquals("CONNECTED", BevFlags.toString(0x80));
         assertEquals("READING|EOF", BevFlags.toString(0x11));
     }
 
