@@ -1,0 +1,15 @@
+package io.jevent.bufferevent;
+
+import io.jevent.loop.EventBaseConfig;
+
+/**
+ * {@link EchoAllocationSuite} on the nio backend.
+ */
+class EchoAllocationNioTest extends EchoAllocationSuite
+{
+    @Override
+    protected EventBaseConfig config()
+    {
+        return new EventBaseConfig().backend("nio").busySpin(false);
+    }
+}
