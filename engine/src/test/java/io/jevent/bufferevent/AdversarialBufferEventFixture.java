@@ -149,7 +149,7 @@ public abstract class AdversarialBufferEventFixture
         return b;
     }
 
-    BufferEvent track(final BufferEvent b)
+    <T extends BufferEvent> T track(final T b)
     {
         bevs.add(b);
         return b;

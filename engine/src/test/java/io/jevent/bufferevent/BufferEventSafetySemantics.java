@@ -86,7 +86,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     default void shouldRefuseBufferEventCallsFromAnotherThread() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, BevOptions.CLOSE_ON_FREE);
+        final SocketBufferEvent bev = bev(c, BevOptions.CLOSE_ON_FREE);
         bev.enable(EventFlags.READ);
         final Thread loop = startLoop();
         assertThrows(WrongThreadException.class, () -> bev.write(BufferEventFixture.bytes("x")));
@@ -308,9 +308,9 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     {
         final Conn c = connect();
         final EventBase other = new EventBase(configWithPool());
-        final BufferEvent bev = BufferEvent.socket(other, c.local(), BevOptions.CLOSE_ON_FREE);
+        final BufferEvent bev = SocketBufferEvent.create(other, c.local(), BevOptions.CLOSE_ON_FREE);
         bev.setWatermark(EventFlags.READ, 0, 100);
-        bev.setRateLimit(TokenBucketConfig.create(1000, 1000, 1000, 1000, 10));
+        bev.rateLimit().set(TokenBucketConfig.create(1000, 1000, 1000, 1000, 10));
         bev.enable(EventFlags.READ);
         bev.write(BufferEventFixture.pattern(1000, 3));
         other.free();
@@ -326,7 +326,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     @DisplayName("timeouts: without a socket (fd -1) the read and write timeouts still fire (libevent statement 120)")
     default void shouldRunTimeoutsWithoutASocket()
     {
-        final BufferEvent bev = track(BufferEvent.socket(base(), (SocketChannel)null, 0));
+        final BufferEvent bev = track(SocketBufferEvent.create(base(), (SocketChannel)null, 0));
         assertEquals(-1, bev.getFd());
         final List<Integer> events = new ArrayList<>();
         final long t0 = System.nanoTime();
@@ -394,10 +394,20 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("callbacks: getReadCallback/getWriteCallback/getEventsCallback read back what setCallbacks set")
+    @DisplayName("accessors: the callbacks, the attachment and the options read back what was set; "
+        + "flush on a socket leaves the output to the loop")
     default void shouldReadBackTheCallbacks()
     {
-        final BufferEvent bev = bev(connect(), 0);
+        final BufferEvent bev = bev(connect(), BevOptions.NAGLE | BevOptions.DEFER_CALLBACKS);
+        assertEquals(BevOptions.NAGLE | BevOptions.DEFER_CALLBACKS, bev.options());
+        assertNull(bev.attachment());
+        final Object mine = new Object();
+        bev.attachment(mine);
+        assertSame(mine, bev.attachment());
+        bev.disable(EventFlags.WRITE);
+        assertEquals(0, bev.write(BufferEventFixture.bytes("abc")));
+        assertEquals(0, bev.flush(EventFlags.WRITE, BufferEvent.FLUSH_FINISHED), "nothing held back to flush");
+        assertEquals(3, bev.output().length(), "flush writes nothing itself");
         final DataCallback r = b -> { };
         final DataCallback w = b -> { };
         final EventsCallback e = (b, what) -> { };
@@ -412,6 +422,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertNull(bev.getEventsCallback());
         bev.free();
         assertNull(bev.getWriteCallback(), "free clears them");
+        assertThrows(IllegalStateException.class, () -> bev.flush(EventFlags.WRITE, BufferEvent.FLUSH_NORMAL));
     }
 
     @Test

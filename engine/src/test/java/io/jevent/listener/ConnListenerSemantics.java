@@ -1,8 +1,8 @@
-package io.jevent.bufferevent;
+package io.jevent.listener;
 
-import io.jevent.listener.AcceptCallback;
-import io.jevent.listener.ConnListener;
-import io.jevent.listener.ListenerFlags;
+import io.jevent.bufferevent.BevOptions;
+import io.jevent.bufferevent.BufferEventFixture;
+import io.jevent.bufferevent.SocketBufferEvent;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.LoopFlags;
 import org.junit.jupiter.api.DisplayName;
@@ -24,11 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Statements 121–126: evconnlistener (listener.c), over loopback.
+ * Statements 121–126: evconnlistener (listener.c), over loopback, with the fixture of
+ * {@link ConnListenerSuite}.
  */
 public interface ConnListenerSemantics extends BufferEventFixture
 {
@@ -42,7 +44,7 @@ public interface ConnListenerSemantics extends BufferEventFixture
         {
             assertTrue(s.fd() >= 0, "accepted fd");
             peers.add(s.remoteAddress());
-            BufferEvent.socket(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
+            SocketBufferEvent.create(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
         };
     }
 
@@ -120,7 +122,10 @@ public interface ConnListenerSemantics extends BufferEventFixture
         assertEquals(InetAddress.getLoopbackAddress(), local.getAddress());
         assertTrue(l.getFd() >= 0);
         assertTrue(l.isEnabled(), "121: enabled at once");
-        assertTrue(base() == l.base(), "126: base returns what was passed");
+        assertSame(base(), l.base(), "126: base returns what was passed");
+        assertNull(l.attachment());
+        l.attachment(peers);
+        assertSame(peers, l.attachment(), "the attachment reads back what was set");
         final List<Socket> cs = clients(local, 1);
         try
         {
@@ -333,7 +338,7 @@ public interface ConnListenerSemantics extends BufferEventFixture
             128, (l, s) ->
             {
                 mine.incrementAndGet();
-                BufferEvent.socket(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
+                SocketBufferEvent.create(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
             }));
         final InetSocketAddress port = first.localAddress();
         final CountDownLatch ready = new CountDownLatch(1);
@@ -343,7 +348,7 @@ public interface ConnListenerSemantics extends BufferEventFixture
             final ConnListener second = ConnListener.bind(other, port, ListenerFlags.REUSEABLE_PORT, 128, (l, s) ->
             {
                 theirs.incrementAndGet();
-                BufferEvent.socket(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
+                SocketBufferEvent.create(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
             });
             ready.countDown();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
