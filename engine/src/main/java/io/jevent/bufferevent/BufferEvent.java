@@ -271,8 +271,18 @@ public abstract class BufferEvent
         return doDisable(what & (EventFlags.READ | EventFlags.WRITE));
     }
 
+    /**
+     * The kind arms the I/O of newly enabled directions that no suspension holds.
+     *
+     * @return 0, or -1 if the backend refused
+     */
     abstract int doEnable(int what);
 
+    /**
+     * The kind removes the I/O of disabled directions at once.
+     *
+     * @return 0
+     */
     abstract int doDisable(int what);
 
     // ------------------------------------------------------------------ write / read
@@ -570,6 +580,9 @@ public abstract class BufferEvent
         timeoutsChanged();
     }
 
+    /**
+     * The kind applies new {@link #readTimeoutNanos}/{@link #writeTimeoutNanos} to I/O that is pending.
+     */
     abstract void timeoutsChanged();
 
     void suspendRead(final int why)
@@ -592,6 +605,10 @@ public abstract class BufferEvent
         }
     }
 
+    /**
+     * The first suspension of reading began (true) or the last one ended (false): the kind stops or,
+     * if READ is enabled, resumes reading.
+     */
     abstract void readSuspendChanged(boolean suspended);
 
     void suspendWrite(final int why)
@@ -614,6 +631,9 @@ public abstract class BufferEvent
         }
     }
 
+    /**
+     * As {@link #readSuspendChanged} for writing.
+     */
     abstract void writeSuspendChanged(boolean suspended);
 
     // ------------------------------------------------------------------ triggers and callback runs
@@ -722,6 +742,9 @@ public abstract class BufferEvent
         return freed;
     }
 
+    /**
+     * At free, on the caller's thread: the kind removes its I/O so no callback of it runs again.
+     */
     abstract void removeIo();
 
     void finalizeFree()
@@ -735,6 +758,10 @@ public abstract class BufferEvent
         }
     }
 
+    /**
+     * At the end of the free (from the loop, or at once after the base's free): the kind closes what it
+     * owns ({@link BevOptions#CLOSE_ON_FREE}).
+     */
     abstract void closeTransport();
 
     void checkLive()

@@ -62,7 +62,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         final SocketBufferEvent bev = bev(c, 0);
         final List<Long> seen = new ArrayList<>();
         bev.setMaxSingleRead(100);
-        assertEquals(BufferEventConfiguration.readsPerWakeup(), 4, "this test assumes the default of 4 reads");
+        assertEquals(4, BufferEventConfiguration.readsPerWakeup(), "this test assumes the default of 4 reads");
         bev.setCallbacks(b -> seen.add(b.input().length()), null, null);
         bev.enable(EventFlags.READ);
         final byte[] data = BufferEventFixture.pattern(1000, 3);

@@ -1,6 +1,5 @@
 package io.jevent.bufferevent;
 
-import io.jevent.listener.ConnListener;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.LoopFlags;
@@ -9,8 +8,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -444,51 +441,5 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
             assertEquals(expected, b.addUtf8(s), "what addUtf8 appends for " + s.codePoints().boxed().toList());
             b.free();
         }
-    }
-
-    @Test
-    @DisplayName("listener: after free, localAddress() throws; free after the base closes the socket; wrong thread throws")
-    default void shouldRefuseListenerUseAfterFreeAndFromAnotherThread() throws Exception
-    {
-        final EventBase other = new EventBase(configWithPool());
-        final ConnListener l = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0,
-            -1, (li, s) -> { });
-        final InetSocketAddress where = l.localAddress();
-        assertNotNull(where);
-        final Thread loopThread = new Thread(() -> other.loop(LoopFlags.NO_EXIT_ON_EMPTY), "listener-loop");
-        loopThread.start();
-        final long t0 = System.nanoTime();
-        while (!other.isRunning() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5))
-        {
-            Thread.onSpinWait();
-        }
-        assertThrows(WrongThreadException.class, l::disable);
-        assertThrows(WrongThreadException.class, l::free);
-        final java.util.Set<String> before = EchoCorrectnessSuite.socketFds();
-        assertThrows(WrongThreadException.class, () -> ConnListener.bind(other,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, -1, (li, s) -> { }));
-        assertEquals(before, EchoCorrectnessSuite.socketFds(), "the refused listener closed the socket it opened");
-        final ConnListener disabled = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            io.jevent.listener.ListenerFlags.DISABLED, -1, (li, s) -> { });
-        final CountDownLatch enabled = new CountDownLatch(1);
-        other.execute(() ->
-        {
-            disabled.enable();
-            enabled.countDown();
-        });
-        assertTrue(enabled.await(5, TimeUnit.SECONDS), "a DISABLED listener made off-loop is enabled on the loop");
-        other.execute(disabled::free);
-        assertEquals(where, l.localAddress(), "readable from any thread");
-        other.loopBreak();
-        loopThread.join(5000);
-        other.free();
-        l.free();
-        assertThrows(IllegalStateException.class, l::localAddress);
-        assertThrows(IllegalStateException.class, l::enable);
-        try (SocketChannel probe = SocketChannel.open())
-        {
-            assertThrows(java.net.ConnectException.class, () -> probe.connect(where), "the listening socket is closed");
-        }
-        l.free();
     }
 }

@@ -177,8 +177,9 @@ public abstract class EchoCorrectnessSuite
 
     /**
      * @return "fd -> socket:[inode]" for every socket fd of this process
+     * @throws IOException if /proc/self/fd cannot be read
      */
-    static Set<String> socketFds() throws IOException
+    public static Set<String> socketFds() throws IOException
     {
         final Set<String> out = new HashSet<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd")))
