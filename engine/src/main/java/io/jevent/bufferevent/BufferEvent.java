@@ -8,14 +8,18 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * libevent's {@code bufferevent}: an input and an output {@link Evbuffer} over a transport, with
  * read, write and event callbacks, watermarks, timeouts and deferred callbacks. This class holds
- * what every kind shares (libevent's bufferevent.c); {@link #socket} makes the socket kind.
+ * what every kind shares (libevent's bufferevent.c), with its parts in classes of their own: the
+ * callbacks and their deferred runs ({@code BufferEventCallbacks}), the watermarks ({@code Watermarks}),
+ * the rate limit ({@link RateLimiter}, bufferevent_ratelim.c) and the calls of other threads
+ * ({@code RemoteCalls}). Each kind is a final subclass that moves the bytes and answers the
+ * package-private hooks (enable, disable, timeouts, suspension, free): {@link SocketBufferEvent}
+ * (bufferevent_sock.c) is the socket kind, made by {@link SocketBufferEvent#create}.
  *
  * <h2>Semantics</h2>
  * Those of libevent 2.1 (libevent-semantics.md §1.6–1.11): a new bufferevent has WRITE enabled and
@@ -33,17 +37,6 @@ import java.util.concurrent.TimeUnit;
  *       {@link #trigger(int, int)} to be called again.</li>
  *   <li><b>Bounded output</b> with {@link BevOptions#BOUNDED_OUTPUT}: the write high watermark caps
  *       the output (issues 1211, 1466).</li>
- *   <li><b>Adaptive reads, whole-queue writes</b>: each read asks for an adaptive guess (4x larger
- *       after a read that filled it, halved after two that filled less than half) below the maximum
- *       single read, 256 KiB by default (libevent 2.1: 4096 per evbuffer_read, 2.2: 16 KiB); it is one
- *       {@code read} into one segment when one is enough. A readable wakeup may read again while each
- *       read fills its whole request, up to {@link #READS_PER_WAKEUP_DEFAULT} reads, before one readcb
- *       (libevent: one read per wakeup, its issue 798); a short read means the socket is drained and
- *       ends the run without a read that would only return EAGAIN. {@code setReadsPerWakeup(1)}
- *       restores libevent's behaviour. A write offers everything queued, up to the maximum single
- *       write (1 MiB by default) and IOV_MAX extents, in one {@code send}/{@code sendmsg}, and may
- *       repeat up to {@link #WRITES_PER_WAKEUP_DEFAULT} times while each is taken whole. Defaults are
- *       properties of {@link BufferEventConfiguration}.</li>
  *   <li><b>Idle connections hold no memory</b>: by default the input and output keep no drained
  *       segment as a spare, and spare room is returned to the pool when a buffer empties, so an idle
  *       connection with empty buffers holds no segment.</li>
@@ -59,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * from another thread throws {@link io.jevent.loop.WrongThreadException} and changes nothing. With
  * {@link BevOptions#THREADSAFE}, writes, enable, disable and free are accepted from any thread and,
  * unless the caller is the loop thread itself, handed to the loop (writes are copied into a staging
- * buffer first; see {@code RemoteWrites}): while no loop runs they wait for the next loop run or for
+ * buffer first; see {@code RemoteCalls}): while no loop runs they wait for the next loop run or for
  * the base's free, so that a loop starting meanwhile never races them, and the loop thread's own writes
  * let staged bytes go first, so one thread's writes keep their order. Off the loop thread these calls
  * throw {@link java.util.concurrent.RejectedExecutionException} when the loop's inbox is full (nothing
@@ -71,19 +64,6 @@ public abstract class BufferEvent
 {
     /** {@code write*} result under {@link BevOptions#BOUNDED_OUTPUT} when the output is full. */
     public static final int OUTPUT_FULL = -2;
-    /** Default most bytes per read (libevent's max_single_read); see {@link BufferEventConfiguration}. */
-    public static final int MAX_SINGLE_READ_DEFAULT = BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT;
-    /** Default most bytes per gathering write (the write quantum); see {@link BufferEventConfiguration}. */
-    public static final int MAX_SINGLE_WRITE_DEFAULT = BufferEventConfiguration.MAX_SINGLE_WRITE_DEFAULT;
-    /**
-     * Default most reads per readable wakeup. A read that fills its whole request is followed by another,
-     * up to this many, so a stream is not throttled to one read per wakeup (libevent issue 798); a short
-     * read ends the run without a wasted EAGAIN read, and readcb runs once after it.
-     */
-    public static final int READS_PER_WAKEUP_DEFAULT = BufferEventConfiguration.READS_PER_WAKEUP_DEFAULT;
-    /** Default most writes per flush or writable wakeup (a write quantum, as Netty's writeSpinCount). */
-    public static final int WRITES_PER_WAKEUP_DEFAULT = BufferEventConfiguration.WRITES_PER_WAKEUP_DEFAULT;
-
     static final int SUSPEND_WM = 0x01;
     static final int SUSPEND_BW = 0x02;
 
@@ -91,39 +71,20 @@ public abstract class BufferEvent
     final Evbuffer input;
     final Evbuffer output;
     final int options;
-    DataCallback readCallback;
-    DataCallback writeCallback;
-    EventsCallback eventsCallback;
-    /** Free for the user: whatever the callbacks need, so they need not capture. */
-    public Object attachment;
+    private Object attachment;
 
     int enabled = EventFlags.WRITE;
-    long readLow;
-    long readHigh;
-    long writeLow;
-    long writeHigh;
     long readTimeoutNanos = -1;
     long writeTimeoutNanos = -1;
     int readSuspended;
     int writeSuspended;
-    private final int configuredMaxSingleRead = BufferEventConfiguration.maxSingleRead();
-    private final int configuredMaxSingleWrite = BufferEventConfiguration.maxSingleWrite();
-    int maxSingleWrite = configuredMaxSingleWrite;
-    int readsPerWakeup = BufferEventConfiguration.readsPerWakeup();
-    int writesPerWakeup = BufferEventConfiguration.writesPerWakeup();
-    final ReadSizer readSizer = new ReadSizer(BufferEventConfiguration.minRead(),
-        BufferEventConfiguration.initialRead(), configuredMaxSingleRead);
     boolean freed;
-    RateLimiter rateLimiter;
+    final BufferEventCallbacks callbacks = new BufferEventCallbacks(this);
+    final Watermarks watermarks = new Watermarks(this);
+    final RateLimiter rateLimiter = new RateLimiter(this);
 
     private final OwnerHook ownerHook = new OwnerHook();
-    private boolean deferredScheduled;
-    private boolean readPending;
-    private boolean writePending;
-    private int eventsPending;
-    private final Runnable deferredTask = this::runDeferred;
-    private final RemoteWrites remoteWrites;
-    private volatile boolean freeQueued;
+    private final RemoteCalls remote;
 
     BufferEvent(final EventBase base, final int options)
     {
@@ -133,57 +94,12 @@ public abstract class BufferEvent
         this.output = new Evbuffer(base.pool());
         input.freeze(false);
         output.freeze(true);
-        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
         final int spare = BufferEventConfiguration.maxSpareSize();
         input.maxSpareSize(spare);
         output.maxSpareSize(spare);
         input.ownerHook(ownerHook);
         output.ownerHook(ownerHook);
-        this.remoteWrites = 0 != (options & BevOptions.THREADSAFE) ? new RemoteWrites(this) : null;
-    }
-
-    /**
-     * A socket bufferevent on a channel (libevent {@code bufferevent_socket_new}). Works on every
-     * backend; on epoll the channel's fd is used directly.
-     *
-     * @param base    the loop
-     * @param channel a socket channel (connected or connecting), or null to {@link #connect} later
-     * @param options {@link BevOptions}
-     * @return the bufferevent, with WRITE enabled and nothing registered yet
-     */
-    public static BufferEvent socket(final EventBase base, final SocketChannel channel, final int options)
-    {
-        return new SocketBufferEvent(base, null == channel ? base.transports().unconnected() :
-            base.transports().wrap(channel), options);
-    }
-
-    /**
-     * A socket bufferevent on a raw fd (epoll backend), or with no socket when fd is -1.
-     *
-     * @param base    the loop
-     * @param fd      a non-blocking socket fd, or -1
-     * @param options {@link BevOptions}
-     * @return the bufferevent
-     */
-    public static BufferEvent socket(final EventBase base, final int fd, final int options)
-    {
-        return new SocketBufferEvent(base, fd < 0 ? base.transports().unconnected() :
-            base.transports().wrap(fd), options);
-    }
-
-    /**
-     * A socket bufferevent on a connection a listener just accepted, whichever backend accepted it.
-     *
-     * @param base     the loop
-     * @param accepted from the accept callback
-     * @param options  {@link BevOptions}
-     * @return the bufferevent
-     */
-    public static BufferEvent socket(final EventBase base, final io.jevent.loop.AcceptedSocket accepted,
-        final int options)
-    {
-        return null != accepted.channel() ? socket(base, (SocketChannel)accepted.channel(), options) :
-            socket(base, accepted.fd(), options);
+        this.remote = 0 != (options & BevOptions.THREADSAFE) ? new RemoteCalls(this) : null;
     }
 
     // ------------------------------------------------------------------ accessors
@@ -229,14 +145,52 @@ public abstract class BufferEvent
     }
 
     /**
-     * @return the fd, or -1 (libevent {@code bufferevent_getfd})
+     * @return what {@link #attachment(Object)} set, or null
+     */
+    public Object attachment()
+    {
+        return attachment;
+    }
+
+    /**
+     * Keeps whatever the callbacks need with the bufferevent, so they need not capture it.
+     *
+     * @param attachment anything, or null
+     */
+    public void attachment(final Object attachment)
+    {
+        this.attachment = attachment;
+    }
+
+    /**
+     * @return the token-bucket rate limit of this bufferevent (libevent's bufferevent_ratelim.c),
+     *     unlimited until {@link RateLimiter#set} gives it a configuration
+     */
+    public RateLimiter rateLimit()
+    {
+        return rateLimiter;
+    }
+
+    /**
+     * @return the fd, or -1 if this kind or this bufferevent has none (libevent {@code bufferevent_getfd})
      */
     public abstract int getFd();
 
     /**
-     * @return the errno of the last socket error, 0 if none
+     * @return the errno of the last socket error, 0 if none (or no socket)
      */
     public abstract int socketError();
+
+    /**
+     * @return most bytes one read may take (libevent's {@code max_single_read}): what
+     *     {@link RateLimiter#maxToRead()} caps the read bucket at
+     */
+    abstract int maxSingleReadBytes();
+
+    /**
+     * @return most bytes one write may take (libevent's {@code max_single_write})
+     */
+    abstract int maxSingleWriteBytes();
 
     // ------------------------------------------------------------------ callbacks
 
@@ -250,9 +204,7 @@ public abstract class BufferEvent
     public void setCallbacks(final DataCallback read, final DataCallback write, final EventsCallback events)
     {
         checkLive();
-        readCallback = read;
-        writeCallback = write;
-        eventsCallback = events;
+        callbacks.set(read, write, events);
     }
 
     /**
@@ -260,7 +212,7 @@ public abstract class BufferEvent
      */
     public DataCallback getReadCallback()
     {
-        return readCallback;
+        return callbacks.read;
     }
 
     /**
@@ -268,7 +220,7 @@ public abstract class BufferEvent
      */
     public DataCallback getWriteCallback()
     {
-        return writeCallback;
+        return callbacks.write;
     }
 
     /**
@@ -276,7 +228,7 @@ public abstract class BufferEvent
      */
     public EventsCallback getEventsCallback()
     {
-        return eventsCallback;
+        return callbacks.events;
     }
 
     // ------------------------------------------------------------------ enable / disable
@@ -293,20 +245,12 @@ public abstract class BufferEvent
     {
         if (handOff())
         {
-            base.execute(() -> enableOnLoop(what));
+            remote.enable(what);
             return 0;
         }
         checkLive();
         enabled |= what & (EventFlags.READ | EventFlags.WRITE);
         return doEnable(what & (EventFlags.READ | EventFlags.WRITE));
-    }
-
-    private void enableOnLoop(final int what)
-    {
-        if (!freed)
-        {
-            enable(what);
-        }
     }
 
     /**
@@ -319,7 +263,7 @@ public abstract class BufferEvent
     {
         if (handOff())
         {
-            base.execute(() -> disableOnLoop(what));
+            remote.disable(what);
             return 0;
         }
         checkLive();
@@ -327,16 +271,18 @@ public abstract class BufferEvent
         return doDisable(what & (EventFlags.READ | EventFlags.WRITE));
     }
 
-    private void disableOnLoop(final int what)
-    {
-        if (!freed)
-        {
-            disable(what);
-        }
-    }
-
+    /**
+     * The kind arms the I/O of newly enabled directions that no suspension holds.
+     *
+     * @return 0, or -1 if the backend refused
+     */
     abstract int doEnable(int what);
 
+    /**
+     * The kind removes the I/O of disabled directions at once.
+     *
+     * @return 0
+     */
     abstract int doDisable(int what);
 
     // ------------------------------------------------------------------ write / read
@@ -354,11 +300,11 @@ public abstract class BufferEvent
         Objects.checkFromIndexSize(off, len, data.length);
         if (handOff())
         {
-            return remoteWrites.add(data, off, len);
+            return remote.add(data, off, len);
         }
         checkLive();
         flushStaged();
-        return full(len) ? OUTPUT_FULL : output.add(data, off, len);
+        return watermarks.full(len) ? OUTPUT_FULL : output.add(data, off, len);
     }
 
     /**
@@ -380,11 +326,11 @@ public abstract class BufferEvent
     {
         if (handOff())
         {
-            return remoteWrites.add(data);
+            return remote.add(data);
         }
         checkLive();
         flushStaged();
-        return full(data.remaining()) ? OUTPUT_FULL : output.add(data);
+        return watermarks.full(data.remaining()) ? OUTPUT_FULL : output.add(data);
     }
 
     /**
@@ -399,11 +345,11 @@ public abstract class BufferEvent
     {
         if (handOff())
         {
-            return remoteWrites.add(data, index, len);
+            return remote.add(data, index, len);
         }
         checkLive();
         flushStaged();
-        return full(len) ? OUTPUT_FULL : output.add(data, index, len);
+        return watermarks.full(len) ? OUTPUT_FULL : output.add(data, index, len);
     }
 
     /**
@@ -416,11 +362,11 @@ public abstract class BufferEvent
     {
         if (handOff())
         {
-            return remoteWrites.addUtf8(text);
+            return remote.addUtf8(text);
         }
         checkLive();
         flushStaged();
-        return full(Evbuffer.utf8Length(text)) ? OUTPUT_FULL : output.addUtf8(text);
+        return watermarks.full(Evbuffer.utf8Length(text)) ? OUTPUT_FULL : output.addUtf8(text);
     }
 
     /**
@@ -434,11 +380,11 @@ public abstract class BufferEvent
     {
         if (handOff())
         {
-            return remoteWrites.addBuffer(data);
+            return remote.addBuffer(data);
         }
         checkLive();
         flushStaged();
-        if (full(data.length()))
+        if (watermarks.full(data.length()))
         {
             return OUTPUT_FULL;
         }
@@ -456,32 +402,12 @@ public abstract class BufferEvent
     }
 
     /**
-     * The loop's side of a THREADSAFE hand-over: staged bytes join the output as if written here.
-     */
-    void appendOutput(final Evbuffer staged)
-    {
-        output.addBuffer(staged);
-    }
-
-    /**
      * @return true if this call comes from another thread while the loop runs and this bufferevent is
      *     THREADSAFE, so it must be handed to the loop
      */
     private boolean handOff()
     {
-        if (null == remoteWrites || base.inLoopThread())
-        {
-            return false;
-        }
-        if (freed || freeQueued)
-        {
-            throw new IllegalStateException("bufferevent used after free");
-        }
-        if (base.isFreeing())
-        {
-            throw new IllegalStateException("bufferevent's event base is freed");
-        }
-        return true;
+        return null != remote && remote.offLoop();
     }
 
     /**
@@ -536,16 +462,6 @@ public abstract class BufferEvent
         return dst.addBuffer(input);
     }
 
-    boolean full(final long adding)
-    {
-        return boundedOutput() && output.length() + adding > writeHigh;
-    }
-
-    boolean boundedOutput()
-    {
-        return 0 != (options & BevOptions.BOUNDED_OUTPUT) && writeHigh > 0;
-    }
-
     /**
      * The bufferevent's own view of its buffers' changes ({@link EvbufferOwnerHook}): one class, so the
      * call from the buffer is monomorphic, and nothing in the user's callback list.
@@ -559,9 +475,9 @@ public abstract class BufferEvent
             {
                 outputChanged(added);
             }
-            else if (0 != readHigh)
+            else if (0 != watermarks.readHigh)
             {
-                inputWatermarkChanged();
+                watermarks.inputChanged();
             }
         }
     }
@@ -582,9 +498,9 @@ public abstract class BufferEvent
      */
     final void outputChanged()
     {
-        if (null != remoteWrites)
+        if (null != remote)
         {
-            remoteWrites.outputIs(output.length());
+            remote.outputIs(output.length());
         }
     }
 
@@ -593,9 +509,9 @@ public abstract class BufferEvent
      */
     private void flushStaged()
     {
-        if (null != remoteWrites)
+        if (null != remote)
         {
-            remoteWrites.flushStaged();
+            remote.flushStaged();
         }
     }
 
@@ -634,28 +550,7 @@ public abstract class BufferEvent
     public void setWatermark(final int what, final long low, final long high)
     {
         checkLive();
-        if (low < 0 || high < 0)
-        {
-            throw new IllegalArgumentException("negative watermark");
-        }
-        if (0 != (what & EventFlags.WRITE))
-        {
-            writeLow = low;
-            writeHigh = high;
-        }
-        if (0 != (what & EventFlags.READ))
-        {
-            readLow = low;
-            readHigh = high;
-            if (0 != high)
-            {
-                inputWatermarkChanged();
-            }
-            else
-            {
-                unsuspendRead(SUSPEND_WM);
-            }
-        }
+        watermarks.set(what, low, high);
     }
 
     /**
@@ -665,41 +560,13 @@ public abstract class BufferEvent
      */
     public long getWatermark(final int what, final boolean high)
     {
-        if (EventFlags.READ == what)
-        {
-            return high ? readHigh : readLow;
-        }
-        if (EventFlags.WRITE == what)
-        {
-            return high ? writeHigh : writeLow;
-        }
-        return -1;
-    }
-
-    private void inputWatermarkChanged()
-    {
-        if (0 != readHigh && input.length() >= readHigh)
-        {
-            suspendRead(SUSPEND_WM);
-        }
-        else
-        {
-            unsuspendRead(SUSPEND_WM);
-        }
+        return watermarks.get(what, high);
     }
 
     /**
-     * Sets the read and write timeouts (libevent {@code bufferevent_set_timeouts}).
-     * <p>
-     * The write timeout runs while output waits for writability and restarts with every writable
-     * wakeup, as libevent's persistent write event does: it fires only when a whole {@code write}
-     * period passes without one. TCP itself can go that long without writability while the peer
-     * reads. When the peer's window is smaller than one segment, the kernel sends only on its
-     * zero-window probe timer: at least 200 ms on Linux (the minimum RTO), doubling per unanswered
-     * probe. Meanwhile the unsent segment keeps the socket unwritable. This happens over loopback when
-     * a peer lowers SO_RCVBUF after the handshake: segments are sized to half the largest window it
-     * ever offered (32 KiB), and every write of 32 KiB or more queues one. Every writer and backend
-     * sees it, so keep write timeouts well above a few hundred milliseconds.
+     * Sets the read and write timeouts (libevent {@code bufferevent_set_timeouts}): a direction that waits
+     * that long for its I/O is disabled and reported to the event callback as READING or WRITING with
+     * TIMEOUT. For what a socket's write timeout measures see {@link SocketBufferEvent}, "Write timeouts".
      *
      * @param read  read timeout, 0 or negative for none
      * @param write write timeout, 0 or negative for none
@@ -713,86 +580,10 @@ public abstract class BufferEvent
         timeoutsChanged();
     }
 
+    /**
+     * The kind applies new {@link #readTimeoutNanos}/{@link #writeTimeoutNanos} to I/O that is pending.
+     */
     abstract void timeoutsChanged();
-
-    /**
-     * Caps every read (libevent {@code bufferevent_set_max_single_read}). Reads are sized adaptively
-     * below the cap (see {@link BufferEventConfiguration}); {@link #nextReadSize()} tells the next one.
-     *
-     * @param bytes most bytes per read, 1 or more (0 restores the configured default)
-     */
-    public void setMaxSingleRead(final int bytes)
-    {
-        checkLive();
-        readSizer.max(0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes));
-        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
-    }
-
-    /**
-     * @return what the next read will ask for before the read high watermark and rate limits cap it:
-     *     the adaptive guess, at most {@link #getMaxSingleRead()}
-     */
-    public int nextReadSize()
-    {
-        return readSizer.guess();
-    }
-
-    /**
-     * @param reads most reads per readable wakeup, at least 1 (1 is libevent's behaviour)
-     */
-    public void setReadsPerWakeup(final int reads)
-    {
-        if (reads < 1)
-        {
-            throw new IllegalArgumentException("reads must be >= 1: " + reads);
-        }
-        checkLive();
-        readsPerWakeup = reads;
-    }
-
-    /**
-     * @param writes most writes per flush or writable wakeup, at least 1 (1 is libevent's behaviour)
-     */
-    public void setWritesPerWakeup(final int writes)
-    {
-        if (writes < 1)
-        {
-            throw new IllegalArgumentException("writes must be >= 1: " + writes);
-        }
-        checkLive();
-        writesPerWakeup = writes;
-    }
-
-    /**
-     * Caps every gathering write (libevent {@code bufferevent_set_max_single_write}): one write call
-     * offers the kernel everything queued up to this many bytes (and IOV_MAX extents), with no copy on
-     * either backend. The kernel takes what its send buffer allows, and the rest waits for
-     * writability. A large quantum does not make a socket stall by itself, but see
-     * {@link #setTimeouts} for a peer whose window has shrunk below one segment.
-     *
-     * @param bytes most bytes per write, 1 or more (0 restores the configured default)
-     */
-    public void setMaxSingleWrite(final int bytes)
-    {
-        checkLive();
-        maxSingleWrite = 0 == bytes ? configuredMaxSingleWrite : Math.max(1, bytes);
-    }
-
-    /**
-     * @return most bytes per read
-     */
-    public int getMaxSingleRead()
-    {
-        return readSizer.max();
-    }
-
-    /**
-     * @return most bytes per write
-     */
-    public int getMaxSingleWrite()
-    {
-        return maxSingleWrite;
-    }
 
     void suspendRead(final int why)
     {
@@ -814,6 +605,10 @@ public abstract class BufferEvent
         }
     }
 
+    /**
+     * The first suspension of reading began (true) or the last one ended (false): the kind stops or,
+     * if READ is enabled, resumes reading.
+     */
     abstract void readSuspendChanged(boolean suspended);
 
     void suspendWrite(final int why)
@@ -836,140 +631,10 @@ public abstract class BufferEvent
         }
     }
 
+    /**
+     * As {@link #readSuspendChanged} for writing.
+     */
     abstract void writeSuspendChanged(boolean suspended);
-
-    // ------------------------------------------------------------------ rate limits
-
-    /**
-     * Limits this bufferevent's reads and writes with token buckets (libevent
-     * {@code bufferevent_set_rate_limit}); the buckets start at the rate. Null removes the limit and
-     * resumes I/O.
-     *
-     * @param cfg rates and bursts, or null
-     * @return 0
-     */
-    public int setRateLimit(final TokenBucketConfig cfg)
-    {
-        checkLive();
-        if (null != rateLimiter)
-        {
-            rateLimiter.close();
-            rateLimiter = null;
-        }
-        if (null != cfg)
-        {
-            rateLimiter = new RateLimiter(this, cfg);
-        }
-        return 0;
-    }
-
-    /**
-     * @return bytes the read bucket holds now, or {@link TokenBucketConfig#MAX_VALUE} without a limit
-     */
-    public long getReadLimit()
-    {
-        if (null == rateLimiter)
-        {
-            return TokenBucketConfig.MAX_VALUE;
-        }
-        rateLimiter.update();
-        return rateLimiter.readLimit;
-    }
-
-    /**
-     * @return bytes the write bucket holds now, or {@link TokenBucketConfig#MAX_VALUE} without a limit
-     */
-    public long getWriteLimit()
-    {
-        if (null == rateLimiter)
-        {
-            return TokenBucketConfig.MAX_VALUE;
-        }
-        rateLimiter.update();
-        return rateLimiter.writeLimit;
-    }
-
-    /**
-     * @return most bytes the next read may take: {@code max(0, min(read bucket, maxSingleRead))}
-     */
-    public long getMaxToRead()
-    {
-        return Math.max(0, Math.min(getReadLimit(), readSizer.max()));
-    }
-
-    /**
-     * @return most bytes the next write may take: {@code max(0, min(write bucket, maxSingleWrite))}
-     */
-    public long getMaxToWrite()
-    {
-        return Math.max(0, Math.min(getWriteLimit(), maxSingleWrite));
-    }
-
-    /**
-     * Changes the read bucket by {@code -delta} (libevent {@code bufferevent_decrement_read_limit}),
-     * suspending or resuming reading when it crosses 0.
-     *
-     * @param delta bytes to take (negative gives)
-     * @return 0, or -1 without a rate limit
-     */
-    public int decrementReadLimit(final long delta)
-    {
-        checkLive();
-        if (null == rateLimiter)
-        {
-            return -1;
-        }
-        rateLimiter.update();
-        rateLimiter.chargeRead(delta);
-        return 0;
-    }
-
-    /**
-     * Changes the write bucket by {@code -delta}, suspending or resuming writing when it crosses 0.
-     *
-     * @param delta bytes to take (negative gives)
-     * @return 0, or -1 without a rate limit
-     */
-    public int decrementWriteLimit(final long delta)
-    {
-        checkLive();
-        if (null == rateLimiter)
-        {
-            return -1;
-        }
-        rateLimiter.update();
-        rateLimiter.chargeWrite(delta);
-        return 0;
-    }
-
-    /**
-     * @return what the next read may ask for under a rate limit: the adaptive guess within the bucket
-     */
-    int readAllowance()
-    {
-        return (int)Math.max(0, Math.min(getReadLimit(), readSizer.guess()));
-    }
-
-    int writeAllowance()
-    {
-        return (int)getMaxToWrite();
-    }
-
-    void chargeRead(final long n)
-    {
-        if (null != rateLimiter)
-        {
-            rateLimiter.chargeRead(n);
-        }
-    }
-
-    void chargeWrite(final long n)
-    {
-        if (null != rateLimiter)
-        {
-            rateLimiter.chargeWrite(n);
-        }
-    }
 
     // ------------------------------------------------------------------ triggers and callback runs
 
@@ -997,131 +662,19 @@ public abstract class BufferEvent
     public void triggerEvent(final int what, final int options)
     {
         checkLive();
-        runEventsCallback(what, options);
+        callbacks.runEvents(what, options);
     }
 
     void triggerInternal(final int what, final int opts)
     {
         final boolean ignore = 0 != (opts & BevOptions.TRIG_IGNORE_WATERMARKS);
-        if (0 != (what & EventFlags.READ) && (ignore || input.length() >= readLow))
+        if (0 != (what & EventFlags.READ) && (ignore || input.length() >= watermarks.readLow))
         {
-            runReadCallback(opts);
+            callbacks.runRead(opts);
         }
-        if (0 != (what & EventFlags.WRITE) && (ignore || output.length() <= writeLow))
+        if (0 != (what & EventFlags.WRITE) && (ignore || output.length() <= watermarks.writeLow))
         {
-            runWriteCallback(opts);
-        }
-    }
-
-    void runReadCallback(final int opts)
-    {
-        if (null == readCallback)
-        {
-            return;
-        }
-        if (deferring(opts))
-        {
-            readPending = true;
-            scheduleDeferred();
-        }
-        else
-        {
-            readCallback.onData(this);
-        }
-    }
-
-    void runWriteCallback(final int opts)
-    {
-        if (null == writeCallback)
-        {
-            return;
-        }
-        if (deferring(opts))
-        {
-            writePending = true;
-            scheduleDeferred();
-        }
-        else
-        {
-            writeCallback.onData(this);
-        }
-    }
-
-    void runEventsCallback(final int what, final int opts)
-    {
-        if (null == eventsCallback)
-        {
-            return;
-        }
-        if (deferring(opts))
-        {
-            eventsPending |= what;
-            scheduleDeferred();
-        }
-        else
-        {
-            eventsCallback.onEvents(this, what);
-        }
-    }
-
-    private boolean deferring(final int opts)
-    {
-        return 0 != ((options | opts) & BevOptions.DEFER_CALLBACKS);
-    }
-
-    private void scheduleDeferred()
-    {
-        if (!deferredScheduled)
-        {
-            deferredScheduled = true;
-            base.defer(deferredTask);
-        }
-    }
-
-    /**
-     * libevent's {@code bufferevent_run_deferred_callbacks_locked}: a CONNECTED pending at the start
-     * first and alone, then readcb, writecb, then every events flag pending by then (those triggered
-     * during this run included, CONNECTED too) in one call; callbacks set to null meanwhile are skipped.
-     */
-    private void runDeferred()
-    {
-        deferredScheduled = false;
-        if (freed)
-        {
-            return;
-        }
-        if (0 != (eventsPending & BevFlags.CONNECTED))
-        {
-            eventsPending &= ~BevFlags.CONNECTED;
-            if (null != eventsCallback)
-            {
-                eventsCallback.onEvents(this, BevFlags.CONNECTED);
-            }
-        }
-        if (readPending && !freed)
-        {
-            readPending = false;
-            if (null != readCallback)
-            {
-                readCallback.onData(this);
-            }
-        }
-        if (writePending && !freed)
-        {
-            writePending = false;
-            if (null != writeCallback)
-            {
-                writeCallback.onData(this);
-            }
-        }
-        if (0 != eventsPending && !freed)
-        {
-            final int what = eventsPending;
-            eventsPending = 0;
-            if (null != eventsCallback)
-            {
-                eventsCallback.onEvents(this, what);
-            }
+            callbacks.runWrite(opts);
         }
     }
 
@@ -1149,32 +702,14 @@ public abstract class BufferEvent
         {
             return;
         }
-        if (null != remoteWrites && !base.inLoopThread())
+        if (null != remote && !base.inLoopThread() && remote.handOffFree())
         {
-            if (freeQueued)
-            {
-                return;
-            }
-            freeQueued = true;
-            try
-            {
-                base.execute(this::freeNow);
-                return;
-            }
-            catch (final java.util.concurrent.RejectedExecutionException ex)
-            {
-                if (!base.isFreeing())
-                {
-                    freeQueued = false;
-                    throw ex;
-                }
-                awaitBaseFreed();
-            }
+            return;
         }
         freeNow();
     }
 
-    private void freeNow()
+    void freeNow()
     {
         if (freed)
         {
@@ -1185,14 +720,9 @@ public abstract class BufferEvent
         {
             base.checkThread();
         }
-        readCallback = null;
-        writeCallback = null;
-        eventsCallback = null;
+        callbacks.set(null, null, null);
         freed = true;
-        if (null != rateLimiter)
-        {
-            rateLimiter.close();
-        }
+        rateLimiter.stop();
         removeIo();
         if (baseFreed)
         {
@@ -1205,17 +735,6 @@ public abstract class BufferEvent
     }
 
     /**
-     * The loop refused the hand-over because the base is being freed: wait until it is, then free here.
-     */
-    private void awaitBaseFreed()
-    {
-        while (!base.isFreed())
-        {
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
-        }
-    }
-
-    /**
      * @return true once {@link #free()} ran
      */
     public boolean isFreed()
@@ -1223,6 +742,9 @@ public abstract class BufferEvent
         return freed;
     }
 
+    /**
+     * At free, on the caller's thread: the kind removes its I/O so no callback of it runs again.
+     */
     abstract void removeIo();
 
     void finalizeFree()
@@ -1230,12 +752,16 @@ public abstract class BufferEvent
         closeTransport();
         input.free();
         output.free();
-        if (null != remoteWrites)
+        if (null != remote)
         {
-            remoteWrites.free();
+            remote.free();
         }
     }
 
+    /**
+     * At the end of the free (from the loop, or at once after the base's free): the kind closes what it
+     * owns ({@link BevOptions#CLOSE_ON_FREE}).
+     */
     abstract void closeTransport();
 
     void checkLive()

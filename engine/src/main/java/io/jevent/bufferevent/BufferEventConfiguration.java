@@ -6,7 +6,7 @@ import io.jevent.buffer.PropertyValues;
  * Every tunable of a bufferevent's data path: a system property name paired with its default, read
  * and checked when a bufferevent is made (a value that is not an int or is out of range throws
  * {@link IllegalArgumentException} naming the property and the value). The per-bufferevent setters
- * ({@link BufferEvent#setMaxSingleRead}, ...) override them for one connection.
+ * ({@link SocketBufferEvent#setMaxSingleRead}, ...) override them for one connection.
  * <p>
  * Reads are sized adaptively per bufferevent ({@link ReadSizer}): the first read asks for
  * {@link #INITIAL_READ_DEFAULT}, a read that fills its request makes the next one four times larger up

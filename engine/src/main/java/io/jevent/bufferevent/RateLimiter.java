@@ -1,33 +1,213 @@
 package io.jevent.bufferevent;
 
 import io.jevent.loop.Event;
-import io.jevent.loop.EventFlags;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The token buckets of one bufferevent (libevent's bufferevent_ratelim.c, per-bufferevent part):
- * buckets start at the rate, refill by the rate per elapsed tick of the loop's cached wall clock up
- * to the burst, are charged after each read or write (and may go negative), and suspend their
- * direction at 0 or below until a one-tick refill timer brings them back above 0.
+ * The rate limit of one bufferevent (libevent's bufferevent_ratelim.c, per-bufferevent part), reached
+ * through {@link BufferEvent#rateLimit()}. Unlimited until {@link #set} gives it a
+ * {@link TokenBucketConfig}: then a read and a write bucket start at the rate, refill by the rate per
+ * elapsed tick of the loop's cached wall clock up to the burst, are charged after each read or write
+ * (and may go negative), and suspend their direction at 0 or below until a one-tick refill timer brings
+ * them back above 0. Loop thread only, as the bufferevent.
  */
-final class RateLimiter
+public final class RateLimiter
 {
     private final BufferEvent bev;
-    private final TokenBucketConfig cfg;
-    private final Event refillTimer;
-    long readLimit;
-    long writeLimit;
+    private TokenBucketConfig cfg;
+    private Event refillTimer;
+    private long readLimit = TokenBucketConfig.MAX_VALUE;
+    private long writeLimit = TokenBucketConfig.MAX_VALUE;
     private long lastTick;
 
-    RateLimiter(final BufferEvent bev, final TokenBucketConfig cfg)
+    RateLimiter(final BufferEvent bev)
     {
         this.bev = bev;
-        this.cfg = cfg;
-        this.readLimit = cfg.readRate;
-        this.writeLimit = cfg.writeRate;
-        this.lastTick = tick();
-        this.refillTimer = bev.base.newTimer(false, (e, fd, what) -> refilled());
+    }
+
+    /**
+     * Limits the bufferevent's reads and writes with token buckets (libevent
+     * {@code bufferevent_set_rate_limit}); the buckets start at the rate. Null removes the limit and
+     * resumes I/O.
+     *
+     * @param cfg rates and bursts, or null
+     * @return 0
+     * @throws IllegalStateException if the bufferevent or its base is freed
+     */
+    public int set(final TokenBucketConfig cfg)
+    {
+        bev.checkLive();
+        stop();
+        if (null != cfg)
+        {
+            refillTimer = bev.base.newTimer(false, this::refilled);
+            this.cfg = cfg;
+            readLimit = cfg.readRate;
+            writeLimit = cfg.writeRate;
+            lastTick = tick();
+        }
+        return 0;
+    }
+
+    /**
+     * @return true while a configuration limits the bufferevent
+     */
+    public boolean isLimited()
+    {
+        return null != cfg;
+    }
+
+    /**
+     * @return bytes the read bucket holds now, or {@link TokenBucketConfig#MAX_VALUE} without a limit
+     *     (libevent {@code bufferevent_get_read_limit})
+     */
+    public long readLimit()
+    {
+        if (null == cfg)
+        {
+            return TokenBucketConfig.MAX_VALUE;
+        }
+        update();
+        return readLimit;
+    }
+
+    /**
+     * @return bytes the write bucket holds now, or {@link TokenBucketConfig#MAX_VALUE} without a limit
+     *     (libevent {@code bufferevent_get_write_limit})
+     */
+    public long writeLimit()
+    {
+        if (null == cfg)
+        {
+            return TokenBucketConfig.MAX_VALUE;
+        }
+        update();
+        return writeLimit;
+    }
+
+    /**
+     * @return most bytes the next read may take: {@code max(0, min(read bucket, max single read))}
+     *     (libevent {@code bufferevent_get_max_to_read})
+     */
+    public long maxToRead()
+    {
+        return Math.max(0, Math.min(readLimit(), bev.maxSingleReadBytes()));
+    }
+
+    /**
+     * @return most bytes the next write may take: {@code max(0, min(write bucket, max single write))}
+     *     (libevent {@code bufferevent_get_max_to_write})
+     */
+    public long maxToWrite()
+    {
+        return Math.max(0, Math.min(writeLimit(), bev.maxSingleWriteBytes()));
+    }
+
+    /**
+     * Changes the read bucket by {@code -delta} (libevent {@code bufferevent_decrement_read_limit}),
+     * suspending or resuming reading when it crosses 0.
+     *
+     * @param delta bytes to take (negative gives)
+     * @return 0, or -1 without a limit
+     * @throws IllegalStateException if the bufferevent or its base is freed
+     */
+    public int decrementRead(final long delta)
+    {
+        bev.checkLive();
+        if (null == cfg)
+        {
+            return -1;
+        }
+        update();
+        readLimit -= delta;
+        check();
+        return 0;
+    }
+
+    /**
+     * Changes the write bucket by {@code -delta} (libevent {@code bufferevent_decrement_write_limit}),
+     * suspending or resuming writing when it crosses 0.
+     *
+     * @param delta bytes to take (negative gives)
+     * @return 0, or -1 without a limit
+     * @throws IllegalStateException if the bufferevent or its base is freed
+     */
+    public int decrementWrite(final long delta)
+    {
+        bev.checkLive();
+        if (null == cfg)
+        {
+            return -1;
+        }
+        update();
+        writeLimit -= delta;
+        check();
+        return 0;
+    }
+
+    /**
+     * @param wanted what a read would ask for without a limit
+     * @return what it may ask for under the limit: {@code wanted} within the read bucket, at least 0
+     */
+    int readAllowance(final int wanted)
+    {
+        return (int)Math.max(0, Math.min(readLimit(), wanted));
+    }
+
+    /**
+     * @param wanted what a write would offer without a limit (the write quantum)
+     * @return what it may offer under the limit: {@code wanted} within the write bucket, at least 0
+     */
+    int writeAllowance(final int wanted)
+    {
+        return (int)Math.max(0, Math.min(writeLimit(), wanted));
+    }
+
+    /**
+     * Charges a read to the read bucket (nothing without a limit).
+     *
+     * @param n bytes read
+     */
+    void chargeRead(final long n)
+    {
+        if (null != cfg)
+        {
+            readLimit -= n;
+            check();
+        }
+    }
+
+    /**
+     * Charges a write to the write bucket (nothing without a limit).
+     *
+     * @param n bytes written
+     */
+    void chargeWrite(final long n)
+    {
+        if (null != cfg)
+        {
+            writeLimit -= n;
+            check();
+        }
+    }
+
+    /**
+     * Removes the limit: the refill timer is freed and a suspension by the limit lifted.
+     */
+    void stop()
+    {
+        if (null == cfg)
+        {
+            return;
+        }
+        cfg = null;
+        readLimit = TokenBucketConfig.MAX_VALUE;
+        writeLimit = TokenBucketConfig.MAX_VALUE;
+        refillTimer.free();
+        refillTimer = null;
+        bev.unsuspendRead(BufferEvent.SUSPEND_BW);
+        bev.unsuspendWrite(BufferEvent.SUSPEND_BW);
     }
 
     private long tick()
@@ -35,7 +215,7 @@ final class RateLimiter
         return bev.base.gettimeofdayCached() / 1000 / cfg.tickMillis;
     }
 
-    void update()
+    private void update()
     {
         final long now = tick();
         final long elapsed = now - lastTick;
@@ -49,19 +229,7 @@ final class RateLimiter
         }
     }
 
-    void chargeRead(final long n)
-    {
-        readLimit -= n;
-        check();
-    }
-
-    void chargeWrite(final long n)
-    {
-        writeLimit -= n;
-        check();
-    }
-
-    void check()
+    private void check()
     {
         boolean arm = false;
         if (readLimit <= 0)
@@ -88,26 +256,14 @@ final class RateLimiter
         }
     }
 
-    private void refilled()
+    private void refilled(final Event timer, final int fd, final int what)
     {
-        if (bev.freed)
+        if (bev.freed || null == cfg)
         {
             return;
         }
         bev.base.updateCacheTime();
         update();
         check();
-    }
-
-    void close()
-    {
-        refillTimer.free();
-        bev.unsuspendRead(BufferEvent.SUSPEND_BW);
-        bev.unsuspendWrite(BufferEvent.SUSPEND_BW);
-    }
-
-    boolean pendingRefill()
-    {
-        return 0 != refillTimer.pending(EventFlags.TIMEOUT);
     }
 }

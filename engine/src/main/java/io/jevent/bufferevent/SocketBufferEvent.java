@@ -1,5 +1,6 @@
 package io.jevent.bufferevent;
 
+import io.jevent.loop.AcceptedSocket;
 import io.jevent.loop.Errno;
 import io.jevent.loop.Event;
 import io.jevent.loop.EventBase;
@@ -7,6 +8,7 @@ import io.jevent.loop.EventFlags;
 import io.jevent.loop.Transport;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,10 +35,43 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>No socket yet</b> (fd -1): the read and write events sit on fd -1, never ready, but their
  *       timeouts run (libevent statement 120); output waits for {@link #connect}.</li>
  * </ul>
+ * <h2>Write timeouts</h2>
+ * The write timeout runs while output waits for writability and restarts with every writable
+ * wakeup, as libevent's persistent write event does: it fires only when a whole {@code write}
+ * period passes without one. TCP itself can go that long without writability while the peer
+ * reads. When the peer's window is smaller than one segment, the kernel sends only on its
+ * zero-window probe timer: at least 200 ms on Linux (the minimum RTO), doubling per unanswered
+ * probe. Meanwhile the unsent segment keeps the socket unwritable. This happens over loopback when
+ * a peer lowers SO_RCVBUF after the handshake: segments are sized to half the largest window it
+ * ever offered (32 KiB), and every write of 32 KiB or more queues one. Every writer and backend
+ * sees it, so keep write timeouts well above a few hundred milliseconds.
+ * <h2>Differences from libevent's socket bufferevent, on purpose</h2>
+ * Besides those of {@link BufferEvent}:
+ * <ul>
+ *   <li><b>Adaptive reads, whole-queue writes</b>: each read asks for an adaptive guess (4x larger
+ *       after a read that filled it, halved after two that filled less than half) below the maximum
+ *       single read, 256 KiB by default (libevent 2.1: 4096 per evbuffer_read, 2.2: 16 KiB); it is one
+ *       {@code read} into one segment when one is enough. A readable wakeup may read again while each
+ *       read fills its whole request, up to {@link BufferEventConfiguration#READS_PER_WAKEUP_DEFAULT}
+ *       reads, before one readcb (libevent: one read per wakeup, its issue 798); a short read means the
+ *       socket is drained and ends the run without a read that would only return EAGAIN.
+ *       {@code setReadsPerWakeup(1)} restores libevent's behaviour. A write offers everything queued, up
+ *       to the maximum single write (1 MiB by default) and IOV_MAX extents, in one
+ *       {@code send}/{@code sendmsg}, and may repeat up to
+ *       {@link BufferEventConfiguration#WRITES_PER_WAKEUP_DEFAULT} times while each is taken whole.
+ *       Defaults are properties of {@link BufferEventConfiguration}.</li>
+ * </ul>
  */
 public final class SocketBufferEvent extends BufferEvent
 {
     private final Transport transport;
+    private final int configuredMaxSingleRead = BufferEventConfiguration.maxSingleRead();
+    private final int configuredMaxSingleWrite = BufferEventConfiguration.maxSingleWrite();
+    private final ReadSizer readSizer = new ReadSizer(BufferEventConfiguration.minRead(),
+        BufferEventConfiguration.initialRead(), configuredMaxSingleRead);
+    private int maxSingleWrite = configuredMaxSingleWrite;
+    private int readsPerWakeup = BufferEventConfiguration.readsPerWakeup();
+    private int writesPerWakeup = BufferEventConfiguration.writesPerWakeup();
     private Event readEvent;
     private Event writeEvent;
     private boolean connecting;
@@ -50,12 +85,57 @@ public final class SocketBufferEvent extends BufferEvent
     {
         super(base, options);
         this.transport = transport;
+        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
         createEvents();
         if (transport.fd() >= 0 && 0 == (options & BevOptions.NAGLE))
         {
             transport.setTcpNoDelay(true);
         }
         bindBuffers();
+    }
+
+    /**
+     * A socket bufferevent on a channel (libevent {@code bufferevent_socket_new}). Works on every
+     * backend; on epoll the channel's fd is used directly.
+     *
+     * @param base    the loop
+     * @param channel a socket channel (connected or connecting), or null to {@link #connect} later
+     * @param options {@link BevOptions}
+     * @return the bufferevent, with WRITE enabled and nothing registered yet
+     */
+    public static SocketBufferEvent create(final EventBase base, final SocketChannel channel, final int options)
+    {
+        return new SocketBufferEvent(base, null == channel ? base.transports().unconnected() :
+            base.transports().wrap(channel), options);
+    }
+
+    /**
+     * A socket bufferevent on a raw fd (epoll backend), or with no socket when fd is -1.
+     *
+     * @param base    the loop
+     * @param fd      a non-blocking socket fd, or -1
+     * @param options {@link BevOptions}
+     * @return the bufferevent
+     */
+    public static SocketBufferEvent create(final EventBase base, final int fd, final int options)
+    {
+        return new SocketBufferEvent(base, fd < 0 ? base.transports().unconnected() :
+            base.transports().wrap(fd), options);
+    }
+
+    /**
+     * A socket bufferevent on a connection a listener just accepted, whichever backend accepted it.
+     *
+     * @param base     the loop
+     * @param accepted from the accept callback
+     * @param options  {@link BevOptions}
+     * @return the bufferevent
+     */
+    public static SocketBufferEvent create(final EventBase base, final AcceptedSocket accepted,
+        final int options)
+    {
+        return null != accepted.channel() ? create(base, (SocketChannel)accepted.channel(), options) :
+            create(base, accepted.fd(), options);
     }
 
     @Override
@@ -96,7 +176,7 @@ public final class SocketBufferEvent extends BufferEvent
             if (Errno.ECONNREFUSED == transport.lastError())
             {
                 lastError = Errno.ECONNREFUSED;
-                runEventsCallback(BevFlags.ERROR, BevOptions.DEFER_CALLBACKS);
+                callbacks.runEvents(BevFlags.ERROR, BevOptions.DEFER_CALLBACKS);
                 disable(EventFlags.READ | EventFlags.WRITE);
                 return 0;
             }
@@ -138,6 +218,99 @@ public final class SocketBufferEvent extends BufferEvent
             readEvent = base.newEvent(transport.fd(), EventFlags.READ | EventFlags.PERSIST, this::onReadable);
             writeEvent = base.newEvent(transport.fd(), EventFlags.WRITE | EventFlags.PERSIST, this::onWritable);
         }
+    }
+
+    // ------------------------------------------------------------------ read sizing and write quantum
+
+    /**
+     * Caps every read (libevent {@code bufferevent_set_max_single_read}). Reads are sized adaptively
+     * below the cap (see {@link BufferEventConfiguration}); {@link #nextReadSize()} tells the next one.
+     *
+     * @param bytes most bytes per read, 1 or more (0 restores the configured default)
+     */
+    public void setMaxSingleRead(final int bytes)
+    {
+        checkLive();
+        readSizer.max(0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes));
+        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
+    }
+
+    /**
+     * @return what the next read will ask for before the read high watermark and rate limits cap it:
+     *     the adaptive guess, at most {@link #getMaxSingleRead()}
+     */
+    public int nextReadSize()
+    {
+        return readSizer.guess();
+    }
+
+    /**
+     * @param reads most reads per readable wakeup, at least 1 (1 is libevent's behaviour)
+     */
+    public void setReadsPerWakeup(final int reads)
+    {
+        if (reads < 1)
+        {
+            throw new IllegalArgumentException("reads must be >= 1: " + reads);
+        }
+        checkLive();
+        readsPerWakeup = reads;
+    }
+
+    /**
+     * @param writes most writes per flush or writable wakeup, at least 1 (1 is libevent's behaviour)
+     */
+    public void setWritesPerWakeup(final int writes)
+    {
+        if (writes < 1)
+        {
+            throw new IllegalArgumentException("writes must be >= 1: " + writes);
+        }
+        checkLive();
+        writesPerWakeup = writes;
+    }
+
+    /**
+     * Caps every gathering write (libevent {@code bufferevent_set_max_single_write}): one write call
+     * offers the kernel everything queued up to this many bytes (and IOV_MAX extents), with no copy on
+     * either backend. The kernel takes what its send buffer allows, and the rest waits for
+     * writability. A large quantum does not make a socket stall by itself, but see
+     * {@link #setTimeouts} for a peer whose window has shrunk below one segment.
+     *
+     * @param bytes most bytes per write, 1 or more (0 restores the configured default)
+     */
+    public void setMaxSingleWrite(final int bytes)
+    {
+        checkLive();
+        maxSingleWrite = 0 == bytes ? configuredMaxSingleWrite : Math.max(1, bytes);
+    }
+
+    /**
+     * @return most bytes per read
+     */
+    public int getMaxSingleRead()
+    {
+        return readSizer.max();
+    }
+
+    /**
+     * @return most bytes per write
+     */
+    public int getMaxSingleWrite()
+    {
+        return maxSingleWrite;
+    }
+
+    @Override
+    int maxSingleReadBytes()
+    {
+        return readSizer.max();
+    }
+
+    @Override
+    int maxSingleWriteBytes()
+    {
+        return maxSingleWrite;
     }
 
     // ------------------------------------------------------------------ enable / disable
@@ -265,10 +438,10 @@ public final class SocketBufferEvent extends BufferEvent
         long total = 0;
         for (int reads = 0; reads < readsPerWakeup && 0 == readSuspended && !freed; reads++)
         {
-            int howmuch = null == rateLimiter ? readSizer.guess() : readAllowance();
-            if (0 != readHigh)
+            int howmuch = rateLimiter.isLimited() ? rateLimiter.readAllowance(readSizer.guess()) : readSizer.guess();
+            if (0 != watermarks.readHigh)
             {
-                final long room = readHigh - input.length();
+                final long room = watermarks.readHigh - input.length();
                 if (room <= 0)
                 {
                     suspendRead(SUSPEND_WM);
@@ -284,7 +457,7 @@ public final class SocketBufferEvent extends BufferEvent
             if (n > 0)
             {
                 total += n;
-                chargeRead(n);
+                rateLimiter.chargeRead(n);
                 readSizer.record(howmuch, n);
                 if (n < howmuch)
                 {
@@ -361,7 +534,7 @@ public final class SocketBufferEvent extends BufferEvent
     private void readFailed(final int what)
     {
         disable(EventFlags.READ);
-        runEventsCallback(what, 0);
+        callbacks.runEvents(what, 0);
     }
 
     // ------------------------------------------------------------------ write path
@@ -456,7 +629,7 @@ public final class SocketBufferEvent extends BufferEvent
      */
     private long writeOnce()
     {
-        final int atMost = null == rateLimiter ? maxSingleWrite : writeAllowance();
+        final int atMost = rateLimiter.isLimited() ? rateLimiter.writeAllowance(maxSingleWrite) : maxSingleWrite;
         if (0 == atMost)
         {
             return Transport.AGAIN;
@@ -478,7 +651,7 @@ public final class SocketBufferEvent extends BufferEvent
         }
         else if (n > 0)
         {
-            chargeWrite(n);
+            rateLimiter.chargeWrite(n);
         }
         return n;
     }
@@ -486,7 +659,7 @@ public final class SocketBufferEvent extends BufferEvent
     private void writeFailed(final int what)
     {
         disable(EventFlags.WRITE);
-        runEventsCallback(what, 0);
+        callbacks.runEvents(what, 0);
     }
 
     private void onWritable(final Event ev, final int fd, final int what)
@@ -519,11 +692,11 @@ public final class SocketBufferEvent extends BufferEvent
                 lastError = 0 != transport.lastError() ? transport.lastError() : Errno.ECONNREFUSED;
                 writeEvent.del();
                 readEvent.del();
-                runEventsCallback(BevFlags.ERROR, 0);
+                callbacks.runEvents(BevFlags.ERROR, 0);
                 return;
             }
             connected = true;
-            runEventsCallback(BevFlags.CONNECTED, 0);
+            callbacks.runEvents(BevFlags.CONNECTED, 0);
             if (freed || 0 == (enabled & EventFlags.WRITE) || 0 != writeSuspended)
             {
                 if (!freed)

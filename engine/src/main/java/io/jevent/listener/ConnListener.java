@@ -11,6 +11,7 @@ import io.jevent.loop.TransportFactory;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.time.ZoneId;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +23,12 @@ import java.util.concurrent.TimeUnit;
  *       so other fds get a turn) until none is pending; the loop stops if the callback disables or
  *       frees the listener. With no callback set, accepted sockets are closed.</li>
  *   <li>EAGAIN, EINTR and ECONNABORTED are ignored. Other errors go to the error callback and the
- *       listener stays enabled, as in libevent.</li>
+ *       listener stays enabled, as in libevent. Without an error callback each is logged as a WARNING
+ *       through {@link System.Logger} {@value #LOGGER_NAME}, naming the fd, the error and the pause.</li>
  *   <li><b>Out of fds does not spin</b> (libevent issue 71): on EMFILE, ENFILE, ENOBUFS or ENOMEM the
- *       listener stops watching the socket, reports the error once, and retries after
- *       {@link #RETRY_DELAY_DEFAULT_MS} ms (doubling to at most 1 s while the error persists). Pending
+ *       listener stops watching the socket, reports the error once, and retries
+ *       {@link #RETRY_DELAY_DEFAULT_MS} ms after the report (doubling to at most 1 s while the error
+ *       persists), however long the report took. Pending
  *       connections wait in the kernel's backlog meanwhile.</li>
  *   <li>Several loops can each {@link #bind} with {@link ListenerFlags#REUSEABLE_PORT} on one port,
  *       and the kernel spreads connections across them.</li>
@@ -43,7 +46,10 @@ public final class ConnListener
     public static final int ACCEPTS_PER_WAKEUP_DEFAULT = 64;
     /** First back-off after running out of fds, in milliseconds. */
     public static final long RETRY_DELAY_DEFAULT_MS = 100;
+    /** The {@link System.Logger} that reports accept errors when no error callback is set. */
+    public static final String LOGGER_NAME = "io.jevent.listener";
     private static final long RETRY_DELAY_MAX_MS = 1000;
+    private static final System.Logger LOGGER = readyLogger();
 
     private final EventBase base;
     private final ListenSocket socket;
@@ -57,8 +63,7 @@ public final class ConnListener
     private boolean paused;
     private boolean freed;
     private long retryDelayMs = RETRY_DELAY_DEFAULT_MS;
-    /** Free for the user. */
-    public Object attachment;
+    private Object attachment;
 
     private ConnListener(final EventBase base, final ListenSocket socket, final int flags, final AcceptCallback cb)
     {
@@ -82,6 +87,23 @@ public final class ConnListener
             letGoOfSocket();
             throw ex;
         }
+    }
+
+    /**
+     * The logger of accept errors, made ready when the first listener is made rather than at the first
+     * report: a report comes when the process may be out of fds (EMFILE), and a logger that initialises
+     * then cannot open what it needs (java.util.logging's default formatter reads the time-zone data
+     * file). So the logger's level is read now, which sets up its backend, and the default time zone's
+     * rules are loaded.
+     */
+    private static System.Logger readyLogger()
+    {
+        final System.Logger logger = System.getLogger(LOGGER_NAME);
+        if (logger.isLoggable(System.Logger.Level.WARNING))
+        {
+            ZoneId.systemDefault().getRules();
+        }
+        return logger;
     }
 
     /**
@@ -179,6 +201,24 @@ public final class ConnListener
     }
 
     /**
+     * @return what {@link #attachment(Object)} set, or null
+     */
+    public Object attachment()
+    {
+        return attachment;
+    }
+
+    /**
+     * Keeps whatever the callbacks need with the listener, so they need not capture it.
+     *
+     * @param attachment anything, or null
+     */
+    public void attachment(final Object attachment)
+    {
+        this.attachment = attachment;
+    }
+
+    /**
      * @return the listening fd, or -1 once freed with {@link ListenerFlags#CLOSE_ON_FREE}
      */
     public int getFd()
@@ -241,7 +281,7 @@ public final class ConnListener
     }
 
     /**
-     * @param errorCallback receives accept errors
+     * @param errorCallback receives accept errors; null logs them (see {@link #LOGGER_NAME})
      */
     public void setErrorCallback(final ListenerErrorCallback errorCallback)
     {
@@ -328,7 +368,6 @@ public final class ConnListener
         {
             paused = true;
             acceptEvent.del();
-            retryTimer.add(pauseMs, TimeUnit.MILLISECONDS);
             retryDelayMs = Math.min(RETRY_DELAY_MAX_MS, retryDelayMs * 2);
         }
         final ListenerErrorCallback ecb = errorCallback;
@@ -338,8 +377,12 @@ public final class ConnListener
         }
         else
         {
-            System.err.println("jevent listener on fd " + socket.fd() + ": accept failed: " + Errno.name(err) +
-                (outOfResources ? ", pausing " + pauseMs + " ms" : ""));
+            LOGGER.log(System.Logger.Level.WARNING, "jevent listener on fd " + socket.fd() + ": accept failed: " +
+                Errno.name(err) + (outOfResources ? ", pausing " + pauseMs + " ms" : ""));
+        }
+        if (outOfResources && !freed)
+        {
+            retryTimer.add(pauseMs, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -1,26 +1,17 @@
 package io.jevent.bufferevent;
 
-import io.jevent.buffer.Evbuffer;
 import io.jevent.buffer.SegmentPool;
-import io.jevent.listener.ConnListener;
-import io.jevent.listener.ListenerFlags;
-import io.jevent.loop.AcceptedSocket;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
-import io.jevent.loop.EventFlags;
 import io.jevent.loop.LoopErrorHandlers;
 import io.jevent.loop.LoopFlags;
-import io.jevent.loop.WrongThreadException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -29,20 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -149,7 +131,7 @@ public abstract class AdversarialBufferEventFixture
         return b;
     }
 
-    BufferEvent track(final BufferEvent b)
+    <T extends BufferEvent> T track(final T b)
     {
         bevs.add(b);
         return b;

@@ -75,7 +75,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     {
         final EventBase b = newBase(configWithPool().remoteQueueCapacity(4));
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = startLoop(b);
         final CountDownLatch busy = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -138,7 +138,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldKeepAWritersOrderWhenTheLoopStopsWithItsWritesStaged() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = track(BufferEvent.socket(base, c.local(),
+        final BufferEvent bev = track(SocketBufferEvent.create(base, c.local(),
             BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE));
         final Thread loop = startLoop(base);
         final CountDownLatch busy = new CountDownLatch(1);
@@ -177,8 +177,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         final Conn c1 = connect();
         final Conn c2 = connect();
         final EventBase b = newBase(configWithPool());
-        final BufferEvent plain = track(BufferEvent.socket(b, c1.local(), BevOptions.CLOSE_ON_FREE));
-        final BufferEvent safe = track(BufferEvent.socket(b, c2.local(),
+        final BufferEvent plain = track(SocketBufferEvent.create(b, c1.local(), BevOptions.CLOSE_ON_FREE));
+        final BufferEvent safe = track(SocketBufferEvent.create(b, c2.local(),
             BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE));
         b.free();
         assertThrows(IllegalStateException.class, () -> plain.enable(EventFlags.READ), "enable refuses");
@@ -271,7 +271,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         for (int round = 0; round < 50; round++)
         {
             final Conn c = connect();
-            final BufferEvent bev = BufferEvent.socket(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+            final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
             bev.write(BufferEventFixture.pattern(1000, round));
             final CyclicBarrier barrier = new CyclicBarrier(2);
             final Thread a = background("free-a", () ->
@@ -302,7 +302,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldFreeInsideItsOwnDeferredReadCallbackWithAnEventQueued() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.DEFER_CALLBACKS);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.DEFER_CALLBACKS);
         final List<String> seen = new ArrayList<>();
         bev.setCallbacks(b ->
         {
@@ -329,7 +329,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     {
         final EventBase b = newBase(configWithPool());
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(b, c.local(), BevOptions.CLOSE_ON_FREE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE);
         final List<Integer> events = new ArrayList<>();
         bev.setCallbacks(x -> x.input().drain(x.input().length()), null, (x, what) ->
         {
@@ -362,7 +362,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         final Conn c = connect();
         c.peer().setOption(StandardSocketOptions.SO_RCVBUF, 8192);
         c.local().setOption(StandardSocketOptions.SO_SNDBUF, 8192);
-        final BufferEvent bev = BufferEvent.socket(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = startLoop(base);
         for (int i = 0; i < 100; i++)
         {
@@ -396,7 +396,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         }
         for (int i = 0; i < 10; i++)
         {
-            final SocketBufferEvent bev = (SocketBufferEvent)BufferEvent.socket(base, (SocketChannel)null,
+            final SocketBufferEvent bev = SocketBufferEvent.create(base, (SocketChannel)null,
                 BevOptions.CLOSE_ON_FREE);
             final List<Integer> events = new ArrayList<>();
             bev.setCallbacks(null, null, (b, what) -> events.add(what));
@@ -420,7 +420,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldSurviveItsChannelClosedUnderIt() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(base, c.local(), BevOptions.CLOSE_ON_FREE);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE);
         final List<Integer> events = new ArrayList<>();
         bev.setCallbacks(b -> b.input().drain(b.input().length()), null, (b, what) -> events.add(what));
         bev.enable(EventFlags.READ);
@@ -443,7 +443,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldRefuseMovesBetweenALoopBufferAndAStandaloneOneFromAnotherThread() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = track(BufferEvent.socket(base, c.local(), BevOptions.CLOSE_ON_FREE));
+        final BufferEvent bev = track(SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE));
         bev.enable(EventFlags.READ);
         c.peer().write(ByteBuffer.wrap(BufferEventFixture.bytes("12345")));
         runUntil(base, () -> 5 == bev.input().length(), 5000);
@@ -478,7 +478,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldRefuseTransportIoFromAnotherThreadWhileTheLoopRuns() throws Exception
     {
         final Conn c = connect();
-        final SocketBufferEvent bev = (SocketBufferEvent)track(BufferEvent.socket(base, c.local(),
+        final SocketBufferEvent bev = track(SocketBufferEvent.create(base, c.local(),
             BevOptions.CLOSE_ON_FREE));
         final Thread loop = startLoop(base);
         final Evbuffer mine = new Evbuffer(pool);
@@ -545,7 +545,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldRefuseConnectOnAFreedBaseBeforeOpeningASocket() throws Exception
     {
         final EventBase b = newBase(configWithPool());
-        final SocketBufferEvent bev = (SocketBufferEvent)BufferEvent.socket(b, (SocketChannel)null, 0);
+        final SocketBufferEvent bev = SocketBufferEvent.create(b, (SocketChannel)null, 0);
         b.free();
         final int before = openFds();
         Object outcome;
@@ -590,7 +590,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
             ListenerFlags.CLOSE_ON_FREE | ListenerFlags.REUSEABLE, 16, (lis, s) ->
             {
                 accepts.incrementAndGet();
-                made.add(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE));
+                made.add(SocketBufferEvent.create(base, s, BevOptions.CLOSE_ON_FREE));
                 lis.free();
                 lis.free();
             });
@@ -646,7 +646,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
                     org.agrona.UnsafeApi.freeMemory(org.agrona.UnsafeApi.allocateMemory(144));
                 }
                 seen.add(String.valueOf(s.remoteAddress()));
-                track(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE));
+                track(SocketBufferEvent.create(base, s, BevOptions.CLOSE_ON_FREE));
             });
         final InetSocketAddress at = l.localAddress();
         final SocketChannel client = SocketChannel.open(at);
@@ -672,7 +672,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         final ConnListener l = ConnListener.bind(acceptor, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             ListenerFlags.CLOSE_ON_FREE, 64, (lis, s) ->
             {
-                final BufferEvent bev = BufferEvent.socket(worker, s, BevOptions.CLOSE_ON_FREE);
+                final BufferEvent bev = SocketBufferEvent.create(worker, s, BevOptions.CLOSE_ON_FREE);
                 handed.add(bev);
                 worker.execute(() ->
                 {

@@ -97,7 +97,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     public void shouldKeepOneThreadsWriteOrderWhenItStartsTheLoopItself() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = track(BufferEvent.socket(base, c.local(),
+        final BufferEvent bev = track(SocketBufferEvent.create(base, c.local(),
             BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE));
         assertEquals(0, bev.write(BufferEventFixture.bytes("HELLO ")));
         final Event heartbeat = base.newTimer(false, (e, fd, what) -> bev.write(BufferEventFixture.bytes("WORLD")));
@@ -115,7 +115,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     public void shouldDeliverThreadsafeWritesStagedBeforeTheLoopStartsOnAnotherThread() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = track(BufferEvent.socket(base, c.local(),
+        final BufferEvent bev = track(SocketBufferEvent.create(base, c.local(),
             BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE));
         final int writers = 3;
         final int records = 2000;
@@ -163,7 +163,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     {
         final EventBase b = newBase(configWithPool());
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         for (int i = 0; i < 50; i++)
         {
             assertEquals(0, bev.write(BufferEventFixture.pattern(3000, i)));
@@ -187,7 +187,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     public void shouldDiscardStagedWritesOfABufferEventFreedBeforeTheLoopRan() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         for (int i = 0; i < 20; i++)
         {
             assertEquals(0, bev.write(BufferEventFixture.pattern(5000, i)));
@@ -218,7 +218,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     public void shouldRefuseAnOffLoopWriteOnceTheLoopFilledTheBoundedOutput() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = track(BufferEvent.socket(base, c.local(),
+        final BufferEvent bev = track(SocketBufferEvent.create(base, c.local(),
             BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE | BevOptions.BOUNDED_OUTPUT));
         bev.setWatermark(EventFlags.WRITE, 0, 1000);
         bev.disable(EventFlags.WRITE);
@@ -245,7 +245,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     {
         final EventBase b = newBase(configWithPool().remoteQueueCapacity(4));
         final Conn c = connect();
-        final BufferEvent bev = BufferEvent.socket(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = startLoop(b);
         final CountDownLatch busy = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -307,9 +307,9 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
         final Conn c1 = connect();
         final Conn c2 = connect();
         final Conn c3 = connect();
-        final BufferEvent safe = BufferEvent.socket(b, c1.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
-        final BufferEvent plain = BufferEvent.socket(b, c2.local(), BevOptions.CLOSE_ON_FREE);
-        final BufferEvent survivor = track(BufferEvent.socket(b, c3.local(), BevOptions.CLOSE_ON_FREE));
+        final BufferEvent safe = SocketBufferEvent.create(b, c1.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent plain = SocketBufferEvent.create(b, c2.local(), BevOptions.CLOSE_ON_FREE);
+        final BufferEvent survivor = track(SocketBufferEvent.create(b, c3.local(), BevOptions.CLOSE_ON_FREE));
         final AtomicInteger ran = new AtomicInteger();
         final Thread producer = background("producer", () ->
         {
@@ -354,7 +354,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     @Test
     public void shouldReportErrorsFromTheTransportOfAnUnconnectedBufferEvent() throws Exception
     {
-        final SocketBufferEvent bev = (SocketBufferEvent)track(BufferEvent.socket(base, (SocketChannel)null,
+        final SocketBufferEvent bev = track(SocketBufferEvent.create(base, (SocketChannel)null,
             BevOptions.CLOSE_ON_FREE));
         final Transport t = bev.transport();
         final Evbuffer buf = new Evbuffer(pool);
@@ -378,7 +378,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     public void shouldFailTransportIoAfterTheBufferEventOrTheBaseIsFreed() throws Exception
     {
         final Conn c1 = connect();
-        final SocketBufferEvent gone = (SocketBufferEvent)BufferEvent.socket(base, c1.local(),
+        final SocketBufferEvent gone = SocketBufferEvent.create(base, c1.local(),
             BevOptions.CLOSE_ON_FREE);
         gone.free();
         runUntil(base, () -> false, 10);
@@ -389,7 +389,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
         assertEquals(3, buf.length());
         final EventBase b = newBase(configWithPool());
         final Conn c2 = connect();
-        final SocketBufferEvent orphan = (SocketBufferEvent)BufferEvent.socket(b, c2.local(), BevOptions.CLOSE_ON_FREE);
+        final SocketBufferEvent orphan = SocketBufferEvent.create(b, c2.local(), BevOptions.CLOSE_ON_FREE);
         b.free();
         c2.peer().write(ByteBuffer.wrap(BufferEventFixture.bytes("in")));
         final Thread other = background("other", () ->
@@ -433,7 +433,7 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
             {
                 lis.free();
                 peer.set(String.valueOf(s.remoteAddress()));
-                final BufferEvent bev = BufferEvent.socket(worker, s, BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+                final BufferEvent bev = SocketBufferEvent.create(worker, s, BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
                 worker.execute(() ->
                 {
                     bev.setCallbacks(x -> x.writeBuffer(x.input()), null, (x, what) -> x.free());

@@ -367,7 +367,7 @@ public interface BufferEventCommonSemantics extends BufferEventFixture
     @DisplayName("53: getFd is -1 for a socket bufferevent without a socket, the fd otherwise")
     default void shouldReportTheFd()
     {
-        final BufferEvent none = track(BufferEvent.socket(base(), (SocketChannel)null, BevOptions.CLOSE_ON_FREE));
+        final BufferEvent none = track(SocketBufferEvent.create(base(), (SocketChannel)null, BevOptions.CLOSE_ON_FREE));
         assertEquals(-1, none.getFd());
         final Conn c = connect();
         final BufferEvent bev = bev(c, 0);

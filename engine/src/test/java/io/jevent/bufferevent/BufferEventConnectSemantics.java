@@ -46,7 +46,7 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
      */
     default SocketBufferEvent unconnected(final int options, final List<String> calls)
     {
-        final BufferEvent bev = track(BufferEvent.socket(base(), (SocketChannel)null, options));
+        final BufferEvent bev = track(SocketBufferEvent.create(base(), (SocketChannel)null, options));
         bev.setCallbacks(b -> calls.add("read"), b -> calls.add("write:" + b.output().length()),
             (b, what) -> calls.add(BevFlags.toString(what)));
         return (SocketBufferEvent)bev;
@@ -228,7 +228,7 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
         final List<BufferEvent> all = new ArrayList<>();
         for (int i = 0; i < 100; i++)
         {
-            final BufferEvent b = track(BufferEvent.socket(base(), (SocketChannel)null, BevOptions.DEFER_CALLBACKS));
+            final BufferEvent b = track(SocketBufferEvent.create(base(), (SocketChannel)null, BevOptions.DEFER_CALLBACKS));
             b.setCallbacks(x -> reads[0]++, null, null);
             all.add(b);
         }

@@ -2,6 +2,7 @@ package io.jevent.bufferevent;
 
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.LoopCounters;
+import io.jevent.loop.LoopFlags;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import static io.jevent.bufferevent.BufferEventFixture.peerSend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,7 +32,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
     default void shouldGrowTheReadGuessWhileReadsFillIt()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         assertEquals(BufferEventConfiguration.INITIAL_READ_DEFAULT, bev.nextReadSize());
         assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead());
         final List<Long> sizes = new ArrayList<>();
@@ -62,7 +64,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
     default void shouldShrinkTheReadGuessAfterShortReads()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         final int[] got = {0};
         bev.setCallbacks(b ->
         {
@@ -96,7 +98,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
     default void shouldNotMakeAnEmptyReadAfterAShortRead()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         final int[] calls = {0};
         bev.setCallbacks(b ->
         {
@@ -123,7 +125,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
     default void shouldWriteEverythingQueuedInOneCall()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         runFor(20);
         final LoopCounters before = snapshot();
         final ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -147,9 +149,10 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
     default void shouldBoundEveryCallByMaxSingleReadAndWrite()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         bev.setMaxSingleRead(3000);
         bev.setMaxSingleWrite(5000);
+        assertEquals(5000, bev.getMaxSingleWrite());
         assertTrue(bev.nextReadSize() <= 3000);
         final int[] readCalls = {0};
         bev.setCallbacks(b -> readCalls[0]++, null, null);
@@ -169,7 +172,30 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
             (after.writes() - before.writes()));
         assertTrue(bev.nextReadSize() <= 3000, "the guess never passes the cap: " + bev.nextReadSize());
         bev.setMaxSingleRead(0);
-        assertEquals(BufferEvent.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead(), "0 restores the default");
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead(), "0 restores the default");
+        bev.setMaxSingleWrite(0);
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_WRITE_DEFAULT, bev.getMaxSingleWrite(), "0 restores the default");
+    }
+
+    @Test
+    @DisplayName("data path: writesPerWakeup bounds the writes of one flush; the rest waits for writability")
+    default void shouldBoundTheWritesOfOneFlushByWritesPerWakeup()
+    {
+        final Conn c = connect();
+        final SocketBufferEvent bev = bev(c, 0);
+        assertThrows(IllegalArgumentException.class, () -> bev.setWritesPerWakeup(0));
+        bev.setMaxSingleWrite(1000);
+        bev.setWritesPerWakeup(2);
+        runFor(20);
+        final LoopCounters before = snapshot();
+        final byte[] data = BufferEventFixture.pattern(10_000, 5);
+        bev.write(data);
+        base().loop(LoopFlags.ONCE | LoopFlags.NONBLOCK);
+        final LoopCounters after = snapshot();
+        assertEquals(2, after.writes() - before.writes(), "one flush, two writes of 1000");
+        assertEquals(2000, after.bytesWritten() - before.bytesWritten());
+        assertEquals(8000, bev.output().length());
+        assertArrayEquals(data, peerReceive(c, data.length, 5000), "the rest follows on writability");
     }
 
     @Test

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What the parts of {@link BufferEventSuite} share: the per-test base and pool, loopback connection
+ * What the loopback suites ({@link LoopbackSuite}) share: the per-test base and pool, loopback connection
  * pairs (the local end to wrap in a bufferevent, a non-blocking peer end driven by the test), and
  * helpers that run the loop for a while or until a condition holds. Everything made through the
  * fixture is freed or closed after the test, then the pool must report 0 outstanding segments.
@@ -97,9 +97,10 @@ public interface BufferEventFixture
 
     /**
      * @param bev a bufferevent to free after the test
+     * @param <T> its kind
      * @return bev
      */
-    BufferEvent track(BufferEvent bev);
+    <T extends BufferEvent> T track(T bev);
 
     /**
      * @param listener a listener to free after the test
@@ -123,9 +124,9 @@ public interface BufferEventFixture
      * @param options {@link BevOptions}
      * @return a tracked socket bufferevent over the local end
      */
-    default BufferEvent bev(final Conn c, final int options)
+    default SocketBufferEvent bev(final Conn c, final int options)
     {
-        return track(BufferEvent.socket(base(), c.local(), options));
+        return track(SocketBufferEvent.create(base(), c.local(), options));
     }
 
     /**

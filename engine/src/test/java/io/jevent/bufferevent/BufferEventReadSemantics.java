@@ -29,7 +29,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
     default void shouldReadOnlyInsideTheLoopAtMostMaxSingleReadAtATime()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         final List<Long> seen = new ArrayList<>();
         bev.setMaxSingleRead(100);
         bev.setReadsPerWakeup(1);
@@ -51,7 +51,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         bev.read(got, 0, 1000);
         assertArrayEquals(data, got);
         bev.setMaxSingleRead(0);
-        assertEquals(BufferEvent.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead(), "0 restores the default");
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead(), "0 restores the default");
     }
 
     @Test
@@ -59,10 +59,10 @@ public interface BufferEventReadSemantics extends BufferEventFixture
     default void shouldReadSeveralFullQuotasPerWakeupAndCallOnce()
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         final List<Long> seen = new ArrayList<>();
         bev.setMaxSingleRead(100);
-        assertEquals(BufferEventConfiguration.readsPerWakeup(), 4, "this test assumes the default of 4 reads");
+        assertEquals(4, BufferEventConfiguration.readsPerWakeup(), "this test assumes the default of 4 reads");
         bev.setCallbacks(b -> seen.add(b.input().length()), null, null);
         bev.enable(EventFlags.READ);
         final byte[] data = BufferEventFixture.pattern(1000, 3);

@@ -1,6 +1,5 @@
 package io.jevent.bufferevent;
 
-import io.jevent.listener.ConnListener;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventFlags;
 import io.jevent.loop.LoopFlags;
@@ -9,8 +8,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +83,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     default void shouldRefuseBufferEventCallsFromAnotherThread() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = bev(c, BevOptions.CLOSE_ON_FREE);
+        final SocketBufferEvent bev = bev(c, BevOptions.CLOSE_ON_FREE);
         bev.enable(EventFlags.READ);
         final Thread loop = startLoop();
         assertThrows(WrongThreadException.class, () -> bev.write(BufferEventFixture.bytes("x")));
@@ -308,9 +305,9 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     {
         final Conn c = connect();
         final EventBase other = new EventBase(configWithPool());
-        final BufferEvent bev = BufferEvent.socket(other, c.local(), BevOptions.CLOSE_ON_FREE);
+        final BufferEvent bev = SocketBufferEvent.create(other, c.local(), BevOptions.CLOSE_ON_FREE);
         bev.setWatermark(EventFlags.READ, 0, 100);
-        bev.setRateLimit(TokenBucketConfig.create(1000, 1000, 1000, 1000, 10));
+        bev.rateLimit().set(TokenBucketConfig.create(1000, 1000, 1000, 1000, 10));
         bev.enable(EventFlags.READ);
         bev.write(BufferEventFixture.pattern(1000, 3));
         other.free();
@@ -326,7 +323,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     @DisplayName("timeouts: without a socket (fd -1) the read and write timeouts still fire (libevent statement 120)")
     default void shouldRunTimeoutsWithoutASocket()
     {
-        final BufferEvent bev = track(BufferEvent.socket(base(), (SocketChannel)null, 0));
+        final BufferEvent bev = track(SocketBufferEvent.create(base(), (SocketChannel)null, 0));
         assertEquals(-1, bev.getFd());
         final List<Integer> events = new ArrayList<>();
         final long t0 = System.nanoTime();
@@ -394,10 +391,20 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("callbacks: getReadCallback/getWriteCallback/getEventsCallback read back what setCallbacks set")
+    @DisplayName("accessors: the callbacks, the attachment and the options read back what was set; "
+        + "flush on a socket leaves the output to the loop")
     default void shouldReadBackTheCallbacks()
     {
-        final BufferEvent bev = bev(connect(), 0);
+        final BufferEvent bev = bev(connect(), BevOptions.NAGLE | BevOptions.DEFER_CALLBACKS);
+        assertEquals(BevOptions.NAGLE | BevOptions.DEFER_CALLBACKS, bev.options());
+        assertNull(bev.attachment());
+        final Object mine = new Object();
+        bev.attachment(mine);
+        assertSame(mine, bev.attachment());
+        bev.disable(EventFlags.WRITE);
+        assertEquals(0, bev.write(BufferEventFixture.bytes("abc")));
+        assertEquals(0, bev.flush(EventFlags.WRITE, BufferEvent.FLUSH_FINISHED), "nothing held back to flush");
+        assertEquals(3, bev.output().length(), "flush writes nothing itself");
         final DataCallback r = b -> { };
         final DataCallback w = b -> { };
         final EventsCallback e = (b, what) -> { };
@@ -412,6 +419,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertNull(bev.getEventsCallback());
         bev.free();
         assertNull(bev.getWriteCallback(), "free clears them");
+        assertThrows(IllegalStateException.class, () -> bev.flush(EventFlags.WRITE, BufferEvent.FLUSH_NORMAL));
     }
 
     @Test
@@ -433,51 +441,5 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
             assertEquals(expected, b.addUtf8(s), "what addUtf8 appends for " + s.codePoints().boxed().toList());
             b.free();
         }
-    }
-
-    @Test
-    @DisplayName("listener: after free, localAddress() throws; free after the base closes the socket; wrong thread throws")
-    default void shouldRefuseListenerUseAfterFreeAndFromAnotherThread() throws Exception
-    {
-        final EventBase other = new EventBase(configWithPool());
-        final ConnListener l = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0,
-            -1, (li, s) -> { });
-        final InetSocketAddress where = l.localAddress();
-        assertNotNull(where);
-        final Thread loopThread = new Thread(() -> other.loop(LoopFlags.NO_EXIT_ON_EMPTY), "listener-loop");
-        loopThread.start();
-        final long t0 = System.nanoTime();
-        while (!other.isRunning() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5))
-        {
-            Thread.onSpinWait();
-        }
-        assertThrows(WrongThreadException.class, l::disable);
-        assertThrows(WrongThreadException.class, l::free);
-        final java.util.Set<String> before = EchoCorrectnessSuite.socketFds();
-        assertThrows(WrongThreadException.class, () -> ConnListener.bind(other,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, -1, (li, s) -> { }));
-        assertEquals(before, EchoCorrectnessSuite.socketFds(), "the refused listener closed the socket it opened");
-        final ConnListener disabled = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            io.jevent.listener.ListenerFlags.DISABLED, -1, (li, s) -> { });
-        final CountDownLatch enabled = new CountDownLatch(1);
-        other.execute(() ->
-        {
-            disabled.enable();
-            enabled.countDown();
-        });
-        assertTrue(enabled.await(5, TimeUnit.SECONDS), "a DISABLED listener made off-loop is enabled on the loop");
-        other.execute(disabled::free);
-        assertEquals(where, l.localAddress(), "readable from any thread");
-        other.loopBreak();
-        loopThread.join(5000);
-        other.free();
-        l.free();
-        assertThrows(IllegalStateException.class, l::localAddress);
-        assertThrows(IllegalStateException.class, l::enable);
-        try (SocketChannel probe = SocketChannel.open())
-        {
-            assertThrows(java.net.ConnectException.class, () -> probe.connect(where), "the listening socket is closed");
-        }
-        l.free();
     }
 }

@@ -70,7 +70,7 @@ class BufferEventSmokeTest
             client.start();
             final SocketChannel accepted = server.accept();
             final List<String> events = new ArrayList<>();
-            final BufferEvent bev = BufferEvent.socket(base, accepted, BevOptions.CLOSE_ON_FREE);
+            final BufferEvent bev = SocketBufferEvent.create(base, accepted, BevOptions.CLOSE_ON_FREE);
             bev.setCallbacks(b -> b.writeBuffer(b.input()), null, (b, what) ->
             {
                 events.add(BevFlags.toString(what));
@@ -103,7 +103,7 @@ class BufferEventSmokeTest
         try (EventBase base = new EventBase(new EventBaseConfig().backend(backend).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
         {
             final List<String> events = new ArrayList<>();
-            final BufferEvent bev = BufferEvent.socket(base, (SocketChannel)null, BevOptions.CLOSE_ON_FREE);
+            final BufferEvent bev = SocketBufferEvent.create(base, (SocketChannel)null, BevOptions.CLOSE_ON_FREE);
             bev.setCallbacks(b -> events.add("read"), b -> events.add("write"),
                 (b, what) -> events.add(BevFlags.toString(what)));
             bev.enable(EventFlags.READ | EventFlags.WRITE);

@@ -347,7 +347,7 @@ public interface BufferEventWriteSemantics extends BufferEventFixture
      */
     private void writeToAPeerReadingEvery40Ms(final Conn c, final int maxSingleWrite) throws IOException
     {
-        final BufferEvent bev = bev(c, 0);
+        final SocketBufferEvent bev = bev(c, 0);
         bev.setMaxSingleWrite(maxSingleWrite);
         c.local().setOption(StandardSocketOptions.SO_SNDBUF, 8192);
         final List<Integer> events = new ArrayList<>();

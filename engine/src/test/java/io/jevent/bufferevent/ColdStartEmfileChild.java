@@ -73,7 +73,7 @@ public final class ColdStartEmfileChild
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, 8, (l, s) ->
             {
                 l.disable();
-                converse(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE), true);
+                converse(SocketBufferEvent.create(base, s, BevOptions.CLOSE_ON_FREE), true);
             }) : null;
         final int port = server ? listener.localAddress().getPort() : Integer.parseInt(args[2]);
         final int preloaded = preloadJeventClasses();
@@ -84,7 +84,7 @@ public final class ColdStartEmfileChild
 
         if (!server)
         {
-            final SocketBufferEvent bev = (SocketBufferEvent)BufferEvent.socket(base, (SocketChannel)null,
+            final SocketBufferEvent bev = SocketBufferEvent.create(base, (SocketChannel)null,
                 BevOptions.CLOSE_ON_FREE);
             converse(bev, false);
             if (0 != bev.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))

@@ -145,7 +145,7 @@ public abstract class EchoAllocationSuite
                 final ConnListener listener = ConnListener.bind(b,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, 16, (l, s) ->
                     {
-                        final BufferEvent bev = BufferEvent.socket(b, s, BevOptions.CLOSE_ON_FREE);
+                        final BufferEvent bev = SocketBufferEvent.create(b, s, BevOptions.CLOSE_ON_FREE);
                         bev.setCallbacks(e -> e.writeBuffer(e.input()), null, (e, what) ->
                             failure.compareAndSet(null, new AssertionError("event " + BevFlags.toString(what))));
                         bev.enable(EventFlags.READ | EventFlags.WRITE);

@@ -104,12 +104,12 @@ public abstract class EchoCorrectnessSuite
                 base = new EventBase(config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
                 final InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
                 final ConnListener echo = ConnListener.bind(base, any, 0, 512, (l, s) ->
-                    echoConnection(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE), s.remoteAddress()));
+                    echoConnection(SocketBufferEvent.create(base, s, BevOptions.CLOSE_ON_FREE), s.remoteAddress()));
                 final ConnListener producer = ConnListener.bind(base, any, 0, 16, (l, s) ->
-                    producerConnection(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE |
+                    producerConnection(SocketBufferEvent.create(base, s, BevOptions.CLOSE_ON_FREE |
                         BevOptions.BOUNDED_OUTPUT), s.remoteAddress()));
                 final ConnListener writer = ConnListener.bind(base, any, 0, 16, (l, s) ->
-                    writerConnection(BufferEvent.socket(base, s, BevOptions.CLOSE_ON_FREE), s.remoteAddress()));
+                    writerConnection(SocketBufferEvent.create(base, s, BevOptions.CLOSE_ON_FREE), s.remoteAddress()));
                 echoAddress = echo.localAddress();
                 producerAddress = producer.localAddress();
                 writerAddress = writer.localAddress();
@@ -177,8 +177,9 @@ public abstract class EchoCorrectnessSuite
 
     /**
      * @return "fd -> socket:[inode]" for every socket fd of this process
+     * @throws IOException if /proc/self/fd cannot be read
      */
-    static Set<String> socketFds() throws IOException
+    public static Set<String> socketFds() throws IOException
     {
         final Set<String> out = new HashSet<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd")))
@@ -505,7 +506,7 @@ public abstract class EchoCorrectnessSuite
                 (l, s) ->
                 {
                     final EventBase w = workers[next.getAndIncrement() % workers.length];
-                    final BufferEvent bev = BufferEvent.socket(w, s, BevOptions.CLOSE_ON_FREE);
+                    final BufferEvent bev = SocketBufferEvent.create(w, s, BevOptions.CLOSE_ON_FREE);
                     w.execute(() -> workerEcho(bev, workerLive));
                 }));
             listening.countDown();
@@ -775,7 +776,7 @@ public abstract class EchoCorrectnessSuite
         final CountDownLatch done = new CountDownLatch(1);
         base.execute(() ->
         {
-            final BufferEvent bev = BufferEvent.socket(base, (SocketChannel)null, BevOptions.CLOSE_ON_FREE);
+            final BufferEvent bev = SocketBufferEvent.create(base, (SocketChannel)null, BevOptions.CLOSE_ON_FREE);
             open(bev);
             bev.setCallbacks(b -> got.add(-1), b -> got.add(-2), (b, what) ->
             {

@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code prlimit --nofile} uses up its fds while clients connect. Its listener must report EMFILE
  * through the error callback a bounded number of times (back-off, no spin: its CPU time over the
  * hold stays low), then accept every pending client once fds are free, and exit 0. Without an
- * error callback ({@link #runLoggingToStderr}) the listener logs each failure itself, and the pause
- * each line announces must be the one it schedules: 100, 200, 400, 800, then 1000 ms.
+ * error callback ({@link #runLoggingToStderr}) the listener logs each failure itself through
+ * {@link System.Logger} (readied when the listener is made, so the reports still appear out of fds),
+ * and the pause each line announces must be the one it schedules: 100, 200, 400, 800, then 1000 ms.
  */
 public final class ListenerEmfileScenario
 {

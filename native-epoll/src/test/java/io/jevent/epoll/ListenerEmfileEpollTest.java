@@ -18,4 +18,13 @@ class ListenerEmfileEpollTest
     {
         ListenerEmfileScenario.run("epoll");
     }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("issue 8: out of fds with no error callback, the epoll listener's log announces the pause it "
+        + "really schedules (100, 200, 400, 800, 1000 ms)")
+    void shouldLogTheBackOffItSchedulesOnEpoll() throws Exception
+    {
+        ListenerEmfileScenario.runLoggingToStderr("epoll");
+    }
 }

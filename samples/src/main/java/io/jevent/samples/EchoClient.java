@@ -60,7 +60,7 @@ public final class EchoClient
         final long[] start = {0};
         try (EventBase base = new EventBase(new EventBaseConfig().backend(backend)))
         {
-            final BufferEvent bev = BufferEvent.socket(base, (java.nio.channels.SocketChannel)null,
+            final BufferEvent bev = SocketBufferEvent.create(base, (java.nio.channels.SocketChannel)null,
                 BevOptions.CLOSE_ON_FREE);
             bev.setWatermark(EventFlags.READ, size, 0);
             bev.setCallbacks(b ->

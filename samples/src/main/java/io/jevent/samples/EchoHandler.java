@@ -98,7 +98,7 @@ public final class EchoHandler
 
     private void onWrite(final BufferEvent bev)
     {
-        if (DRAINING == bev.attachment)
+        if (DRAINING == bev.attachment())
         {
             if (0 == bev.output().length())
             {
@@ -124,7 +124,7 @@ public final class EchoHandler
             }
             else
             {
-                bev.attachment = DRAINING;
+                bev.attachment(DRAINING);
                 bev.setWatermark(EventFlags.WRITE, 0, 0);
             }
             return;

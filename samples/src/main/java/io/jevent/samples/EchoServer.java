@@ -3,6 +3,7 @@ package io.jevent.samples;
 import io.jevent.buffer.SegmentPool;
 import io.jevent.bufferevent.BevOptions;
 import io.jevent.bufferevent.BufferEvent;
+import io.jevent.bufferevent.SocketBufferEvent;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
 import io.jevent.loop.AcceptedSocket;
@@ -22,7 +23,7 @@ import java.util.List;
  *   <li><b>SO_REUSEPORT</b> (default): {@code --loops N} loops, each with its own listener on the
  *       same port; the kernel spreads connections across them.</li>
  *   <li><b>Acceptor</b> ({@code --acceptor}): one loop accepts; for each connection it makes the
- *       bufferevent on a worker loop chosen round-robin ({@code BufferEvent.socket(worker, socket,
+ *       bufferevent on a worker loop chosen round-robin ({@code SocketBufferEvent.create(worker, socket,
  *       CLOSE_ON_FREE)}) and hands it over with {@code worker.execute(...)}, where its callbacks are set
  *       and it is enabled.</li>
  * </ul>
@@ -83,7 +84,7 @@ public final class EchoServer
             if (!options.acceptor())
             {
                 w.listener = ConnListener.bind(w.base, address, ListenerFlags.REUSEABLE | ListenerFlags.REUSEABLE_PORT,
-                    options.backlog(), (l, socket) -> w.handler.serve(BufferEvent.socket(w.base, socket,
+                    options.backlog(), (l, socket) -> w.handler.serve(SocketBufferEvent.create(w.base, socket,
                     BevOptions.CLOSE_ON_FREE)));
                 address = w.listener.localAddress();
             }
@@ -118,7 +119,7 @@ public final class EchoServer
     {
         final Loop worker = workers.get(nextWorker);
         nextWorker = (nextWorker + 1) % workers.size();
-        final BufferEvent bev = BufferEvent.socket(worker.base, socket, BevOptions.CLOSE_ON_FREE);
+        final BufferEvent bev = SocketBufferEvent.create(worker.base, socket, BevOptions.CLOSE_ON_FREE);
         worker.base.execute(() -> worker.handler.serve(bev));
     }
 

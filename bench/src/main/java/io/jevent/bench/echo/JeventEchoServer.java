@@ -3,7 +3,7 @@ package io.jevent.bench.echo;
 import io.jevent.samples.EchoHandler;
 import io.jevent.samples.EchoOptions;
 import io.jevent.bufferevent.BevOptions;
-import io.jevent.bufferevent.BufferEvent;
+import io.jevent.bufferevent.SocketBufferEvent;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
 import io.jevent.loop.AcceptedSocket;
@@ -159,7 +159,7 @@ public final class JeventEchoServer implements EchoBenchServer
 
         void serve(final AcceptedSocket socket)
         {
-            final BufferEvent bev = BufferEvent.socket(base, socket, BevOptions.CLOSE_ON_FREE);
+            final SocketBufferEvent bev = SocketBufferEvent.create(base, socket, BevOptions.CLOSE_ON_FREE);
             if (maxSingleIo > 0)
             {
                 bev.setMaxSingleRead(maxSingleIo);

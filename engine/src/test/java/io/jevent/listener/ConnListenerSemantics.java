@@ -1,10 +1,12 @@
-package io.jevent.bufferevent;
+package io.jevent.listener;
 
-import io.jevent.listener.AcceptCallback;
-import io.jevent.listener.ConnListener;
-import io.jevent.listener.ListenerFlags;
+import io.jevent.bufferevent.BevOptions;
+import io.jevent.bufferevent.BufferEventFixture;
+import io.jevent.bufferevent.EchoCorrectnessSuite;
+import io.jevent.bufferevent.SocketBufferEvent;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.LoopFlags;
+import io.jevent.loop.WrongThreadException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,11 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Statements 121–126: evconnlistener (listener.c), over loopback.
+ * Statements 121–126: evconnlistener (listener.c), over loopback, with the fixture of
+ * {@link ConnListenerSuite}.
  */
 public interface ConnListenerSemantics extends BufferEventFixture
 {
@@ -42,7 +47,7 @@ public interface ConnListenerSemantics extends BufferEventFixture
         {
             assertTrue(s.fd() >= 0, "accepted fd");
             peers.add(s.remoteAddress());
-            BufferEvent.socket(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
+            SocketBufferEvent.create(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
         };
     }
 
@@ -120,7 +125,10 @@ public interface ConnListenerSemantics extends BufferEventFixture
         assertEquals(InetAddress.getLoopbackAddress(), local.getAddress());
         assertTrue(l.getFd() >= 0);
         assertTrue(l.isEnabled(), "121: enabled at once");
-        assertTrue(base() == l.base(), "126: base returns what was passed");
+        assertSame(base(), l.base(), "126: base returns what was passed");
+        assertNull(l.attachment());
+        l.attachment(peers);
+        assertSame(peers, l.attachment(), "the attachment reads back what was set");
         final List<Socket> cs = clients(local, 1);
         try
         {
@@ -333,7 +341,7 @@ public interface ConnListenerSemantics extends BufferEventFixture
             128, (l, s) ->
             {
                 mine.incrementAndGet();
-                BufferEvent.socket(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
+                SocketBufferEvent.create(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
             }));
         final InetSocketAddress port = first.localAddress();
         final CountDownLatch ready = new CountDownLatch(1);
@@ -343,7 +351,7 @@ public interface ConnListenerSemantics extends BufferEventFixture
             final ConnListener second = ConnListener.bind(other, port, ListenerFlags.REUSEABLE_PORT, 128, (l, s) ->
             {
                 theirs.incrementAndGet();
-                BufferEvent.socket(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
+                SocketBufferEvent.create(l.base(), s, BevOptions.CLOSE_ON_FREE).free();
             });
             ready.countDown();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -414,5 +422,51 @@ public interface ConnListenerSemantics extends BufferEventFixture
                 closeAll(cs);
             }
         }
+    }
+
+    @Test
+    @DisplayName("listener: after free, localAddress() throws; free after the base closes the socket; wrong thread throws")
+    default void shouldRefuseListenerUseAfterFreeAndFromAnotherThread() throws Exception
+    {
+        final EventBase other = new EventBase(configWithPool());
+        final ConnListener l = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0,
+            -1, (li, s) -> { });
+        final InetSocketAddress where = l.localAddress();
+        assertNotEquals(0, where.getPort(), "bound to the port the kernel picked");
+        final Thread loopThread = new Thread(() -> other.loop(LoopFlags.NO_EXIT_ON_EMPTY), "listener-loop");
+        loopThread.start();
+        final long t0 = System.nanoTime();
+        while (!other.isRunning() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5))
+        {
+            Thread.onSpinWait();
+        }
+        assertThrows(WrongThreadException.class, l::disable);
+        assertThrows(WrongThreadException.class, l::free);
+        final java.util.Set<String> before = EchoCorrectnessSuite.socketFds();
+        assertThrows(WrongThreadException.class, () -> ConnListener.bind(other,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, -1, (li, s) -> { }));
+        assertEquals(before, EchoCorrectnessSuite.socketFds(), "the refused listener closed the socket it opened");
+        final ConnListener disabled = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            ListenerFlags.DISABLED, -1, (li, s) -> { });
+        final CountDownLatch enabled = new CountDownLatch(1);
+        other.execute(() ->
+        {
+            disabled.enable();
+            enabled.countDown();
+        });
+        assertTrue(enabled.await(5, TimeUnit.SECONDS), "a DISABLED listener made off-loop is enabled on the loop");
+        other.execute(disabled::free);
+        assertEquals(where, l.localAddress(), "readable from any thread");
+        other.loopBreak();
+        loopThread.join(5000);
+        other.free();
+        l.free();
+        assertThrows(IllegalStateException.class, l::localAddress);
+        assertThrows(IllegalStateException.class, l::enable);
+        try (SocketChannel probe = SocketChannel.open())
+        {
+            assertThrows(java.net.ConnectException.class, () -> probe.connect(where), "the listening socket is closed");
+        }
+        l.free();
     }
 }

@@ -4,17 +4,22 @@ import io.jevent.buffer.Evbuffer;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes to a {@link BevOptions#THREADSAFE} bufferevent from threads other than its loop's
- * (libevent's locked {@code bufferevent_write}, done Netty's way): the bytes are copied (or, for an
- * Evbuffer, moved) into a staging buffer under a lock that only off-loop writers and the loop's
+ * The calls a {@link BevOptions#THREADSAFE} bufferevent takes from threads other than its loop's: writes,
+ * enable, disable and free, each handed to the loop.
+ * <p>
+ * Writes (libevent's locked {@code bufferevent_write}, done Netty's way): the bytes are copied (or, for
+ * an Evbuffer, moved) into a staging buffer under a lock that only off-loop writers and the loop's
  * hand-over take, and one task per batch moves the staging buffer into the output on the loop
  * thread. The loop's own writes never take the lock. Off-loop writes from one thread keep their order;
  * writes from several threads are serialised by the lock. Writing from the loop thread while off-loop
  * writes are still staged puts the loop's bytes first: order across threads is the callers' to arrange.
+ * Enable and disable are tasks for the loop; a free is one too, or waits for the base's own free.
  */
-final class RemoteWrites implements Runnable
+final class RemoteCalls implements Runnable
 {
     private final BufferEvent bev;
     private final Evbuffer staging;
@@ -24,13 +29,103 @@ final class RemoteWrites implements Runnable
     private volatile boolean staged;
     /** The output's length as the loop last left it, for BOUNDED_OUTPUT checks off the loop. */
     private volatile long loopOutput;
+    /** A free was handed to the loop: later off-loop calls throw. */
+    private volatile boolean freeQueued;
 
-    RemoteWrites(final BufferEvent bev)
+    RemoteCalls(final BufferEvent bev)
     {
         this.bev = bev;
         this.staging = new Evbuffer(bev.base.pool());
         this.batch = new Evbuffer(bev.base.pool());
         batch.setOwner(bev.base);
+    }
+
+    /**
+     * @return true if this call comes from another thread while the loop runs, so it must be handed to
+     *     the loop
+     * @throws IllegalStateException if the bufferevent is freed (or its free handed over), or its base
+     */
+    boolean offLoop()
+    {
+        if (bev.base.inLoopThread())
+        {
+            return false;
+        }
+        if (bev.freed || freeQueued)
+        {
+            throw new IllegalStateException("bufferevent used after free");
+        }
+        if (bev.base.isFreeing())
+        {
+            throw new IllegalStateException("bufferevent's event base is freed");
+        }
+        return true;
+    }
+
+    /**
+     * Hands {@link BufferEvent#enable} to the loop.
+     *
+     * @param what READ and/or WRITE
+     */
+    void enable(final int what)
+    {
+        bev.base.execute(() ->
+        {
+            if (!bev.freed)
+            {
+                bev.enable(what);
+            }
+        });
+    }
+
+    /**
+     * Hands {@link BufferEvent#disable} to the loop.
+     *
+     * @param what READ and/or WRITE
+     */
+    void disable(final int what)
+    {
+        bev.base.execute(() ->
+        {
+            if (!bev.freed)
+            {
+                bev.disable(what);
+            }
+        });
+    }
+
+    /**
+     * {@link BufferEvent#free()} off the loop thread: hands the free to the loop, once. If the loop refuses
+     * because the base is being freed, waits until it is, for the caller to free at once.
+     *
+     * @return true if the free is the loop's (now or before), false if the caller must free now
+     * @throws RejectedExecutionException if the loop's inbox is full (nothing was done)
+     */
+    boolean handOffFree()
+    {
+        if (freeQueued)
+        {
+            return true;
+        }
+        freeQueued = true;
+        try
+        {
+            bev.base.execute(bev::freeNow);
+            return true;
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            if (!bev.base.isFreeing())
+            {
+                freeQueued = false;
+                throw ex;
+            }
+            while (!bev.base.isFreed())
+            {
+                LockSupport.parkNanos(50_000);
+            }
+            return false;
+        }
     }
 
     /**
@@ -41,7 +136,7 @@ final class RemoteWrites implements Runnable
      */
     private boolean fullOffLoop(final long adding)
     {
-        return bev.boundedOutput() && loopOutput + staging.length() + adding > bev.writeHigh;
+        return bev.watermarks.boundedOutput() && loopOutput + staging.length() + adding > bev.watermarks.writeHigh;
     }
 
     /**
@@ -153,7 +248,7 @@ final class RemoteWrites implements Runnable
             batch.drain(batch.length());
             return;
         }
-        bev.appendOutput(batch);
+        bev.output.addBuffer(batch);
     }
 
     /**
