@@ -133,7 +133,6 @@ public abstract class BufferEvent
         this.output = new Evbuffer(base.pool());
         input.freeze(false);
         output.freeze(true);
-        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
         final int spare = BufferEventConfiguration.maxSpareSize();
         input.maxSpareSize(spare);
         output.maxSpareSize(spare);
@@ -725,7 +724,6 @@ public abstract class BufferEvent
     {
         checkLive();
         readSizer.max(0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes));
-        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
     }
 
     /**
