@@ -39,7 +39,13 @@ import java.util.Objects;
  * <ul>
  *   <li>A zero-length reference holds no byte, so its cleanup runs at once and no chain is made.</li>
  *   <li>A reference costs a pooled wrapper object, never a memory block (libevent 1198).</li>
- *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2).</li>
+ *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2), and there is
+ *       one cap per read: a buffer driven by an owner that installed a hook ({@link #ownerHook}, a
+ *       bufferevent's input) reads what the owner asks, since the owner sizes its reads itself;
+ *       {@link #maxRead()} then only sizes a read that asks for a negative count.</li>
+ *   <li>A buffer has one open claim on its memory at a time: a reservation ({@link #reserveSpace}) or
+ *       an I/O preparation ({@link #prepareRead(int, IovecArray)}, {@link #prepareWrite(long, IovecArray)})
+ *       ends the one before it, which can then no longer be committed.</li>
  *   <li>{@link #writeTo} of an empty buffer returns 0 without a syscall (libevent: -1).</li>
  * </ul>
  *
@@ -265,7 +271,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * @return the cap of one scattering read, in bytes
+     * @return the cap of one scattering read, in bytes (see {@link #maxRead(int)})
      */
     public int maxRead()
     {
@@ -274,7 +280,10 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Sets the cap of one scattering read (libevent 2.2 {@code evbuffer_set_max_read}).
+     * Sets the cap of one scattering read (libevent 2.2 {@code evbuffer_set_max_read}): the size of a read
+     * that asks for a negative count, and the cap of every other read, except in a buffer whose owner
+     * installed a hook ({@link #ownerHook}). Such an owner (a bufferevent) sizes each read itself and its
+     * request is the only cap, so its setting (the bufferevent's max single read) lives in one place.
      *
      * @param maxRead bytes, at least 1
      * @return 0
@@ -1096,6 +1105,8 @@ public final class Evbuffer implements AutoCloseable
      * (the free tail of the last data segment, then spares) add up to at least {@code size}.
      * Reserving again without a commit gives the same extents. The extents are valid until this
      * buffer next changes (a commit included); their accessors refuse after that (see {@link Extents}).
+     * A reservation ends an open I/O preparation, and the next preparation ends the reservation (the
+     * buffer has one open claim at a time).
      *
      * @param size    bytes wanted, at least 0
      * @param extents filled with the reserved extents; its capacity is libevent's n_vecs
@@ -1343,7 +1354,8 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Prepares one scattering read: fills {@code iov} with up to {@code readIovecs} (default 4) free
      * tail extents, the free tail of the last data segment first and then spare segments (created as
-     * needed), totalling {@code min(howmuch, maxRead)} bytes. Follow with {@link #commitRead(long)}.
+     * needed), totalling {@code min(howmuch, maxRead)} bytes ({@code howmuch} bytes exactly in a buffer with
+     * an owner hook, see {@link #maxRead(int)}). Follow with {@link #commitRead(long)}.
      * The entries are raw memory: the preparation ends at the commit, at the next preparation and at
      * any change of the buffer, and the lengths in {@code iov} are then set to 0 (unless another
      * buffer has filled {@code iov} since).
@@ -1368,7 +1380,7 @@ public final class Evbuffer implements AutoCloseable
      * preparation, and at any change of the buffer including {@link #free()}. A read through them
      * after that moves 0 bytes and writes no memory.
      *
-     * @param howmuch most bytes to read; negative means {@link #maxRead()}
+     * @param howmuch most bytes to read, capped as for an iovec array; negative means {@link #maxRead()}
      * @param bufs    array to fill
      * @return number of buffers filled, or -1 if the end is frozen
      */
@@ -1453,7 +1465,8 @@ public final class Evbuffer implements AutoCloseable
      * several otherwise. The channel gets this buffer's own ByteBuffers, revoked when the call returns.
      *
      * @param channel source, normally non-blocking
-     * @param howmuch most bytes; negative means {@link #maxRead()}
+     * @param howmuch most bytes, capped like those of {@link #prepareRead(int, IovecArray)}; negative means
+     *     {@link #maxRead()}
      * @return bytes read; 0 if none were available; {@link #EOF} at end of stream; {@link #FROZEN}
      *     if the end is frozen
      * @throws IOException as the channel throws it
@@ -1488,7 +1501,9 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Installs the owner's hook (see {@link EvbufferOwnerHook}), replacing any before it; null removes it.
      * For the object that owns this buffer, such as a bufferevent, not for applications, which use
-     * {@link #addCallback}.
+     * {@link #addCallback}. An owner with a hook also sizes the buffer's reads: an explicit count given to
+     * {@link #prepareRead(int, IovecArray)}, {@link #prepareRead(int, ByteBuffer[])} or {@link #readFrom}
+     * is then not capped again by {@link #maxRead()}.
      *
      * @param hook the hook, or null
      */
