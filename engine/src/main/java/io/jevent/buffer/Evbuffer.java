@@ -309,14 +309,8 @@ public final class Evbuffer implements AutoCloseable
     public int freeze(final boolean atFront)
     {
         checkLive();
-        if (atFront)
-        {
-            frozenStart = true;
-        }
-        else
-        {
-            frozenEnd = true;
-        }
+        frozenStart |= atFront;
+        frozenEnd |= !atFront;
         return 0;
     }
 
@@ -327,14 +321,8 @@ public final class Evbuffer implements AutoCloseable
     public int unfreeze(final boolean atFront)
     {
         checkLive();
-        if (atFront)
-        {
-            frozenStart = false;
-        }
-        else
-        {
-            frozenEnd = false;
-        }
+        frozenStart &= !atFront;
+        frozenEnd &= atFront;
         return 0;
     }
 
@@ -385,17 +373,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, src.length);
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        EvbufferChain.appendCopy(this, src, Memory.BYTE_ARRAY_BASE + off, len);
-        EvbufferCallbacks.added(this, len);
-        return 0;
+        return appendChecked(src, Memory.BYTE_ARRAY_BASE + off, len);
     }
 
     /**
@@ -433,17 +411,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, len, src.capacity());
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        EvbufferChain.appendCopy(this, src.byteArray(), src.addressOffset() + index, len);
-        EvbufferCallbacks.added(this, len);
-        return 0;
+        return appendChecked(src.byteArray(), src.addressOffset() + index, len);
     }
 
     /**
@@ -561,17 +529,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, src.length);
-        if (frozenStart)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        EvbufferChain.prependCopy(this, src, Memory.BYTE_ARRAY_BASE + off, len);
-        EvbufferCallbacks.added(this, len);
-        return 0;
+        return prependChecked(src, Memory.BYTE_ARRAY_BASE + off, len);
     }
 
     /**
@@ -619,17 +577,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, len, src.capacity());
-        if (frozenStart)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        EvbufferChain.prependCopy(this, src.byteArray(), src.addressOffset() + index, len);
-        EvbufferCallbacks.added(this, len);
-        return 0;
+        return prependChecked(src.byteArray(), src.addressOffset() + index, len);
     }
 
     // ------------------------------------------------------------------ drain, remove, copyout
@@ -672,13 +620,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final byte[] dst, final int off, final int len)
     {
-        final int n = copyout(dst, off, len);
-        if (n > 0)
-        {
-            EvbufferChain.drain(this, n);
-            EvbufferCallbacks.deleted(this, n);
-        }
-        return n;
+        return drained(copyout(dst, off, len));
     }
 
     /**
@@ -689,13 +631,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final ByteBuffer dst)
     {
-        final int n = copyout(dst);
-        if (n > 0)
-        {
-            EvbufferChain.drain(this, n);
-            EvbufferCallbacks.deleted(this, n);
-        }
-        return n;
+        return drained(copyout(dst));
     }
 
     /**
@@ -708,13 +644,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final MutableDirectBuffer dst, final int index, final int len)
     {
-        final int n = copyout(dst, index, len);
-        if (n > 0)
-        {
-            EvbufferChain.drain(this, n);
-            EvbufferCallbacks.deleted(this, n);
-        }
-        return n;
+        return drained(copyout(dst, index, len));
     }
 
     /**
@@ -729,13 +659,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, dst.length);
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(len, length);
-        EvbufferChain.copyFrom(dataHead(), 0, dst, Memory.BYTE_ARRAY_BASE + off, n);
-        return n;
+        return copyoutChecked(dst, Memory.BYTE_ARRAY_BASE + off, len);
     }
 
     /**
@@ -748,13 +672,8 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         checkWritable(dst);
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(dst.remaining(), length);
-        EvbufferChain.copyFrom(dataHead(), 0, Memory.baseOf(dst), Memory.offsetOf(dst), n);
-        dst.position(dst.position() + n);
+        final int n = copyoutChecked(Memory.baseOf(dst), Memory.offsetOf(dst), dst.remaining());
+        dst.position(dst.position() + Math.max(0, n));
         return n;
     }
 
@@ -770,13 +689,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, len, dst.capacity());
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(len, length);
-        EvbufferChain.copyFrom(dataHead(), 0, dst.byteArray(), dst.addressOffset() + index, n);
-        return n;
+        return copyoutChecked(dst.byteArray(), dst.addressOffset() + index, len);
     }
 
     /**
@@ -1539,17 +1452,7 @@ public final class Evbuffer implements AutoCloseable
     public int removeCallback(final EvbufferCallbackEntry entry)
     {
         checkLive();
-        EvbufferCallbackEntry prev = null;
-        for (EvbufferCallbackEntry e = callbacks; e != null; e = e.next)
-        {
-            if (e == entry)
-            {
-                EvbufferCallbacks.unlinkCallback(this, prev, e);
-                return 0;
-            }
-            prev = e;
-        }
-        return -1;
+        return null == entry ? -1 : EvbufferCallbacks.remove(this, entry, null);
     }
 
     /**
@@ -1561,17 +1464,7 @@ public final class Evbuffer implements AutoCloseable
     public int removeCallback(final EvbufferCallback cb)
     {
         checkLive();
-        EvbufferCallbackEntry prev = null;
-        for (EvbufferCallbackEntry e = callbacks; e != null; e = e.next)
-        {
-            if (e.callback == cb)
-            {
-                EvbufferCallbacks.unlinkCallback(this, prev, e);
-                return 0;
-            }
-            prev = e;
-        }
-        return -1;
+        return null == cb ? -1 : EvbufferCallbacks.remove(this, null, cb);
     }
 
     /**
@@ -1742,6 +1635,60 @@ public final class Evbuffer implements AutoCloseable
         {
             throw new IllegalStateException("stale extents: their evbuffer changed since peek or reserveSpace");
         }
+    }
+
+    private int appendChecked(final Object base, final long offset, final int len)
+    {
+        if (frozenEnd)
+        {
+            return -1;
+        }
+        if (0 != len)
+        {
+            EvbufferChain.appendCopy(this, base, offset, len);
+            EvbufferCallbacks.added(this, len);
+        }
+        return 0;
+    }
+
+    private int prependChecked(final Object base, final long offset, final int len)
+    {
+        if (frozenStart)
+        {
+            return -1;
+        }
+        if (0 != len)
+        {
+            EvbufferChain.prependCopy(this, base, offset, len);
+            EvbufferCallbacks.added(this, len);
+        }
+        return 0;
+    }
+
+    private int copyoutChecked(final Object base, final long offset, final int len)
+    {
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(len, length);
+        EvbufferChain.copyFrom(dataHead(), 0, base, offset, n);
+        return n;
+    }
+
+    /**
+     * Drains the n bytes a remove just copied out.
+     *
+     * @return n
+     */
+    private int drained(final int n)
+    {
+        if (n > 0)
+        {
+            EvbufferChain.drain(this, n);
+            EvbufferCallbacks.deleted(this, n);
+        }
+        return n;
     }
 
     byte[] scratch()

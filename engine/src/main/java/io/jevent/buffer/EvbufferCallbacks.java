@@ -208,7 +208,8 @@ final class EvbufferCallbacks
         return failure;
     }
 
-    static void unlinkCallback(final Evbuffer b, final EvbufferCallbackEntry prev, final EvbufferCallbackEntry e)
+    private static void unlinkCallback(final Evbuffer b, final EvbufferCallbackEntry prev,
+        final EvbufferCallbackEntry e)
     {
         if (null == prev)
         {
@@ -219,5 +220,25 @@ final class EvbufferCallbacks
             prev.next = e.next;
         }
         e.removed = true;
+    }
+
+    /**
+     * Removes the registration {@code entry}, or else the first registration of {@code cb}.
+     *
+     * @return 0, or -1 if none matches
+     */
+    static int remove(final Evbuffer b, final EvbufferCallbackEntry entry, final EvbufferCallback cb)
+    {
+        EvbufferCallbackEntry prev = null;
+        for (EvbufferCallbackEntry e = b.callbacks; e != null; e = e.next)
+        {
+            if (e == entry || (null == entry && e.callback == cb))
+            {
+                unlinkCallback(b, prev, e);
+                return 0;
+            }
+            prev = e;
+        }
+        return -1;
     }
 }
