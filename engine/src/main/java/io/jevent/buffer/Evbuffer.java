@@ -17,6 +17,15 @@ import java.util.Objects;
  * zero-copy moves between buffers, references to caller memory, shared read-only views,
  * reserve/commit, peek, search, line reading, change callbacks, freezing and scatter/gather I/O.
  *
+ * <p>
+ * This class is the documented front: it checks arguments, state and threads, then hands the work to
+ * package-private classes named after the parts of libevent's {@code buffer.c}: {@link EvbufferChain}
+ * (the segment chain: copies in, drains, expansion, pullup, moves, views), {@link EvbufferSearch}
+ * (positions, search, peek), {@link EvbufferLines} (EOL search, line reading), {@link EvbufferReserve}
+ * (the one open reservation or I/O preparation), {@link EvbufferCallbacks} (change notification) and
+ * {@link EvbufferText} (ASCII and UTF-8 appends). They are final classes of static methods or one
+ * object per buffer, called directly.
+ *
  * <h2>Return conventions</h2>
  * As in libevent: 0 or a count for success, -1 for a state in which the operation is impossible
  * (a frozen end, an invalid reservation, nothing found). Programming errors (null arguments,

@@ -151,7 +151,7 @@ final class EvbufferChain
      * Makes the spares hold at least {@code need} bytes, acquiring before any byte is copied so a pool
      * failure leaves the content untouched.
      */
-    static void ensureSpareRoom(final Evbuffer b, final long need)
+    private static void ensureSpareRoom(final Evbuffer b, final long need)
     {
         long have = 0;
         for (Segment s = b.firstSpare(); null != s && have < need; s = s.next)
@@ -166,6 +166,9 @@ final class EvbufferChain
         }
     }
 
+    /**
+     * Links an empty segment at the very end, as a spare.
+     */
     static void appendSpare(final Evbuffer b, final Segment s)
     {
         s.next = null;
@@ -181,6 +184,11 @@ final class EvbufferChain
         b.spareCount++;
     }
 
+    /**
+     * Copies n bytes in front of the data: into an empty buffer's first spare if it holds them all, else
+     * into the free room before the first segment's data when it is mutable, the rest into new segments
+     * acquired (all of them) before any byte is copied.
+     */
     static void prependCopy(final Evbuffer b, final Object srcBase, final long srcOffset, final int n)
     {
         if (b.length > Long.MAX_VALUE - n)
@@ -246,7 +254,7 @@ final class EvbufferChain
     /**
      * Acquires segments holding at least {@code bytes}, linked through next; all or nothing.
      */
-    static Segment acquireChain(final Evbuffer b, final int bytes)
+    private static Segment acquireChain(final Evbuffer b, final int bytes)
     {
         Segment head = null;
         int have = 0;
@@ -321,7 +329,7 @@ final class EvbufferChain
      * A segment whose data is all gone: kept as the spare if there is none and it is an exclusive
      * pooled segment of at most {@code maxSpareSize} bytes, otherwise released.
      */
-    static void retire(final Evbuffer b, final Segment s)
+    private static void retire(final Evbuffer b, final Segment s)
     {
         s.next = null;
         if (0 == b.spareCount && s.isExclusiveMutable() && 1 == s.refCount && s.sizeClass >= 0 &&
@@ -378,6 +386,12 @@ final class EvbufferChain
         b.bump();
     }
 
+    /**
+     * Makes room for n more bytes in one segment: the last data segment's free tail (realigning a small,
+     * mostly drained one in place), else the first spare, else a new segment put before the spares.
+     *
+     * @return the segment whose free tail holds n bytes
+     */
     static Segment expand(final Evbuffer b, final int n)
     {
         final Segment t = b.lastWithData;
@@ -423,6 +437,9 @@ final class EvbufferChain
         return s;
     }
 
+    /**
+     * Returns the spare {@code from} and every segment after it to the pool.
+     */
     static void releaseSparesFrom(final Evbuffer b, final Segment from)
     {
         Segment prev = null;
@@ -518,6 +535,9 @@ final class EvbufferChain
         b.spareCount = empties;
     }
 
+    /**
+     * Copies n bytes (all there) starting at offset {@code fromOff} of segment {@code from}, across segments.
+     */
     static void copyFrom(final Segment from, final int fromOff, final Object dstBase, final long dstOffset,
         final int n)
     {
