@@ -747,14 +747,8 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        final Segment head = src.first;
-        final Segment tail = src.lastWithData;
-        EvbufferChain.unlinkData(src, tail);
-        EvbufferChain.linkDataAtEnd(this, head, tail, n);
-        EvbufferChain.giveSpareTo(this, src);
-        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteDeleted(src, n),
-            EvbufferCallbacks.noteAdded(this, n)));
-        return 0;
+        EvbufferChain.moveAll(this, src, n, false);
+        return moved(src, n);
     }
 
     /**
@@ -777,23 +771,8 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        final Segment head = src.first;
-        final Segment tail = src.lastWithData;
-        EvbufferChain.unlinkData(src, tail);
-        if (null == lastWithData)
-        {
-            EvbufferChain.linkDataAtEnd(this, head, tail, n);
-        }
-        else
-        {
-            tail.next = first;
-            first = head;
-            length += n;
-            bump();
-        }
-        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteDeleted(src, n),
-            EvbufferCallbacks.noteAdded(this, n)));
-        return 0;
+        EvbufferChain.moveAll(this, src, n, true);
+        return moved(src, n);
     }
 
     /**
@@ -862,12 +841,7 @@ public final class Evbuffer implements AutoCloseable
             cleanup.release(address, len);
             return 0;
         }
-        final Segment s = pool.acquireWrapper();
-        s.kind = Segment.REFERENCE;
-        s.pointAt(address, len);
-        s.cleanup = cleanup;
-        s.length = len;
-        EvbufferChain.linkDataAtEnd(this, s, s, len);
+        EvbufferChain.appendReference(this, address, len, cleanup);
         EvbufferCallbacks.added(this, len);
         return 0;
     }
@@ -1103,31 +1077,7 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         Objects.requireNonNull(ptr, "ptr");
         checkNonNegative(position);
-        final long target;
-        if (PTR_SET == how)
-        {
-            target = position;
-        }
-        else if (PTR_ADD == how)
-        {
-            if (ptr.pos < 0 || ptr.owner != this)
-            {
-                ptr.invalidate();
-                return -1;
-            }
-            target = ptr.pos + position;
-        }
-        else
-        {
-            throw new IllegalArgumentException("how must be PTR_SET or PTR_ADD: " + how);
-        }
-        if (target < 0 || target > length)
-        {
-            ptr.invalidate();
-            return -1;
-        }
-        EvbufferSearch.locate(this, ptr, target);
-        return 0;
+        return EvbufferSearch.ptrSet(this, ptr, position, how);
     }
 
     /**
@@ -1512,24 +1462,11 @@ public final class Evbuffer implements AutoCloseable
             return;
         }
         freed = true;
-        Segment s = first;
-        first = null;
-        last = null;
-        lastWithData = null;
-        length = 0;
-        spareCount = 0;
         callbacks = null;
         nAddForCb = 0;
         nDelForCb = 0;
         claim.clear();
-        bump();
-        claim.end();
-        while (null != s)
-        {
-            final Segment next = s.next;
-            EvbufferChain.discard(this, s);
-            s = next;
-        }
+        EvbufferChain.discardAll(this);
         EvbufferCallbacks.rethrow(EvbufferChain.releaseDead(this));
     }
 
@@ -1683,6 +1620,18 @@ public final class Evbuffer implements AutoCloseable
         final int n = (int)Math.min(len, length);
         EvbufferChain.copyFrom(dataHead(), 0, base, offset, n);
         return n;
+    }
+
+    /**
+     * After all of src moved here: callbacks on src (deleted), then on this (added).
+     *
+     * @return 0
+     */
+    private int moved(final Evbuffer src, final long n)
+    {
+        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteDeleted(src, n),
+            EvbufferCallbacks.noteAdded(this, n)));
+        return 0;
     }
 
     /**

@@ -24,7 +24,7 @@ final class EvbufferChain
      * Queues a segment already unlinked from the chain for release once the buffer is consistent,
      * so that a throwing {@link ReferenceCleanup} finds (and leaves) a complete buffer.
      */
-    static void discard(final Evbuffer b, final Segment s)
+    private static void discard(final Evbuffer b, final Segment s)
     {
         s.next = null;
         if (null == b.dead)
@@ -36,6 +36,28 @@ final class EvbufferChain
             b.deadTail.next = s;
         }
         b.deadTail = s;
+    }
+
+    /**
+     * Empties the chain for {@link Evbuffer#free()}: every segment, data and spare, is discarded (released
+     * at the next {@link #releaseDead}), and the change ends the buffer's claim.
+     */
+    static void discardAll(final Evbuffer b)
+    {
+        Segment s = b.first;
+        b.first = null;
+        b.last = null;
+        b.lastWithData = null;
+        b.length = 0;
+        b.spareCount = 0;
+        b.bump();
+        b.claim.end();
+        while (null != s)
+        {
+            final Segment next = s.next;
+            discard(b, s);
+            s = next;
+        }
     }
 
     /**
@@ -348,7 +370,7 @@ final class EvbufferChain
     /**
      * Detaches the data segments first..tail, leaving the spares; the buffer becomes empty.
      */
-    static void unlinkData(final Evbuffer b, final Segment tail)
+    private static void unlinkData(final Evbuffer b, final Segment tail)
     {
         final Segment spares = tail.next;
         tail.next = null;
@@ -365,7 +387,7 @@ final class EvbufferChain
     /**
      * Links a chain of data segments after lastWithData (before the spares).
      */
-    static void linkDataAtEnd(final Evbuffer b, final Segment head, final Segment tail, final long n)
+    private static void linkDataAtEnd(final Evbuffer b, final Segment head, final Segment tail, final long n)
     {
         final Segment spares = b.firstSpare();
         if (null == b.lastWithData)
@@ -559,7 +581,7 @@ final class EvbufferChain
      * flow (an echo moving input to output) the two buffers then swap segments and neither touches
      * the pool.
      */
-    static void giveSpareTo(final Evbuffer b, final Evbuffer src)
+    private static void giveSpareTo(final Evbuffer b, final Evbuffer src)
     {
         if (0 != src.spareCount || 0 == b.spareCount || src.pool != b.pool)
         {
@@ -580,6 +602,48 @@ final class EvbufferChain
         }
         b.spareCount--;
         appendSpare(src, sp);
+    }
+
+    /**
+     * The chain part of {@link Evbuffer#addBuffer} and {@link Evbuffer#prependBuffer}: moves every data
+     * segment of {@code src} (n bytes, at least 1) to the end or the front of {@code b}'s data without
+     * copying. After a move to the end, {@code src} gets one of b's spares (see {@link #giveSpareTo}).
+     * Runs no callback.
+     */
+    static void moveAll(final Evbuffer b, final Evbuffer src, final long n, final boolean toFront)
+    {
+        final Segment head = src.first;
+        final Segment tail = src.lastWithData;
+        unlinkData(src, tail);
+        if (!toFront || null == b.lastWithData)
+        {
+            linkDataAtEnd(b, head, tail, n);
+        }
+        else
+        {
+            tail.next = b.first;
+            b.first = head;
+            b.length += n;
+            b.bump();
+        }
+        if (!toFront)
+        {
+            giveSpareTo(b, src);
+        }
+    }
+
+    /**
+     * The chain part of {@link Evbuffer#addReference(long, int, ReferenceCleanup)}: appends a wrapper
+     * segment over {@code len} (at least 1) bytes of caller memory. Runs no callback.
+     */
+    static void appendReference(final Evbuffer b, final long address, final int len, final ReferenceCleanup cleanup)
+    {
+        final Segment s = b.pool.acquireWrapper();
+        s.kind = Segment.REFERENCE;
+        s.pointAt(address, len);
+        s.cleanup = cleanup;
+        s.length = len;
+        linkDataAtEnd(b, s, s, len);
     }
 
     /**

@@ -13,6 +13,40 @@ final class EvbufferSearch
     }
 
     /**
+     * The body of {@link Evbuffer#ptrSet} once ptr is known non-null and position non-negative.
+     *
+     * @return 0, or -1 (and ptr set to -1) if the result would be past the end or ptr was invalid
+     */
+    static int ptrSet(final Evbuffer b, final EvbufferPtr ptr, final long position, final int how)
+    {
+        final long target;
+        if (Evbuffer.PTR_SET == how)
+        {
+            target = position;
+        }
+        else if (Evbuffer.PTR_ADD == how)
+        {
+            if (ptr.pos < 0 || ptr.owner != b)
+            {
+                ptr.invalidate();
+                return -1;
+            }
+            target = ptr.pos + position;
+        }
+        else
+        {
+            throw new IllegalArgumentException("how must be PTR_SET or PTR_ADD: " + how);
+        }
+        if (target < 0 || target > b.length)
+        {
+            ptr.invalidate();
+            return -1;
+        }
+        locate(b, ptr, target);
+        return 0;
+    }
+
+    /**
      * The body of {@link Evbuffer#search(byte[], int, int, EvbufferPtr, EvbufferPtr, EvbufferPtr)}.
      *
      * @return offset of the match, or -1
