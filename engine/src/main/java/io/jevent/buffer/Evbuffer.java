@@ -1,9 +1,7 @@
 package io.jevent.buffer;
 
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -18,6 +16,15 @@ import java.util.Objects;
  * libevent's {@code evbuffer} off-heap: a chain of {@link Segment}s from a {@link SegmentPool}, with
  * zero-copy moves between buffers, references to caller memory, shared read-only views,
  * reserve/commit, peek, search, line reading, change callbacks, freezing and scatter/gather I/O.
+ *
+ * <p>
+ * This class is the documented front: it checks arguments, state and threads, then hands the work to
+ * package-private classes named after the parts of libevent's {@code buffer.c}: {@link EvbufferChain}
+ * (the segment chain: copies in, drains, expansion, pullup, moves, views), {@link EvbufferSearch}
+ * (positions, search, peek), {@link EvbufferLines} (EOL search, line reading), {@link EvbufferReserve}
+ * (the one open reservation or I/O preparation), {@link EvbufferCallbacks} (change notification) and
+ * {@link EvbufferText} (ASCII and UTF-8 appends). They are final classes of static methods or one
+ * object per buffer, called directly.
  *
  * <h2>Return conventions</h2>
  * As in libevent: 0 or a count for success, -1 for a state in which the operation is impossible
@@ -41,7 +48,13 @@ import java.util.Objects;
  * <ul>
  *   <li>A zero-length reference holds no byte, so its cleanup runs at once and no chain is made.</li>
  *   <li>A reference costs a pooled wrapper object, never a memory block (libevent 1198).</li>
- *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2).</li>
+ *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2), and there is
+ *       one cap per read: a buffer driven by an owner that installed a hook ({@link #ownerHook}, a
+ *       bufferevent's input) reads what the owner asks, since the owner sizes its reads itself;
+ *       {@link #maxRead()} then only sizes a read that asks for a negative count.</li>
+ *   <li>A buffer has one open claim on its memory at a time: a reservation ({@link #reserveSpace}) or
+ *       an I/O preparation ({@link #prepareRead(int, IovecArray)}, {@link #prepareWrite(long, IovecArray)})
+ *       ends the one before it, which can then no longer be committed.</li>
  *   <li>{@link #writeTo} of an empty buffer returns 0 without a syscall (libevent: -1).</li>
  * </ul>
  *
@@ -89,60 +102,39 @@ public final class Evbuffer implements AutoCloseable
     /** {@link #readLine(EolStyle, byte[], int, int)} result when the line is longer than the room given. */
     public static final int LINE_TOO_LONG = -2;
 
-    private static final int REALIGN_MAX = 2048;
-    private static final int SCRATCH_SIZE = 256;
+    /** Bytes of the scratch array text and read-only heap buffers are encoded or copied through. */
+    static final int SCRATCH_SIZE = 256;
 
-    private final SegmentPool pool;
-    private Segment first;
-    private Segment last;
-    private Segment lastWithData;
-    private long length;
-    private int spareCount;
-    private long version;
-    private boolean frozenStart;
-    private boolean frozenEnd;
-    private boolean freed;
-    private int maxRead = BufferConfiguration.maxRead();
-    private final int readIovecs = BufferConfiguration.readIovecs();
-    private final int writeIovecs = BufferConfiguration.writeIovecs();
-    private int maxSpareSize = BufferConfiguration.maxSpareSize();
+    final SegmentPool pool;
+    Segment first;
+    Segment last;
+    Segment lastWithData;
+    long length;
+    int spareCount;
+    long version;
+    boolean frozenStart;
+    boolean frozenEnd;
+    boolean freed;
+    int maxRead = BufferConfiguration.maxRead();
+    final int readIovecs = BufferConfiguration.readIovecs();
+    final int writeIovecs = BufferConfiguration.writeIovecs();
+    int maxSpareSize = BufferConfiguration.maxSpareSize();
 
-    private EvbufferCallbackEntry callbacks;
-    private EvbufferOwnerHook ownerHook;
-    private long nAddForCb;
-    private long nDelForCb;
-    private CallbackDeferrer deferrer;
-    private boolean deferredScheduled;
-    private Runnable deferredTask;
+    EvbufferCallbackEntry callbacks;
+    EvbufferOwnerHook ownerHook;
+    long nAddForCb;
+    long nDelForCb;
+    CallbackDeferrer deferrer;
+    boolean deferredScheduled;
+    Runnable deferredTask;
 
-    private Segment[] resSegs = new Segment[4];
-    private long[] resAddr = new long[4];
-    private int[] resLen = new int[4];
-    private int resCount;
-    private long resVersion = -1;
-
-    private static final int IO_NONE = 0;
-    private static final int IO_READ = 1;
-    private static final int IO_WRITE = 2;
-    private int ioMode = IO_NONE;
-    private long ioVersion = -1;
-    private long ioTotal;
-    private Segment[] ioSegs = new Segment[4];
-    private int[] ioLens = new int[4];
-    private int ioCount;
-    private ByteBuffer[] readViews;
-    private ByteBuffer[] writeViews;
-    private int pointedReadViews;
-    private int pointedWriteViews;
-    private IovecArray ioIov;
-
-    private BufferOwner owner;
-    private Segment dead;
-    private Segment deadTail;
-
+    final EvbufferReserve claim = new EvbufferReserve(this);
+    BufferOwner owner;
+    Segment dead;
+    Segment deadTail;
     private byte[] scratch;
-    private final EvbufferPtr tmpPtr = new EvbufferPtr();
-    private final EvbufferPtr tmpPtr2 = new EvbufferPtr();
+    final EvbufferPtr tmpPtr = new EvbufferPtr();
+    final EvbufferPtr tmpPtr2 = new EvbufferPtr();
 
     /**
      * A buffer drawing segments from {@link SegmentPool#shared()}.
@@ -277,18 +269,18 @@ public final class Evbuffer implements AutoCloseable
     public int releaseSpares()
     {
         checkLive();
-        if (0 == spareCount || resVersion == version)
+        if (0 == spareCount || claim.reserved())
         {
             return 0;
         }
         final int n = spareCount;
-        endIo();
-        releaseSparesFrom(firstSpare());
+        claim.end();
+        EvbufferChain.releaseSparesFrom(this, firstSpare());
         return n;
     }
 
     /**
-     * @return the cap of one scattering read, in bytes
+     * @return the cap of one scattering read, in bytes (see {@link #maxRead(int)})
      */
     public int maxRead()
     {
@@ -297,7 +289,10 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Sets the cap of one scattering read (libevent 2.2 {@code evbuffer_set_max_read}).
+     * Sets the cap of one scattering read (libevent 2.2 {@code evbuffer_set_max_read}): the size of a read
+     * that asks for a negative count, and the cap of every other read, except in a buffer whose owner
+     * installed a hook ({@link #ownerHook}). Such an owner (a bufferevent) sizes each read itself and its
+     * request is the only cap, so its setting (the bufferevent's max single read) lives in one place.
      *
      * @param maxRead bytes, at least 1
      * @return 0
@@ -323,14 +318,8 @@ public final class Evbuffer implements AutoCloseable
     public int freeze(final boolean atFront)
     {
         checkLive();
-        if (atFront)
-        {
-            frozenStart = true;
-        }
-        else
-        {
-            frozenEnd = true;
-        }
+        frozenStart |= atFront;
+        frozenEnd |= !atFront;
         return 0;
     }
 
@@ -341,14 +330,8 @@ public final class Evbuffer implements AutoCloseable
     public int unfreeze(final boolean atFront)
     {
         checkLive();
-        if (atFront)
-        {
-            frozenStart = false;
-        }
-        else
-        {
-            frozenEnd = false;
-        }
+        frozenStart &= !atFront;
+        frozenEnd &= atFront;
         return 0;
     }
 
@@ -399,17 +382,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, src.length);
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        appendCopy(src, Memory.BYTE_ARRAY_BASE + off, len);
-        added(len);
-        return 0;
+        return appendChecked(src, Memory.BYTE_ARRAY_BASE + off, len);
     }
 
     /**
@@ -430,8 +403,8 @@ public final class Evbuffer implements AutoCloseable
         {
             return 0;
         }
-        appendFrom(src);
-        added(len);
+        EvbufferChain.appendFrom(this, src);
+        EvbufferCallbacks.added(this, len);
         return 0;
     }
 
@@ -447,17 +420,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, len, src.capacity());
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        appendCopy(src.byteArray(), src.addressOffset() + index, len);
-        added(len);
-        return 0;
+        return appendChecked(src.byteArray(), src.addressOffset() + index, len);
     }
 
     /**
@@ -486,13 +449,13 @@ public final class Evbuffer implements AutoCloseable
             final int n = srcs[i].remaining();
             if (n > 0)
             {
-                appendFrom(srcs[i]);
+                EvbufferChain.appendFrom(this, srcs[i]);
                 total += n;
             }
         }
         if (total > 0)
         {
-            added(total);
+            EvbufferCallbacks.added(this, total);
         }
         return total;
     }
@@ -506,29 +469,8 @@ public final class Evbuffer implements AutoCloseable
     public int addAscii(final CharSequence s)
     {
         checkLive();
-        final int n = s.length();
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        final byte[] buf = scratch();
-        int i = 0;
-        while (i < n)
-        {
-            final int chunk = Math.min(SCRATCH_SIZE, n - i);
-            for (int k = 0; k < chunk; k++)
-            {
-                final char c = s.charAt(i + k);
-                buf[k] = c < 128 ? (byte)c : (byte)'?';
-            }
-            appendCopy(buf, Memory.BYTE_ARRAY_BASE, chunk);
-            i += chunk;
-        }
-        if (n > 0)
-        {
-            added(n);
-        }
-        return n;
+        Objects.requireNonNull(s, "s");
+        return frozenEnd ? -1 : EvbufferText.appendAscii(this, s);
     }
 
     /**
@@ -538,30 +480,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public static long utf8Length(final CharSequence text)
     {
-        final int n = text.length();
-        long bytes = 0;
-        for (int i = 0; i < n; i++)
-        {
-            final char c = text.charAt(i);
-            if (c < 0x80)
-            {
-                bytes++;
-            }
-            else if (c < 0x800)
-            {
-                bytes += 2;
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
-            {
-                bytes += 4;
-                i++;
-            }
-            else
-            {
-                bytes += Character.isSurrogate(c) ? 1 : 3;
-            }
-        }
-        return bytes;
+        return EvbufferText.utf8Length(text);
     }
 
     /**
@@ -573,61 +492,8 @@ public final class Evbuffer implements AutoCloseable
     public int addUtf8(final CharSequence s)
     {
         checkLive();
-        final int n = s.length();
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        final byte[] buf = scratch();
-        int k = 0;
-        int total = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (k > SCRATCH_SIZE - 4)
-            {
-                appendCopy(buf, Memory.BYTE_ARRAY_BASE, k);
-                total += k;
-                k = 0;
-            }
-            final char c = s.charAt(i);
-            if (c < 0x80)
-            {
-                buf[k++] = (byte)c;
-            }
-            else if (c < 0x800)
-            {
-                buf[k++] = (byte)(0xC0 | (c >> 6));
-                buf[k++] = (byte)(0x80 | (c & 0x3F));
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1)))
-            {
-                final int cp = Character.toCodePoint(c, s.charAt(++i));
-                buf[k++] = (byte)(0xF0 | (cp >> 18));
-                buf[k++] = (byte)(0x80 | ((cp >> 12) & 0x3F));
-                buf[k++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
-                buf[k++] = (byte)(0x80 | (cp & 0x3F));
-            }
-            else if (Character.isSurrogate(c))
-            {
-                buf[k++] = (byte)'?';
-            }
-            else
-            {
-                buf[k++] = (byte)(0xE0 | (c >> 12));
-                buf[k++] = (byte)(0x80 | ((c >> 6) & 0x3F));
-                buf[k++] = (byte)(0x80 | (c & 0x3F));
-            }
-        }
-        if (k > 0)
-        {
-            appendCopy(buf, Memory.BYTE_ARRAY_BASE, k);
-            total += k;
-        }
-        if (total > 0)
-        {
-            added(total);
-        }
-        return total;
+        Objects.requireNonNull(s, "s");
+        return frozenEnd ? -1 : EvbufferText.appendUtf8(this, s);
     }
 
     /**
@@ -672,17 +538,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, src.length);
-        if (frozenStart)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        prependCopy(src, Memory.BYTE_ARRAY_BASE + off, len);
-        added(len);
-        return 0;
+        return prependChecked(src, Memory.BYTE_ARRAY_BASE + off, len);
     }
 
     /**
@@ -707,14 +563,14 @@ public final class Evbuffer implements AutoCloseable
         {
             final byte[] copy = new byte[len];
             src.get(copy);
-            prependCopy(copy, Memory.BYTE_ARRAY_BASE, len);
+            EvbufferChain.prependCopy(this, copy, Memory.BYTE_ARRAY_BASE, len);
         }
         else
         {
-            prependCopy(baseOf(src), offsetOf(src), len);
+            EvbufferChain.prependCopy(this, Memory.baseOf(src), Memory.offsetOf(src), len);
             src.position(src.limit());
         }
-        added(len);
+        EvbufferCallbacks.added(this, len);
         return 0;
     }
 
@@ -730,17 +586,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, len, src.capacity());
-        if (frozenStart)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            return 0;
-        }
-        prependCopy(src.byteArray(), src.addressOffset() + index, len);
-        added(len);
-        return 0;
+        return prependChecked(src.byteArray(), src.addressOffset() + index, len);
     }
 
     // ------------------------------------------------------------------ drain, remove, copyout
@@ -767,8 +613,8 @@ public final class Evbuffer implements AutoCloseable
         final long k = Math.min(n, length);
         if (k > 0)
         {
-            drainInternal(k);
-            deleted(k);
+            EvbufferChain.drain(this, k);
+            EvbufferCallbacks.deleted(this, k);
         }
         return 0;
     }
@@ -783,13 +629,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final byte[] dst, final int off, final int len)
     {
-        final int n = copyout(dst, off, len);
-        if (n > 0)
-        {
-            drainInternal(n);
-            deleted(n);
-        }
-        return n;
+        return drained(copyout(dst, off, len));
     }
 
     /**
@@ -800,13 +640,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final ByteBuffer dst)
     {
-        final int n = copyout(dst);
-        if (n > 0)
-        {
-            drainInternal(n);
-            deleted(n);
-        }
-        return n;
+        return drained(copyout(dst));
     }
 
     /**
@@ -819,13 +653,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final MutableDirectBuffer dst, final int index, final int len)
     {
-        final int n = copyout(dst, index, len);
-        if (n > 0)
-        {
-            drainInternal(n);
-            deleted(n);
-        }
-        return n;
+        return drained(copyout(dst, index, len));
     }
 
     /**
@@ -840,13 +668,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, dst.length);
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(len, length);
-        copyFrom(dataHead(), 0, dst, Memory.BYTE_ARRAY_BASE + off, n);
-        return n;
+        return copyoutChecked(dst, Memory.BYTE_ARRAY_BASE + off, len);
     }
 
     /**
@@ -859,13 +681,8 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         checkWritable(dst);
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(dst.remaining(), length);
-        copyFrom(dataHead(), 0, baseOf(dst), offsetOf(dst), n);
-        dst.position(dst.position() + n);
+        final int n = copyoutChecked(Memory.baseOf(dst), Memory.offsetOf(dst), dst.remaining());
+        dst.position(dst.position() + Math.max(0, n));
         return n;
     }
 
@@ -881,13 +698,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, len, dst.capacity());
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(len, length);
-        copyFrom(dataHead(), 0, dst.byteArray(), dst.addressOffset() + index, n);
-        return n;
+        return copyoutChecked(dst.byteArray(), dst.addressOffset() + index, len);
     }
 
     /**
@@ -905,12 +716,12 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         Objects.requireNonNull(from, "from");
         Objects.checkFromIndexSize(off, len, dst.length);
-        if (frozenStart || !resolve(from))
+        if (frozenStart || !EvbufferSearch.resolve(this, from))
         {
             return -1;
         }
         final int n = (int)Math.min(len, length - from.pos);
-        copyFrom(from.seg, from.segOff, dst, Memory.BYTE_ARRAY_BASE + off, n);
+        EvbufferChain.copyFrom(from.seg, from.segOff, dst, Memory.BYTE_ARRAY_BASE + off, n);
         return n;
     }
 
@@ -936,41 +747,8 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        final Segment head = src.first;
-        final Segment tail = src.lastWithData;
-        src.unlinkData(tail);
-        linkDataAtEnd(head, tail, n);
-        giveSpareTo(src);
-        rethrow(firstOf(src.noteDeleted(n), noteAdded(n)));
-        return 0;
-    }
-
-    /**
-     * After a move emptied {@code src} of segments, hands it one of this buffer's spares: in a steady
-     * flow (an echo moving input to output) the two buffers then swap segments and neither touches
-     * the pool.
-     */
-    private void giveSpareTo(final Evbuffer src)
-    {
-        if (0 != src.spareCount || 0 == spareCount || src.pool != pool)
-        {
-            return;
-        }
-        final Segment sp = firstSpare();
-        if (null == lastWithData)
-        {
-            first = sp.next;
-        }
-        else
-        {
-            lastWithData.next = sp.next;
-        }
-        if (last == sp)
-        {
-            last = lastWithData;
-        }
-        spareCount--;
-        src.appendSpare(sp);
+        EvbufferChain.moveAll(this, src, n, false);
+        return moved(src, n);
     }
 
     /**
@@ -993,22 +771,8 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        final Segment head = src.first;
-        final Segment tail = src.lastWithData;
-        src.unlinkData(tail);
-        if (null == lastWithData)
-        {
-            linkDataAtEnd(head, tail, n);
-        }
-        else
-        {
-            tail.next = first;
-            first = head;
-            length += n;
-            bump();
-        }
-        rethrow(firstOf(src.noteDeleted(n), noteAdded(n)));
-        return 0;
+        EvbufferChain.moveAll(this, src, n, true);
+        return moved(src, n);
     }
 
     /**
@@ -1039,34 +803,9 @@ public final class Evbuffer implements AutoCloseable
             dst.addBuffer(this);
             return all;
         }
-        long moved = 0;
-        Segment s = first;
-        Segment lastWhole = null;
-        while (moved + s.length <= n)
-        {
-            moved += s.length;
-            lastWhole = s;
-            s = s.next;
-        }
-        if (null != lastWhole)
-        {
-            final Segment head = first;
-            first = s;
-            lastWhole.next = null;
-            length -= moved;
-            bump();
-            dst.linkDataAtEnd(head, lastWhole, moved);
-        }
-        final int partial = (int)(n - moved);
-        if (partial > 0)
-        {
-            dst.appendCopy(null, s.dataAddress(), partial);
-            s.start += partial;
-            s.length -= partial;
-            length -= partial;
-            bump();
-        }
-        rethrow(firstOf(dst.noteAdded(n), noteDeleted(n)));
+        EvbufferChain.moveFront(this, dst, n);
+        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteAdded(dst, n),
+            EvbufferCallbacks.noteDeleted(this, n)));
         return n;
     }
 
@@ -1102,13 +841,8 @@ public final class Evbuffer implements AutoCloseable
             cleanup.release(address, len);
             return 0;
         }
-        final Segment s = pool.acquireWrapper();
-        s.kind = Segment.REFERENCE;
-        s.pointAt(address, len);
-        s.cleanup = cleanup;
-        s.length = len;
-        linkDataAtEnd(s, s, len);
-        added(len);
+        EvbufferChain.appendReference(this, address, len, cleanup);
+        EvbufferCallbacks.added(this, len);
         return 0;
     }
 
@@ -1127,7 +861,7 @@ public final class Evbuffer implements AutoCloseable
         {
             throw new IllegalArgumentException("only direct (off-heap) memory can be referenced");
         }
-        return addReference(offsetOf(src), src.remaining(), cleanup);
+        return addReference(Memory.offsetOf(src), src.remaining(), cleanup);
     }
 
     /**
@@ -1178,55 +912,8 @@ public final class Evbuffer implements AutoCloseable
                 return -1;
             }
         }
-        Segment head = null;
-        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
-        {
-            try
-            {
-                final Segment w = pool.acquireWrapper();
-                w.next = head;
-                head = w;
-            }
-            catch (final RuntimeException ex)
-            {
-                while (null != head)
-                {
-                    final Segment next = head.next;
-                    head.next = null;
-                    pool.recycleWrapper(head);
-                    head = next;
-                }
-                throw ex;
-            }
-        }
-        Segment spareWrappers = head;
-        head = null;
-        Segment tail = null;
-        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
-        {
-            final Segment v = spareWrappers;
-            spareWrappers = v.next;
-            v.next = null;
-            v.kind = Segment.VIEW;
-            v.pointAt(s.address, s.capacity);
-            v.start = s.start;
-            v.length = s.length;
-            s.immutable = true;
-            s.retain();
-            v.parent = s;
-            if (null == head)
-            {
-                head = v;
-            }
-            else
-            {
-                tail.next = v;
-            }
-            tail = v;
-        }
-        src.bump();
-        linkDataAtEnd(head, tail, n);
-        added(n);
+        EvbufferChain.appendViews(this, src, n);
+        EvbufferCallbacks.added(this, n);
         return 0;
     }
 
@@ -1251,64 +938,15 @@ public final class Evbuffer implements AutoCloseable
         {
             return 0;
         }
-        final Segment f = first;
-        if (f.length >= want)
+        if (first.length >= want)
         {
-            return f.dataAddress();
+            return first.dataAddress();
         }
-        final int size = (int)want;
-        final Segment target;
-        int have;
-        if (f.isExclusiveMutable() && f.capacity >= size)
-        {
-            if (f.capacity - f.start < size)
-            {
-                Memory.copy(null, f.dataAddress(), null, f.address, f.length);
-                f.start = 0;
-            }
-            target = f;
-            have = f.length;
-        }
-        else
-        {
-            target = pool.acquire(size);
-            target.next = f;
-            first = target;
-            have = 0;
-        }
-        Segment s = target.next;
-        while (have < size)
-        {
-            final int take = Math.min(s.length, size - have);
-            Memory.copy(null, s.dataAddress(), null, target.address + target.start + have, take);
-            have += take;
-            target.length += take;
-            if (take == s.length)
-            {
-                final Segment next = s.next;
-                target.next = next;
-                if (s == lastWithData)
-                {
-                    lastWithData = target;
-                }
-                if (s == last)
-                {
-                    last = target;
-                }
-                discard(s);
-                s = next;
-            }
-            else
-            {
-                s.start += take;
-                s.length -= take;
-            }
-        }
-        bump();
+        final Segment target = EvbufferChain.pullup(this, (int)want);
         if (null != dead)
         {
             final long stamp = version;
-            rethrow(releaseDead());
+            EvbufferCallbacks.rethrow(EvbufferChain.releaseDead(this));
             if (stamp != version)
             {
                 return pullup(n);
@@ -1351,7 +989,7 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        expandInternal((int)n);
+        EvbufferChain.expand(this, (int)n);
         return 0;
     }
 
@@ -1363,6 +1001,8 @@ public final class Evbuffer implements AutoCloseable
      * (the free tail of the last data segment, then spares) add up to at least {@code size}.
      * Reserving again without a commit gives the same extents. The extents are valid until this
      * buffer next changes (a commit included); their accessors refuse after that (see {@link Extents}).
+     * A reservation ends an open I/O preparation, and the next preparation ends the reservation (the
+     * buffer has one open claim at a time).
      *
      * @param size    bytes wanted, at least 0
      * @param extents filled with the reserved extents; its capacity is libevent's n_vecs
@@ -1379,26 +1019,7 @@ public final class Evbuffer implements AutoCloseable
             return -1;
         }
         extents.clear();
-        resCount = 0;
-        resVersion = -1;
-        if (1 == k)
-        {
-            final Segment s = expandInternal((int)size);
-            reserveExtent(extents, s, s.address + s.end(), s.writableTail());
-        }
-        else
-        {
-            endIo();
-            fillTailExtents(size, k, false);
-            for (int i = 0; i < ioCount; i++)
-            {
-                final Segment s = ioSegs[i];
-                reserveExtent(extents, s, s.address + s.end(), s.writableTail());
-            }
-        }
-        resVersion = version;
-        extents.stamp(this, version);
-        return resCount;
+        return claim.reserve(size, k, extents);
     }
 
     /**
@@ -1418,44 +1039,7 @@ public final class Evbuffer implements AutoCloseable
         {
             throw new IllegalArgumentException("negative count: " + k);
         }
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        if (0 == k)
-        {
-            return 0;
-        }
-        if (resVersion != version || extents.source != this || extents.stamp != version || k > resCount ||
-            k > extents.count())
-        {
-            return -1;
-        }
-        final long[] addresses = extents.addresses;
-        final int[] lengths = extents.lengths;
-        long total = 0;
-        for (int i = 0; i < k; i++)
-        {
-            if (addresses[i] != resAddr[i] || lengths[i] > resLen[i])
-            {
-                return -1;
-            }
-            total += lengths[i];
-        }
-        if (0 == total)
-        {
-            return 0;
-        }
-        for (int i = 0; i < k; i++)
-        {
-            resSegs[i].length += lengths[i];
-        }
-        normalizeAfterFill(lastWithData);
-        resVersion = -1;
-        length += total;
-        bump();
-        added(total);
-        return 0;
+        return frozenEnd ? -1 : 0 == k ? 0 : claim.commitSpace(extents, k);
     }
 
     /**
@@ -1474,54 +1058,7 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         Objects.requireNonNull(extents, "extents");
         extents.clear();
-        final int k = extents.capacity();
-        Segment s;
-        long got = 0;
-        int idx = 0;
-        long want = n;
-        if (null != start)
-        {
-            if (!resolve(start) || null == start.seg)
-            {
-                return 0;
-            }
-            s = start.seg;
-            got = s.length - start.segOff;
-            if (k > 0)
-            {
-                extents.set(0, s.dataAddress() + start.segOff, (int)got);
-            }
-            idx = 1;
-            s = next(s);
-        }
-        else
-        {
-            s = dataHead();
-        }
-        if (0 == k && want < 0)
-        {
-            want = length - (null == start ? 0 : start.pos);
-        }
-        while (null != s)
-        {
-            if (want >= 0 && got >= want)
-            {
-                break;
-            }
-            if (idx < k)
-            {
-                extents.set(idx, s.dataAddress(), s.length);
-            }
-            else if (want < 0)
-            {
-                break;
-            }
-            idx++;
-            got += s.length;
-            s = next(s);
-        }
-        extents.stamp(this, version);
-        return idx;
+        return EvbufferSearch.peek(this, n, start, extents);
     }
 
     // ------------------------------------------------------------------ positions and search
@@ -1540,31 +1077,7 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         Objects.requireNonNull(ptr, "ptr");
         checkNonNegative(position);
-        final long target;
-        if (PTR_SET == how)
-        {
-            target = position;
-        }
-        else if (PTR_ADD == how)
-        {
-            if (ptr.pos < 0 || ptr.owner != this)
-            {
-                ptr.invalidate();
-                return -1;
-            }
-            target = ptr.pos + position;
-        }
-        else
-        {
-            throw new IllegalArgumentException("how must be PTR_SET or PTR_ADD: " + how);
-        }
-        if (target < 0 || target > length)
-        {
-            ptr.invalidate();
-            return -1;
-        }
-        locate(ptr, target);
-        return 0;
+        return EvbufferSearch.ptrSet(this, ptr, position, how);
     }
 
     /**
@@ -1624,65 +1137,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, len, what.length);
-        long from = 0;
-        if (null != start)
-        {
-            if (!resolve(start))
-            {
-                return fail(result);
-            }
-            from = start.pos;
-        }
-        long limit = length;
-        if (null != end)
-        {
-            if (!resolve(end))
-            {
-                return fail(result);
-            }
-            limit = end.pos;
-        }
-        if (0 == len)
-        {
-            return found(result, from);
-        }
-        if (from + len > limit)
-        {
-            return fail(result);
-        }
-        final long lastStart = limit - len;
-        final byte b0 = what[off];
-        final EvbufferPtr p = tmpPtr2 == end ? tmpPtr : tmpPtr2;
-        locate(p, from);
-        Segment s = p.seg;
-        int so = p.segOff;
-        long pos = from;
-        while (null != s && pos <= lastStart)
-        {
-            final int span = (int)Math.min(s.length - so, lastStart - pos + 1);
-            final int i = Memory.indexOf(s.dataAddress() + so, span, b0);
-            if (i < 0)
-            {
-                pos += s.length - so;
-                s = next(s);
-                so = 0;
-                continue;
-            }
-            pos += i;
-            so += i;
-            if (matchesAt(s, so, what, off, len))
-            {
-                return found(result, pos);
-            }
-            pos++;
-            so++;
-            if (so == s.length)
-            {
-                s = next(s);
-                so = 0;
-            }
-        }
-        return fail(result);
+        return EvbufferSearch.search(this, what, off, len, start, end, result);
     }
 
     /**
@@ -1699,24 +1154,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(style, "style");
-        long from = 0;
-        if (null != start)
-        {
-            if (!resolve(start))
-            {
-                fail(result);
-                return 0;
-            }
-            from = start.pos;
-        }
-        final long eolLen = findEol(from, style);
-        if (eolLen <= 0)
-        {
-            fail(result);
-            return 0;
-        }
-        found(result, eolPos);
-        return (int)eolLen;
+        return EvbufferLines.searchEol(this, start, style, result);
     }
 
     /**
@@ -1743,22 +1181,7 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         Objects.requireNonNull(style, "style");
         Objects.requireNonNull(charset, "charset");
-        if (frozenStart)
-        {
-            return null;
-        }
-        final long eolLen = findEol(0, style);
-        if (eolLen <= 0)
-        {
-            return null;
-        }
-        final int n = (int)Math.min(eolPos, Integer.MAX_VALUE - 8);
-        final byte[] line = new byte[n];
-        copyFrom(dataHead(), 0, line, Memory.BYTE_ARRAY_BASE, n);
-        final long k = eolPos + eolLen;
-        drainInternal(k);
-        deleted(k);
-        return new String(line, charset);
+        return frozenStart ? null : EvbufferLines.readLine(this, style, charset);
     }
 
     /**
@@ -1775,7 +1198,8 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(off, cap, dst.length);
-        return readLineInto(style, dst, Memory.BYTE_ARRAY_BASE + off, cap);
+        Objects.requireNonNull(style, "style");
+        return frozenStart ? -1 : EvbufferLines.readLineInto(this, style, dst, Memory.BYTE_ARRAY_BASE + off, cap);
     }
 
     /**
@@ -1792,7 +1216,9 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.checkFromIndexSize(index, cap, dst.capacity());
-        return readLineInto(style, dst.byteArray(), dst.addressOffset() + index, cap);
+        Objects.requireNonNull(style, "style");
+        return frozenStart ? -1 : EvbufferLines.readLineInto(this, style, dst.byteArray(), dst.addressOffset() + index,
+            cap);
     }
 
     // ------------------------------------------------------------------ scatter/gather I/O
@@ -1800,7 +1226,8 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Prepares one scattering read: fills {@code iov} with up to {@code readIovecs} (default 4) free
      * tail extents, the free tail of the last data segment first and then spare segments (created as
-     * needed), totalling {@code min(howmuch, maxRead)} bytes. Follow with {@link #commitRead(long)}.
+     * needed), totalling {@code min(howmuch, maxRead)} bytes ({@code howmuch} bytes exactly in a buffer with
+     * an owner hook, see {@link #maxRead(int)}). Follow with {@link #commitRead(long)}.
      * The entries are raw memory: the preparation ends at the commit, at the next preparation and at
      * any change of the buffer, and the lengths in {@code iov} are then set to 0 (unless another
      * buffer has filled {@code iov} since).
@@ -1813,21 +1240,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         iov.checkOpen();
-        endIo();
-        if (frozenEnd)
-        {
-            iov.count(0);
-            return -1;
-        }
-        final int k = setupRead(howmuch, iov.capacity());
-        for (int i = 0; i < k; i++)
-        {
-            final Segment s = ioSegs[i];
-            iov.set(i, s.address + s.end(), ioLens[i]);
-        }
-        iov.count(k);
-        preparedIn(iov, k);
-        return k;
+        return claim.prepareRead(howmuch, iov);
     }
 
     /**
@@ -1839,7 +1252,7 @@ public final class Evbuffer implements AutoCloseable
      * preparation, and at any change of the buffer including {@link #free()}. A read through them
      * after that moves 0 bytes and writes no memory.
      *
-     * @param howmuch most bytes to read; negative means {@link #maxRead()}
+     * @param howmuch most bytes to read, capped as for an iovec array; negative means {@link #maxRead()}
      * @param bufs    array to fill
      * @return number of buffers filled, or -1 if the end is frozen
      */
@@ -1847,18 +1260,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(bufs, "bufs");
-        endIo();
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        final int k = setupRead(howmuch, bufs.length);
-        final ByteBuffer[] views = pointReadViews(k);
-        for (int i = 0; i < k; i++)
-        {
-            bufs[i] = views[i];
-        }
-        return k;
+        return claim.prepareRead(howmuch, bufs);
     }
 
     /**
@@ -1867,7 +1269,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public long preparedBytes()
     {
-        return ioTotal;
+        return claim.preparedBytes();
     }
 
     /**
@@ -1880,28 +1282,7 @@ public final class Evbuffer implements AutoCloseable
     public int commitRead(final long n)
     {
         checkLive();
-        if (IO_READ != ioMode || ioVersion != version || n < 0 || n > ioTotal || frozenEnd)
-        {
-            return -1;
-        }
-        endIo();
-        if (0 == n)
-        {
-            return 0;
-        }
-        long left = n;
-        for (int i = 0; i < ioCount && left > 0; i++)
-        {
-            final int take = (int)Math.min(left, ioLens[i]);
-            ioSegs[i].length += take;
-            left -= take;
-        }
-        rightSizeReadSegments(lastWithData);
-        normalizeAfterFill(lastWithData);
-        length += n;
-        bump();
-        added(n);
-        return 0;
+        return claim.commitRead(n);
     }
 
     /**
@@ -1918,20 +1299,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         iov.checkOpen();
-        endIo();
-        if (frozenStart)
-        {
-            iov.count(0);
-            return -1;
-        }
-        final int k = setupWrite(howmuch, iov.capacity());
-        for (int i = 0; i < k; i++)
-        {
-            iov.set(i, ioSegs[i].dataAddress(), ioLens[i]);
-        }
-        iov.count(k);
-        preparedIn(iov, k);
-        return k;
+        return claim.prepareWrite(howmuch, iov);
     }
 
     /**
@@ -1948,18 +1316,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(bufs, "bufs");
-        endIo();
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final int k = setupWrite(howmuch, bufs.length);
-        final ByteBuffer[] views = pointWriteViews(k);
-        for (int i = 0; i < k; i++)
-        {
-            bufs[i] = views[i];
-        }
-        return k;
+        return claim.prepareWrite(howmuch, bufs);
     }
 
     /**
@@ -1971,17 +1328,7 @@ public final class Evbuffer implements AutoCloseable
     public int commitWrite(final long n)
     {
         checkLive();
-        if (IO_WRITE != ioMode || ioVersion != version || n < 0 || n > ioTotal || frozenStart)
-        {
-            return -1;
-        }
-        endIo();
-        if (n > 0)
-        {
-            drainInternal(n);
-            deleted(n);
-        }
-        return 0;
+        return claim.commitWrite(n);
     }
 
     /**
@@ -1990,7 +1337,8 @@ public final class Evbuffer implements AutoCloseable
      * several otherwise. The channel gets this buffer's own ByteBuffers, revoked when the call returns.
      *
      * @param channel source, normally non-blocking
-     * @param howmuch most bytes; negative means {@link #maxRead()}
+     * @param howmuch most bytes, capped like those of {@link #prepareRead(int, IovecArray)}; negative means
+     *     {@link #maxRead()}
      * @return bytes read; 0 if none were available; {@link #EOF} at end of stream; {@link #FROZEN}
      *     if the end is frozen
      * @throws IOException as the channel throws it
@@ -1999,34 +1347,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(channel, "channel");
-        endIo();
-        if (frozenEnd)
-        {
-            return FROZEN;
-        }
-        final int k = setupRead(howmuch, readIovecs);
-        if (0 == k)
-        {
-            return 0;
-        }
-        final ByteBuffer[] views = pointReadViews(k);
-        final long n;
-        try
-        {
-            n = 1 == k ? channel.read(views[0]) : channel.read(views, 0, k);
-        }
-        catch (final Throwable ex)
-        {
-            endIo();
-            throw ex;
-        }
-        if (n < 0)
-        {
-            endIo();
-            return EOF;
-        }
-        commitRead(n);
-        return n;
+        return claim.readFrom(channel, howmuch);
     }
 
     /**
@@ -2044,30 +1365,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         Objects.requireNonNull(channel, "channel");
-        endIo();
-        if (frozenStart)
-        {
-            return FROZEN;
-        }
-        final int k = setupWrite(howmuch, writeIovecs);
-        if (0 == k)
-        {
-            ioMode = IO_NONE;
-            return 0;
-        }
-        final ByteBuffer[] views = pointWriteViews(k);
-        final long n;
-        try
-        {
-            n = 1 == k ? channel.write(views[0]) : channel.write(views, 0, k);
-        }
-        catch (final Throwable ex)
-        {
-            endIo();
-            throw ex;
-        }
-        commitWrite(n);
-        return n;
+        return claim.writeTo(channel, howmuch);
     }
 
     // ------------------------------------------------------------------ callbacks
@@ -2075,7 +1373,9 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Installs the owner's hook (see {@link EvbufferOwnerHook}), replacing any before it; null removes it.
      * For the object that owns this buffer, such as a bufferevent, not for applications, which use
-     * {@link #addCallback}.
+     * {@link #addCallback}. An owner with a hook also sizes the buffer's reads: an explicit count given to
+     * {@link #prepareRead(int, IovecArray)}, {@link #prepareRead(int, ByteBuffer[])} or {@link #readFrom}
+     * is then not capped again by {@link #maxRead()}.
      *
      * @param hook the hook, or null
      */
@@ -2111,17 +1411,7 @@ public final class Evbuffer implements AutoCloseable
     public int removeCallback(final EvbufferCallbackEntry entry)
     {
         checkLive();
-        EvbufferCallbackEntry prev = null;
-        for (EvbufferCallbackEntry e = callbacks; e != null; e = e.next)
-        {
-            if (e == entry)
-            {
-                unlinkCallback(prev, e);
-                return 0;
-            }
-            prev = e;
-        }
-        return -1;
+        return null == entry ? -1 : EvbufferCallbacks.remove(this, entry, null);
     }
 
     /**
@@ -2133,17 +1423,7 @@ public final class Evbuffer implements AutoCloseable
     public int removeCallback(final EvbufferCallback cb)
     {
         checkLive();
-        EvbufferCallbackEntry prev = null;
-        for (EvbufferCallbackEntry e = callbacks; e != null; e = e.next)
-        {
-            if (e.callback == cb)
-            {
-                unlinkCallback(prev, e);
-                return 0;
-            }
-            prev = e;
-        }
-        return -1;
+        return null == cb ? -1 : EvbufferCallbacks.remove(this, null, cb);
     }
 
     /**
@@ -2160,14 +1440,7 @@ public final class Evbuffer implements AutoCloseable
         this.deferrer = deferrer;
         if (null != deferrer && null == deferredTask)
         {
-            deferredTask = () ->
-            {
-                deferredScheduled = false;
-                if (!freed)
-                {
-                    rethrow(runCallbacks(true));
-                }
-            };
+            deferredTask = EvbufferCallbacks.deferredTask(this);
         }
         return 0;
     }
@@ -2189,28 +1462,12 @@ public final class Evbuffer implements AutoCloseable
             return;
         }
         freed = true;
-        Segment s = first;
-        first = null;
-        last = null;
-        lastWithData = null;
-        length = 0;
-        spareCount = 0;
         callbacks = null;
         nAddForCb = 0;
         nDelForCb = 0;
-        ioMode = IO_NONE;
-        resVersion = -1;
-        resCount = 0;
-        ioCount = 0;
-        bump();
-        endIo();
-        while (null != s)
-        {
-            final Segment next = s.next;
-            discard(s);
-            s = next;
-        }
-        rethrow(releaseDead());
+        claim.clear();
+        EvbufferChain.discardAll(this);
+        EvbufferCallbacks.rethrow(EvbufferChain.releaseDead(this));
     }
 
     /**
@@ -2249,33 +1506,43 @@ public final class Evbuffer implements AutoCloseable
         }
         final int n = (int)Math.min(length, 256);
         final byte[] b = new byte[n];
-        copyFrom(dataHead(), 0, b, Memory.BYTE_ARRAY_BASE, n);
+        EvbufferChain.copyFrom(dataHead(), 0, b, Memory.BYTE_ARRAY_BASE, n);
         return "Evbuffer(length=" + length + ", \"" + new String(b, StandardCharsets.ISO_8859_1) +
             (length > n ? "…" : "") + "\")";
     }
 
     // ================================================================== internals
 
-    private Segment dataHead()
+    Segment dataHead()
     {
         return null == lastWithData ? null : first;
     }
 
-    private Segment next(final Segment s)
+    Segment next(final Segment s)
     {
         return s == lastWithData ? null : s.next;
     }
 
-    private Segment firstSpare()
+    Segment firstSpare()
     {
         return null == lastWithData ? first : lastWithData.next;
+    }
+
+    /**
+     * Marks a change that may move, release or reuse memory: positions re-resolve, reservations,
+     * extents and I/O preparations go stale, and the ByteBuffers of an I/O preparation are revoked.
+     */
+    void bump()
+    {
+        version++;
+        claim.changed();
     }
 
     /**
      * The check every public method makes first: the owner's thread check (one null test and, with
      * an owner, one interface call), then use after free.
      */
-    private void checkLive()
+    void checkLive()
     {
         final BufferOwner o = owner;
         if (null != o)
@@ -2316,116 +1583,79 @@ public final class Evbuffer implements AutoCloseable
         }
     }
 
-    /**
-     * Marks a change that may move, release or reuse memory: positions re-resolve, reservations,
-     * extents and I/O preparations go stale, and the ByteBuffers of an I/O preparation are revoked.
-     */
-    private void bump()
+    private int appendChecked(final Object base, final long offset, final int len)
     {
-        version++;
-        if (0 != (pointedReadViews | pointedWriteViews) || null != ioIov)
+        if (frozenEnd)
         {
-            endIo();
+            return -1;
         }
+        if (0 != len)
+        {
+            EvbufferChain.appendCopy(this, base, offset, len);
+            EvbufferCallbacks.added(this, len);
+        }
+        return 0;
+    }
+
+    private int prependChecked(final Object base, final long offset, final int len)
+    {
+        if (frozenStart)
+        {
+            return -1;
+        }
+        if (0 != len)
+        {
+            EvbufferChain.prependCopy(this, base, offset, len);
+            EvbufferCallbacks.added(this, len);
+        }
+        return 0;
+    }
+
+    private int copyoutChecked(final Object base, final long offset, final int len)
+    {
+        if (frozenStart)
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(len, length);
+        EvbufferChain.copyFrom(dataHead(), 0, base, offset, n);
+        return n;
     }
 
     /**
-     * Ends the current I/O preparation: no commit is accepted any more, and whatever it handed out
-     * (this buffer's ByteBuffer views, the lengths of the iovec array it filled) moves no byte.
-     */
-    private void endIo()
-    {
-        ioMode = IO_NONE;
-        for (int i = 0; i < pointedReadViews; i++)
-        {
-            DirectViews.repoint(readViews[i], 0, 0);
-        }
-        pointedReadViews = 0;
-        for (int i = 0; i < pointedWriteViews; i++)
-        {
-            DirectViews.repoint(writeViews[i], 0, 0);
-        }
-        pointedWriteViews = 0;
-        final IovecArray iov = ioIov;
-        if (null != iov)
-        {
-            ioIov = null;
-            iov.revoke(this);
-        }
-    }
-
-    /**
-     * Queues a segment already unlinked from the chain for release once the buffer is consistent,
-     * so that a throwing {@link ReferenceCleanup} finds (and leaves) a complete buffer.
-     */
-    private void discard(final Segment s)
-    {
-        s.next = null;
-        if (null == dead)
-        {
-            dead = s;
-        }
-        else
-        {
-            deadTail.next = s;
-        }
-        deadTail = s;
-    }
-
-    /**
-     * Releases every discarded segment, in chain order, even if cleanups throw.
+     * After all of src moved here: callbacks on src (deleted), then on this (added).
      *
-     * @return the first exception a cleanup threw (later ones suppressed into it), or null
+     * @return 0
      */
-    private Throwable releaseDead()
+    private int moved(final Evbuffer src, final long n)
     {
-        Throwable failure = null;
-        Segment s = dead;
-        dead = null;
-        deadTail = null;
-        while (null != s)
-        {
-            final Segment next = s.next;
-            s.next = null;
-            try
-            {
-                s.release();
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                failure = firstOf(failure, ex);
-            }
-            s = next;
-        }
-        return failure;
-    }
-
-    private static Throwable firstOf(final Throwable first, final Throwable next)
-    {
-        if (null == first)
-        {
-            return next;
-        }
-        if (null != next && next != first)
-        {
-            first.addSuppressed(next);
-        }
-        return first;
+        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteDeleted(src, n),
+            EvbufferCallbacks.noteAdded(this, n)));
+        return 0;
     }
 
     /**
-     * Throws {@code failure} as it is (user code can only throw unchecked exceptions here); no-op for null.
+     * Drains the n bytes a remove just copied out.
+     *
+     * @return n
      */
-    private static void rethrow(final Throwable failure)
+    private int drained(final int n)
     {
-        if (null != failure)
+        if (n > 0)
         {
-            if (failure instanceof RuntimeException)
-            {
-                throw (RuntimeException)failure;
-            }
-            throw (Error)failure;
+            EvbufferChain.drain(this, n);
+            EvbufferCallbacks.deleted(this, n);
         }
+        return n;
+    }
+
+    byte[] scratch()
+    {
+        if (null == scratch)
+        {
+            scratch = new byte[SCRATCH_SIZE];
+        }
+        return scratch;
     }
 
     private static void checkNonNegative(final long n)
@@ -2442,1121 +1672,5 @@ public final class Evbuffer implements AutoCloseable
         {
             throw new IllegalArgumentException("read-only destination");
         }
-    }
-
-    private static Object baseOf(final ByteBuffer b)
-    {
-        return b.isDirect() ? null : b.array();
-    }
-
-    private static long offsetOf(final ByteBuffer b)
-    {
-        if (b.isDirect())
-        {
-            return BufferUtil.address(b) + b.position();
-        }
-        if (b.isReadOnly())
-        {
-            throw new IllegalArgumentException("read-only heap ByteBuffer: its array is not accessible");
-        }
-        return Memory.BYTE_ARRAY_BASE + b.arrayOffset() + b.position();
-    }
-
-    /**
-     * Appends src's remaining bytes and advances it; read-only heap buffers go through the scratch array.
-     */
-    private void appendFrom(final ByteBuffer src)
-    {
-        if (!src.isDirect() && src.isReadOnly())
-        {
-            final byte[] buf = scratch();
-            while (src.hasRemaining())
-            {
-                final int chunk = Math.min(SCRATCH_SIZE, src.remaining());
-                src.get(buf, 0, chunk);
-                appendCopy(buf, Memory.BYTE_ARRAY_BASE, chunk);
-            }
-        }
-        else
-        {
-            appendCopy(baseOf(src), offsetOf(src), src.remaining());
-            src.position(src.limit());
-        }
-    }
-
-    private byte[] scratch()
-    {
-        if (null == scratch)
-        {
-            scratch = new byte[SCRATCH_SIZE];
-        }
-        return scratch;
-    }
-
-    private void added(final long n)
-    {
-        rethrow(noteAdded(n));
-    }
-
-    private void deleted(final long n)
-    {
-        rethrow(noteDeleted(n));
-    }
-
-    /**
-     * Records n added bytes, then settles the change (see {@link #settle()}).
-     *
-     * @return the first exception user code threw, or null
-     */
-    private Throwable noteAdded(final long n)
-    {
-        nAddForCb += n;
-        final EvbufferOwnerHook h = ownerHook;
-        if (null != h && 0 != n)
-        {
-            h.bufferChanged(this, n, 0);
-        }
-        return settle();
-    }
-
-    /**
-     * Records n deleted bytes, then settles the change (see {@link #settle()}).
-     *
-     * @return the first exception user code threw, or null
-     */
-    private Throwable noteDeleted(final long n)
-    {
-        nDelForCb += n;
-        final EvbufferOwnerHook h = ownerHook;
-        if (null != h && 0 != n)
-        {
-            h.bufferChanged(this, 0, n);
-        }
-        return settle();
-    }
-
-    /**
-     * After a change is complete: releases the segments it discarded (running their cleanups), then
-     * runs or schedules the callbacks due. Everything due runs even if some of it throws.
-     *
-     * @return the first exception user code threw (later ones suppressed into it), or null
-     */
-    private Throwable settle()
-    {
-        final Throwable failure = null == dead ? null : releaseDead();
-        if (null == callbacks)
-        {
-            nAddForCb = 0;
-            nDelForCb = 0;
-            return failure;
-        }
-        return firstOf(failure, invokeCallbacks());
-    }
-
-    private Throwable invokeCallbacks()
-    {
-        Throwable failure = null;
-        if (null != deferrer && !deferredScheduled)
-        {
-            deferredScheduled = true;
-            try
-            {
-                deferrer.defer(deferredTask);
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                deferredScheduled = false;
-                failure = ex;
-            }
-        }
-        return firstOf(failure, runCallbacks(false));
-    }
-
-    /**
-     * Runs the callbacks of one round. The counts are taken (and, unless only NODEFER callbacks run
-     * ahead of a deferred round, cleared) before the first callback, so a callback that throws
-     * leaves them exact; the remaining callbacks of the round still run.
-     *
-     * @return the first exception a callback threw (later ones suppressed into it), or null
-     */
-    private Throwable runCallbacks(final boolean runningDeferred)
-    {
-        if (null == callbacks)
-        {
-            nAddForCb = 0;
-            nDelForCb = 0;
-            return null;
-        }
-        if (0 == nAddForCb && 0 == nDelForCb)
-        {
-            return null;
-        }
-        final int mask;
-        final int match;
-        boolean clear = true;
-        if (runningDeferred)
-        {
-            mask = EvbufferCallbackEntry.NODEFER | EvbufferCallbackEntry.ENABLED;
-            match = EvbufferCallbackEntry.ENABLED;
-        }
-        else if (null != deferrer)
-        {
-            mask = EvbufferCallbackEntry.NODEFER | EvbufferCallbackEntry.ENABLED;
-            match = EvbufferCallbackEntry.NODEFER | EvbufferCallbackEntry.ENABLED;
-            clear = false;
-        }
-        else
-        {
-            mask = EvbufferCallbackEntry.ENABLED;
-            match = EvbufferCallbackEntry.ENABLED;
-        }
-        final long added = nAddForCb;
-        final long deleted = nDelForCb;
-        final long orig = length + deleted - added;
-        if (clear)
-        {
-            nAddForCb = 0;
-            nDelForCb = 0;
-        }
-        Throwable failure = null;
-        EvbufferCallbackEntry e = callbacks;
-        while (null != e && !freed)
-        {
-            final EvbufferCallbackEntry next = e.next;
-            if (!e.removed && (e.flags & mask) == match)
-            {
-                try
-                {
-                    e.callback.onChange(this, orig, added, deleted);
-                }
-                catch (final RuntimeException | Error ex)
-                {
-                    failure = firstOf(failure, ex);
-                }
-            }
-            e = next;
-        }
-        return failure;
-    }
-
-    private void unlinkCallback(final EvbufferCallbackEntry prev, final EvbufferCallbackEntry e)
-    {
-        if (null == prev)
-        {
-            callbacks = e.next;
-        }
-        else
-        {
-            prev.next = e.next;
-        }
-        e.removed = true;
-    }
-
-    /**
-     * Copies n bytes to the end, keeping the single-segment guarantee of {@link #expand}: a tail that
-     * cannot hold everything is skipped when the first spare can.
-     */
-    private void appendCopy(final Object srcBase, final long srcOffset, final int n)
-    {
-        if (length > Long.MAX_VALUE - n)
-        {
-            throw new IllegalStateException("evbuffer length overflow");
-        }
-        Segment t = lastWithData;
-        if (null != t)
-        {
-            final int tail = t.writableTail();
-            if (tail >= n)
-            {
-                Memory.copy(srcBase, srcOffset, null, t.address + t.end(), n);
-                t.length += n;
-                length += n;
-                bump();
-                return;
-            }
-            if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
-                t.capacity - t.length >= n)
-            {
-                Memory.copy(null, t.dataAddress(), null, t.address, t.length);
-                t.start = 0;
-                Memory.copy(srcBase, srcOffset, null, t.address + t.length, n);
-                t.length += n;
-                length += n;
-                bump();
-                return;
-            }
-        }
-        final Segment spare = firstSpare();
-        final int tailTake = (null == spare || spare.capacity < n) && null != t ? t.writableTail() : 0;
-        ensureSpareRoom(n - tailTake);
-        int done = 0;
-        if (tailTake > 0)
-        {
-            Memory.copy(srcBase, srcOffset, null, t.address + t.end(), tailTake);
-            t.length += tailTake;
-            done = tailTake;
-        }
-        while (done < n)
-        {
-            final Segment s = firstSpare();
-            final int take = Math.min(n - done, s.capacity);
-            Memory.copy(srcBase, srcOffset + done, null, s.address, take);
-            s.start = 0;
-            s.length = take;
-            lastWithData = s;
-            spareCount--;
-            done += take;
-        }
-        length += n;
-        bump();
-    }
-
-    /**
-     * Makes the spares hold at least {@code need} bytes, acquiring before any byte is copied so a pool
-     * failure leaves the content untouched.
-     */
-    private void ensureSpareRoom(final long need)
-    {
-        long have = 0;
-        for (Segment s = firstSpare(); null != s && have < need; s = s.next)
-        {
-            have += s.capacity;
-        }
-        while (have < need)
-        {
-            final Segment s = pool.acquire((int)Math.min(need - have, BufferConfiguration.MAX_SEGMENT_SIZE));
-            appendSpare(s);
-            have += s.capacity;
-        }
-    }
-
-    private void appendSpare(final Segment s)
-    {
-        s.next = null;
-        if (null == last)
-        {
-            first = s;
-        }
-        else
-        {
-            last.next = s;
-        }
-        last = s;
-        spareCount++;
-    }
-
-    private void prependCopy(final Object srcBase, final long srcOffset, final int n)
-    {
-        if (length > Long.MAX_VALUE - n)
-        {
-            throw new IllegalStateException("evbuffer length overflow");
-        }
-        int left = n;
-        if (null == lastWithData)
-        {
-            final Segment s = firstSpare();
-            if (null != s && s.capacity >= n)
-            {
-                s.start = s.capacity - n;
-                s.length = n;
-                Memory.copy(srcBase, srcOffset, null, s.dataAddress(), n);
-                lastWithData = s;
-                spareCount--;
-                length += n;
-                bump();
-                return;
-            }
-        }
-        final int room = null != lastWithData && first.isExclusiveMutable() ? Math.min(first.start, n) : 0;
-        Segment fresh = acquireChain(n - room);
-        if (room > 0)
-        {
-            final Segment f = first;
-            f.start -= room;
-            f.length += room;
-            left -= room;
-            Memory.copy(srcBase, srcOffset + left, null, f.dataAddress(), room);
-        }
-        while (left > 0)
-        {
-            final Segment s = fresh;
-            fresh = s.next;
-            s.next = null;
-            final int take = Math.min(left, s.capacity);
-            left -= take;
-            s.start = s.capacity - take;
-            s.length = take;
-            Memory.copy(srcBase, srcOffset + left, null, s.dataAddress(), take);
-            if (null == lastWithData)
-            {
-                s.next = first;
-                first = s;
-                if (null == last)
-                {
-                    last = s;
-                }
-                lastWithData = s;
-            }
-            else
-            {
-                s.next = first;
-                first = s;
-            }
-        }
-        length += n;
-        bump();
-    }
-
-    /**
-     * Acquires segments holding at least {@code bytes}, linked through next; all or nothing.
-     */
-    private Segment acquireChain(final int bytes)
-    {
-        Segment head = null;
-        int have = 0;
-        try
-        {
-            while (have < bytes)
-            {
-                final Segment s = pool.acquire(Math.min(bytes - have, BufferConfiguration.MAX_SEGMENT_SIZE));
-                s.next = head;
-                head = s;
-                have += s.capacity;
-            }
-            return head;
-        }
-        catch (final RuntimeException ex)
-        {
-            while (null != head)
-            {
-                final Segment next = head.next;
-                head.next = null;
-                head.release();
-                head = next;
-            }
-            throw ex;
-        }
-    }
-
-    /**
-     * Drains k (1 to length) bytes: releases whole segments (keeping one as spare), trims the partial one.
-     */
-    private void drainInternal(final long k)
-    {
-        final Segment only = first;
-        if (k == length && only == lastWithData && null == only.next && only.isExclusiveMutable() &&
-            1 == only.refCount && only.sizeClass >= 0 && only.capacity <= maxSpareSize)
-        {
-            only.start = 0;
-            only.length = 0;
-            lastWithData = null;
-            spareCount = 1;
-            length = 0;
-            bump();
-            return;
-        }
-        long left = k;
-        while (left > 0)
-        {
-            final Segment s = first;
-            if (s.length > left)
-            {
-                s.start += (int)left;
-                s.length -= (int)left;
-                break;
-            }
-            left -= s.length;
-            first = s.next;
-            if (s == lastWithData)
-            {
-                lastWithData = null;
-            }
-            if (s == last)
-            {
-                last = null;
-            }
-            retire(s);
-        }
-        length -= k;
-        bump();
-    }
-
-    /**
-     * A segment whose data is all gone: kept as the spare if there is none and it is an exclusive
-     * pooled segment of at most {@code maxSpareSize} bytes, otherwise released.
-     */
-    private void retire(final Segment s)
-    {
-        s.next = null;
-        if (0 == spareCount && s.isExclusiveMutable() && 1 == s.refCount && s.sizeClass >= 0 &&
-            s.capacity <= maxSpareSize)
-        {
-            s.start = 0;
-            s.length = 0;
-            appendSpare(s);
-        }
-        else
-        {
-            discard(s);
-        }
-    }
-
-    /**
-     * Detaches the data segments first..tail, leaving the spares; the buffer becomes empty.
-     */
-    private void unlinkData(final Segment tail)
-    {
-        final Segment spares = tail.next;
-        tail.next = null;
-        first = spares;
-        if (null == spares)
-        {
-            last = null;
-        }
-        lastWithData = null;
-        length = 0;
-        bump();
-    }
-
-    /**
-     * Links a chain of data segments after lastWithData (before the spares).
-     */
-    private void linkDataAtEnd(final Segment head, final Segment tail, final long n)
-    {
-        final Segment spares = firstSpare();
-        if (null == lastWithData)
-        {
-            first = head;
-        }
-        else
-        {
-            lastWithData.next = head;
-        }
-        tail.next = spares;
-        if (null == spares)
-        {
-            last = tail;
-        }
-        lastWithData = tail;
-        length += n;
-        bump();
-    }
-
-    private Segment expandInternal(final int n)
-    {
-        final Segment t = lastWithData;
-        if (null != t)
-        {
-            if (t.writableTail() >= n)
-            {
-                return t;
-            }
-            if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
-                t.capacity - t.length >= n)
-            {
-                Memory.copy(null, t.dataAddress(), null, t.address, t.length);
-                t.start = 0;
-                bump();
-                return t;
-            }
-        }
-        final Segment spare = firstSpare();
-        if (null != spare && spare.capacity >= n)
-        {
-            return spare;
-        }
-        final Segment s = pool.acquire(n);
-        if (null == spare)
-        {
-            appendSpare(s);
-        }
-        else
-        {
-            s.next = spare;
-            if (null == t)
-            {
-                first = s;
-            }
-            else
-            {
-                t.next = s;
-            }
-            spareCount++;
-        }
-        bump();
-        return s;
-    }
-
-    private void reserveExtent(final Extents extents, final Segment s, final long address, final int len)
-    {
-        final int i = resCount;
-        if (i == resSegs.length)
-        {
-            resSegs = java.util.Arrays.copyOf(resSegs, i * 2);
-            resAddr = java.util.Arrays.copyOf(resAddr, i * 2);
-            resLen = java.util.Arrays.copyOf(resLen, i * 2);
-        }
-        resSegs[i] = s;
-        resAddr[i] = address;
-        resLen[i] = len;
-        resCount = i + 1;
-        extents.set(i, address, len);
-    }
-
-    /**
-     * Collects up to k free extents for a read or multi-extent reservation of {@code want} bytes into
-     * ioSegs/ioLens (full free room of each), creating spares as needed, the k-th big enough for the rest.
-     * Reads ({@code pooledOnly}) take pooled size classes for all but the k-th extent, so that with
-     * {@code maxRead <= readIovecs * maxPooledSize} no read ever needs an unpooled block.
-     */
-    private void fillTailExtents(final long want, final int k, final boolean pooledOnly)
-    {
-        ioCount = 0;
-        long avail = 0;
-        final Segment t = lastWithData;
-        if (null != t && t.writableTail() > 0 && (k > 1 || t.writableTail() >= want))
-        {
-            avail += addIo(t, t.writableTail());
-        }
-        Segment s = firstSpare();
-        while (null != s && ioCount < k && (avail < want || 0 == ioCount))
-        {
-            if (ioCount == k - 1 && s.capacity < want - avail)
-            {
-                break;
-            }
-            avail += addIo(s, s.capacity);
-            s = s.next;
-        }
-        if (ioCount < k && (avail < want || 0 == ioCount))
-        {
-            if (null != s)
-            {
-                releaseSparesFrom(s);
-            }
-            do
-            {
-                final long cap = pooledOnly && ioCount < k - 1 ?
-                    pool.maxPooledSize() : BufferConfiguration.MAX_SEGMENT_SIZE;
-                final Segment fresh = pool.acquire((int)Math.max(1, Math.min(want - avail, cap)));
-                appendSpare(fresh);
-                bump();
-                avail += addIo(fresh, fresh.capacity);
-            }
-            while (pooledOnly && ioCount < k && avail < want);
-        }
-    }
-
-    private void releaseSparesFrom(final Segment from)
-    {
-        Segment prev = null;
-        for (Segment s = firstSpare(); s != from; s = s.next)
-        {
-            prev = s;
-        }
-        if (null == prev)
-        {
-            if (null == lastWithData)
-            {
-                first = null;
-                last = null;
-            }
-            else
-            {
-                lastWithData.next = null;
-                last = lastWithData;
-            }
-        }
-        else
-        {
-            prev.next = null;
-            last = prev;
-        }
-        bump();
-        Segment s = from;
-        while (null != s)
-        {
-            final Segment next = s.next;
-            s.next = null;
-            spareCount--;
-            s.release();
-            s = next;
-        }
-    }
-
-    private int addIo(final Segment s, final int len)
-    {
-        final int i = ioCount;
-        if (i == ioSegs.length)
-        {
-            ioSegs = java.util.Arrays.copyOf(ioSegs, i * 2);
-            ioLens = java.util.Arrays.copyOf(ioLens, i * 2);
-        }
-        ioSegs[i] = s;
-        ioLens[i] = len;
-        ioCount = i + 1;
-        return len;
-    }
-
-    /**
-     * Remembers the iovec array of the current preparation, so that ending it revokes its lengths.
-     */
-    private void preparedIn(final IovecArray iov, final int k)
-    {
-        if (k > 0)
-        {
-            ioIov = iov;
-            iov.preparedBy = this;
-        }
-    }
-
-    /**
-     * Points this buffer's first k read views (writable) at the extents of the read just set up.
-     */
-    private ByteBuffer[] pointReadViews(final int k)
-    {
-        final ByteBuffer[] views = readViews = ensureViews(readViews, k, false);
-        for (int i = 0; i < k; i++)
-        {
-            final Segment s = ioSegs[i];
-            DirectViews.repoint(views[i], s.address + s.end(), ioLens[i]);
-        }
-        pointedReadViews = k;
-        return views;
-    }
-
-    /**
-     * Points this buffer's first k write views (read-only) at the extents of the write just set up.
-     */
-    private ByteBuffer[] pointWriteViews(final int k)
-    {
-        final ByteBuffer[] views = writeViews = ensureViews(writeViews, k, true);
-        for (int i = 0; i < k; i++)
-        {
-            DirectViews.repoint(views[i], ioSegs[i].dataAddress(), ioLens[i]);
-        }
-        pointedWriteViews = k;
-        return views;
-    }
-
-    /**
-     * Grows a view array to hold k views, making the missing ones: allocates only the first time a
-     * preparation needs more views than any before it.
-     */
-    private static ByteBuffer[] ensureViews(final ByteBuffer[] views, final int k, final boolean readOnly)
-    {
-        ByteBuffer[] v = views;
-        if (null == v || v.length < k)
-        {
-            v = null == v ? new ByteBuffer[Math.max(k, 4)] : java.util.Arrays.copyOf(v, Math.max(k, v.length * 2));
-        }
-        for (int i = 0; i < k; i++)
-        {
-            if (null == v[i])
-            {
-                v[i] = readOnly ? DirectViews.newReadOnlyView() : DirectViews.newView();
-            }
-        }
-        return v;
-    }
-
-    private int setupRead(final int howmuch, final int capacity)
-    {
-        final long want = howmuch < 0 ? maxRead : Math.min(howmuch, maxRead);
-        final int k = Math.min(capacity, readIovecs);
-        ioCount = 0;
-        ioTotal = 0;
-        ioMode = IO_READ;
-        ioVersion = version;
-        if (0 == want || k < 1)
-        {
-            return 0;
-        }
-        fillTailExtents(want, k, true);
-        long total = 0;
-        for (int i = 0; i < ioCount; i++)
-        {
-            final int len = (int)Math.min(ioLens[i], want - total);
-            ioLens[i] = len;
-            total += len;
-            if (total == want)
-            {
-                ioCount = i + 1;
-                break;
-            }
-        }
-        ioTotal = total;
-        ioVersion = version;
-        return ioCount;
-    }
-
-    private int setupWrite(final long howmuch, final int capacity)
-    {
-        final long want = howmuch < 0 ? length : Math.min(howmuch, length);
-        final int k = Math.min(capacity, writeIovecs);
-        ioCount = 0;
-        ioTotal = 0;
-        ioMode = IO_WRITE;
-        ioVersion = version;
-        if (0 == want || k < 1)
-        {
-            return 0;
-        }
-        long total = 0;
-        for (Segment s = first; s != null && ioCount < k && total < want; s = next(s))
-        {
-            final int len = (int)Math.min(s.length, want - total);
-            addIo(s, len);
-            total += len;
-        }
-        ioTotal = total;
-        return ioCount;
-    }
-
-    /**
-     * After a read committed into fresh segments following {@code from}: a segment the read filled to
-     * less than a quarter, larger than the pool's smallest class, has its bytes copied into a segment
-     * of their size and stays behind empty (a spare, for the next read or for the pool). An adaptive
-     * read guess that was large when a burst ended thus pins at most 4x the bytes it holds, not a
-     * 256 KiB segment per few bytes; the copy is of under a quarter of a segment and only happens when
-     * the guess is far off.
-     */
-    private void rightSizeReadSegments(final Segment from)
-    {
-        Segment prev = from;
-        Segment s = null == from ? first : from.next;
-        final int smallest = pool.segmentSize();
-        for (int i = 0; i < ioCount && null != s; i++)
-        {
-            final Segment next = s.next;
-            if (s.length > 0 && 0 == s.start && s.capacity > smallest && (long)s.length * 4 < s.capacity &&
-                s.sizeClass >= 0 && s.isExclusiveMutable() && 1 == s.refCount)
-            {
-                final Segment t = pool.acquire(s.length);
-                UnsafeApi.copyMemory(s.address, t.address, s.length);
-                t.start = 0;
-                t.length = s.length;
-                s.length = 0;
-                t.next = s;
-                if (null == prev)
-                {
-                    first = t;
-                }
-                else
-                {
-                    prev.next = t;
-                }
-            }
-            prev = s;
-            s = next;
-        }
-    }
-
-    /**
-     * After bytes were committed into spares following {@code from} (the old lastWithData, or null),
-     * makes the filled spares data and moves any spare left empty between them to the end.
-     */
-    private void normalizeAfterFill(final Segment from)
-    {
-        Segment s = null == from ? first : from.next;
-        Segment dataTail = from;
-        Segment emptyHead = null;
-        Segment emptyTail = null;
-        int empties = 0;
-        while (null != s)
-        {
-            final Segment next = s.next;
-            if (s.length > 0)
-            {
-                if (null == dataTail)
-                {
-                    first = s;
-                }
-                else
-                {
-                    dataTail.next = s;
-                }
-                dataTail = s;
-            }
-            else
-            {
-                if (null == emptyHead)
-                {
-                    emptyHead = s;
-                }
-                else
-                {
-                    emptyTail.next = s;
-                }
-                emptyTail = s;
-                empties++;
-            }
-            s = next;
-        }
-        if (null != emptyTail)
-        {
-            emptyTail.next = null;
-        }
-        if (null == dataTail)
-        {
-            first = emptyHead;
-        }
-        else
-        {
-            dataTail.next = emptyHead;
-        }
-        last = null != emptyTail ? emptyTail : dataTail;
-        lastWithData = dataTail;
-        spareCount = empties;
-    }
-
-    private void copyFrom(final Segment from, final int fromOff, final Object dstBase, final long dstOffset,
-        final int n)
-    {
-        int done = 0;
-        Segment s = from;
-        int off = fromOff;
-        while (done < n)
-        {
-            final int take = Math.min(s.length - off, n - done);
-            Memory.copy(null, s.dataAddress() + off, dstBase, dstOffset + done, take);
-            done += take;
-            s = s.next;
-            off = 0;
-        }
-    }
-
-    private boolean matchesAt(final Segment seg, final int segOff, final byte[] what, final int off, final int len)
-    {
-        Segment s = seg;
-        int so = segOff;
-        for (int i = 0; i < len; i++)
-        {
-            while (so == s.length)
-            {
-                s = next(s);
-                so = 0;
-                if (null == s)
-                {
-                    return false;
-                }
-            }
-            if (Memory.get(s.dataAddress() + so) != what[off + i])
-            {
-                return false;
-            }
-            so++;
-        }
-        return true;
-    }
-
-    private static long fail(final EvbufferPtr result)
-    {
-        if (null != result)
-        {
-            result.invalidate();
-        }
-        return -1;
-    }
-
-    private long found(final EvbufferPtr result, final long pos)
-    {
-        if (null != result)
-        {
-            locate(result, pos);
-        }
-        return pos;
-    }
-
-    private void locate(final EvbufferPtr p, final long target)
-    {
-        Segment s = dataHead();
-        long base = 0;
-        while (null != s && base + s.length <= target)
-        {
-            base += s.length;
-            s = next(s);
-        }
-        p.pos = target;
-        p.seg = s;
-        p.segOff = null == s ? 0 : (int)(target - base);
-        p.version = version;
-        p.owner = this;
-    }
-
-    /**
-     * @return true if ptr is a valid position of this buffer, its segment cache made current
-     */
-    private boolean resolve(final EvbufferPtr p)
-    {
-        if (p.pos < 0 || p.owner != this || p.pos > length)
-        {
-            return false;
-        }
-        if (p.version != version)
-        {
-            locate(p, p.pos);
-        }
-        return true;
-    }
-
-    private byte byteAt(final Segment s, final int off)
-    {
-        return Memory.get(s.dataAddress() + off);
-    }
-
-    private long eolPos;
-
-    /**
-     * Finds an EOL at or after {@code from}; sets {@link #eolPos}.
-     *
-     * @return the EOL length, or 0 if none
-     */
-    private long findEol(final long from, final EolStyle style)
-    {
-        locate(tmpPtr, from);
-        Segment s = tmpPtr.seg;
-        int so = tmpPtr.segOff;
-        long pos = from;
-        while (null != s)
-        {
-            final int avail = s.length - so;
-            final long addr = s.dataAddress() + so;
-            final int i;
-            switch (style)
-            {
-                case LF:
-                case CRLF:
-                    i = Memory.indexOf(addr, avail, (byte)'\n');
-                    break;
-                case NUL:
-                    i = Memory.indexOf(addr, avail, (byte)0);
-                    break;
-                case CRLF_STRICT:
-                    i = Memory.indexOf(addr, avail, (byte)'\r');
-                    break;
-                default:
-                    i = Memory.indexOfCrOrLf(addr, avail);
-                    break;
-            }
-            if (i < 0)
-            {
-                pos += avail;
-                s = next(s);
-                so = 0;
-                continue;
-            }
-            final long at = pos + i;
-            final int atOff = so + i;
-            switch (style)
-            {
-                case LF:
-                case NUL:
-                    eolPos = at;
-                    return 1;
-                case CRLF:
-                    if (at > from && '\r' == byteBefore(s, atOff))
-                    {
-                        eolPos = at - 1;
-                        return 2;
-                    }
-                    eolPos = at;
-                    return 1;
-                case CRLF_STRICT:
-                {
-                    final int nextByte = byteAfter(s, atOff);
-                    if ('\n' == nextByte)
-                    {
-                        eolPos = at;
-                        return 2;
-                    }
-                    break;
-                }
-                default:
-                {
-                    eolPos = at;
-                    return runLength(s, atOff);
-                }
-            }
-            pos = at + 1;
-            so = atOff + 1;
-            if (so == s.length)
-            {
-                s = next(s);
-                so = 0;
-            }
-        }
-        return 0;
-    }
-
-    private int byteBefore(final Segment s, final int off)
-    {
-        if (off > 0)
-        {
-            return byteAt(s, off - 1);
-        }
-        Segment prev = first;
-        while (prev.next != s)
-        {
-            prev = prev.next;
-        }
-        return byteAt(prev, prev.length - 1);
-    }
-
-    private int byteAfter(final Segment s, final int off)
-    {
-        if (off + 1 < s.length)
-        {
-            return byteAt(s, off + 1);
-        }
-        final Segment n = next(s);
-        return null == n ? -1 : byteAt(n, 0);
-    }
-
-    private int runLength(final Segment seg, final int off)
-    {
-        int n = 0;
-        Segment s = seg;
-        int so = off;
-        while (null != s)
-        {
-            final byte c = byteAt(s, so);
-            if ('\r' != c && '\n' != c)
-            {
-                break;
-            }
-            n++;
-            so++;
-            if (so == s.length)
-            {
-                s = next(s);
-                so = 0;
-            }
-        }
-        return n;
-    }
-
-    private int readLineInto(final EolStyle style, final Object dstBase, final long dstOffset, final int cap)
-    {
-        Objects.requireNonNull(style, "style");
-        if (frozenStart)
-        {
-            return -1;
-        }
-        final long eolLen = findEol(0, style);
-        if (eolLen <= 0)
-        {
-            return -1;
-        }
-        if (eolPos > cap)
-        {
-            return LINE_TOO_LONG;
-        }
-        final int n = (int)eolPos;
-        copyFrom(dataHead(), 0, dstBase, dstOffset, n);
-        final long k = eolPos + eolLen;
-        drainInternal(k);
-        deleted(k);
-        return n;
     }
 }

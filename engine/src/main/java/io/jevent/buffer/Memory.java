@@ -1,6 +1,9 @@
 package io.jevent.buffer;
 
+import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
+
+import java.nio.ByteBuffer;
 
 /**
  * Raw memory helpers shared by the buffer classes: copies between (base, offset) pairs, where a
@@ -92,5 +95,31 @@ final class Memory
             i++;
         }
         return -1;
+    }
+
+    /**
+     * @return the base of a ByteBuffer for {@link #copy}: null for direct memory, the array otherwise
+     */
+    static Object baseOf(final ByteBuffer b)
+    {
+        return b.isDirect() ? null : b.array();
+    }
+
+    /**
+     * @return the offset of a ByteBuffer's position for {@link #copy}: its address if direct, else
+     *     the array offset
+     * @throws IllegalArgumentException for a read-only heap buffer, whose array is not accessible
+     */
+    static long offsetOf(final ByteBuffer b)
+    {
+        if (b.isDirect())
+        {
+            return BufferUtil.address(b) + b.position();
+        }
+        if (b.isReadOnly())
+        {
+            throw new IllegalArgumentException("read-only heap ByteBuffer: its array is not accessible");
+        }
+        return BYTE_ARRAY_BASE + b.arrayOffset() + b.position();
     }
 }

@@ -85,7 +85,6 @@ public final class SocketBufferEvent extends BufferEvent
     {
         super(base, options);
         this.transport = transport;
-        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
         createEvents();
         if (transport.fd() >= 0 && 0 == (options & BevOptions.NAGLE))
         {
@@ -232,7 +231,6 @@ public final class SocketBufferEvent extends BufferEvent
     {
         checkLive();
         readSizer.max(0 == bytes ? configuredMaxSingleRead : Math.max(1, bytes));
-        input.maxRead(Math.max(input.maxRead(), readSizer.max()));
     }
 
     /**

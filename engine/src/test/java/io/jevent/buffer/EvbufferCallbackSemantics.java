@@ -11,6 +11,7 @@ import static io.jevent.buffer.EvbufferSemanticsFixture.add;
 import static io.jevent.buffer.EvbufferSemanticsFixture.bytes;
 import static io.jevent.buffer.EvbufferSemanticsFixture.contents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -95,6 +96,8 @@ interface EvbufferCallbackSemantics extends EvbufferSemanticsFixture
         final EvbufferCallbackEntry cb1 = buf.addCallback(log1);
         final EvbufferCallbackEntry cb2 = buf.addCallback(log2);
         assertEquals(EvbufferCallbackEntry.ENABLED, cb1.flags() & EvbufferCallbackEntry.ENABLED);
+        assertSame(log1, cb1.callback());
+        assertSame(log2, cb2.callback());
 
         // size: 0 -> 36
         assertEquals(36, buf.addFormat("The %d magic words are spotty pudding", 2));

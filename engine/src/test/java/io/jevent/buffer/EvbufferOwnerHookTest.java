@@ -3,15 +3,18 @@ package io.jevent.buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The owner's hook ({@link Evbuffer#ownerHook}), the per-buffer spare limit
+ * The owner's hook ({@link Evbuffer#ownerHook}) and the one read cap it brings, the one open claim on a
+ * buffer's memory, the pool's capacity rule, the per-buffer spare limit
  * ({@link Evbuffer#maxSpareSize(int)}) and {@link Evbuffer#releaseSpares()}: what a bufferevent uses
  * to learn of its buffers' changes and to hold no memory while idle.
  */
@@ -52,6 +55,75 @@ class EvbufferOwnerHookTest
         assertEquals("cb+1-0", seen.get(seen.size() - 1), "a removed hook hears nothing");
         b.free();
         other.free();
+    }
+
+    @Test
+    void shouldCapAnExplicitReadByMaxReadOnlyWithoutAnOwnerHook()
+    {
+        final Evbuffer plain = new Evbuffer(pool);
+        final Evbuffer owned = new Evbuffer(pool);
+        owned.ownerHook((buf, added, deleted) ->
+        {
+        });
+        plain.maxRead(100);
+        owned.maxRead(100);
+        final ByteBuffer[] bufs = new ByteBuffer[4];
+        assertTrue(plain.prepareRead(3000, bufs) > 0);
+        assertEquals(100, plain.preparedBytes(), "a plain buffer caps an explicit read by maxRead");
+        assertTrue(owned.prepareRead(3000, bufs) > 0);
+        assertEquals(3000, owned.preparedBytes(), "the owner's request is the only cap");
+        assertTrue(owned.prepareRead(-1, bufs) > 0);
+        assertEquals(100, owned.preparedBytes(), "a negative count reads maxRead");
+        owned.ownerHook(null);
+        assertTrue(owned.prepareRead(3000, bufs) > 0);
+        assertEquals(100, owned.preparedBytes(), "without its hook the buffer caps again");
+        plain.free();
+        owned.free();
+    }
+
+    @Test
+    void shouldHoldOneOpenClaimAtATime()
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        b.add(bytes("data"));
+        final Extents e = new Extents(1);
+        final ByteBuffer[] bufs = new ByteBuffer[4];
+        assertEquals(1, b.reserveSpace(10, e));
+        assertTrue(b.prepareRead(10, bufs) > 0);
+        assertEquals(-1, b.commitSpace(e, 1), "a read preparation ended the reservation");
+        assertEquals(1, b.reserveSpace(10, e));
+        assertEquals(0, bufs[0].capacity(), "the reservation revoked the read preparation's views");
+        assertEquals(-1, b.commitRead(1), "and refuses its commit");
+        assertTrue(b.prepareWrite(-1, bufs) > 0);
+        assertEquals(-1, b.commitSpace(e, 1), "a write preparation ended the reservation too");
+        assertEquals(0, b.commitWrite(2));
+        assertEquals(1, b.reserveSpace(10, e));
+        e.buffer(0).put(bytes("!"));
+        e.setLength(0, 1);
+        assertEquals(0, b.commitSpace(e, 1));
+        final byte[] got = new byte[4];
+        assertEquals(3, b.copyout(got, 0, 4));
+        assertEquals("ta!", new String(got, 0, 3, StandardCharsets.ISO_8859_1));
+        b.free();
+    }
+
+    @Test
+    void shouldRoundRequestsToTheCapacityThePoolHandsOut()
+    {
+        assertEquals(64, pool.capacityFor(1));
+        assertEquals(64, pool.capacityFor(64));
+        assertEquals(128, pool.capacityFor(65));
+        assertEquals(4096, pool.capacityFor(4096));
+        assertEquals(8192, pool.capacityFor(4097), "above the largest class: rounded to 4 KiB");
+        assertEquals(BufferConfiguration.MAX_SEGMENT_SIZE, pool.capacityFor(BufferConfiguration.MAX_SEGMENT_SIZE));
+        final Evbuffer b = new Evbuffer(pool);
+        for (final int n : new int[] {1, 100, 3000, 5000})
+        {
+            assertEquals(0, b.expand(n));
+            assertEquals(pool.capacityFor(n), pool.outstandingBytes(), "expand(" + n + ") took capacityFor(n)");
+            b.releaseSpares();
+        }
+        b.free();
     }
 
     @Test

@@ -46,8 +46,8 @@ public final class JeventEchoServer implements EchoBenchServer
     /**
      * @param method      see {@link #JeventEchoServer(String, int)}
      * @param loops       number of loops
-     * @param maxSingleIo if above 0, each BufferEvent's max single read and write and its input's
-     *                    {@code maxRead} (a tuning knob for comparison; 0 keeps jevent's defaults, as the
+     * @param maxSingleIo if above 0, each BufferEvent's max single read and write, the only caps of its
+     *                    reads and writes (a tuning knob for comparison; 0 keeps jevent's defaults, as the
      *                    sample)
      */
     public JeventEchoServer(final String method, final int loops, final int maxSingleIo)
@@ -164,7 +164,6 @@ public final class JeventEchoServer implements EchoBenchServer
             {
                 bev.setMaxSingleRead(maxSingleIo);
                 bev.setMaxSingleWrite(maxSingleIo);
-                bev.input().maxRead(maxSingleIo);
             }
             handler.serve(bev);
         }
