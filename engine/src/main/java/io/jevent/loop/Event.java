@@ -31,8 +31,7 @@ public final class Event extends CallbackNode
     final SelectableChannel channel;
     final int events;
     EventCallback callback;
-    /** Free for the user: whatever the callback needs, so it need not capture. */
-    public Object attachment;
+    private Object attachment;
 
     boolean inserted;
     boolean freed;
@@ -116,6 +115,24 @@ public final class Event extends CallbackNode
     public int priority()
     {
         return priority;
+    }
+
+    /**
+     * @return the user's attachment, or null (see {@link #attachment(Object)})
+     */
+    public Object attachment()
+    {
+        return attachment;
+    }
+
+    /**
+     * Attaches whatever the callback needs, so it need not capture; the loop never reads it.
+     *
+     * @param attachment the user's object, or null
+     */
+    public void attachment(final Object attachment)
+    {
+        this.attachment = attachment;
     }
 
     /**

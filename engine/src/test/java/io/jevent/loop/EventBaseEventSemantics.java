@@ -267,4 +267,20 @@ public interface EventBaseEventSemantics extends EventBaseFixture
         assertThrows(IllegalArgumentException.class, () -> b.newEvent(pipe().source(),
             EventFlags.SIGNAL | EventFlags.WRITE, (e, fd, what) -> { }));
     }
+
+    @Test
+    @DisplayName("attachment: the callback reads what was attached, the loop never changes it")
+    default void shouldHandTheAttachmentToTheCallback()
+    {
+        final EventBase b = base();
+        final List<Object> seen = new ArrayList<>();
+        final Event ev = b.newTimer(false, (e, fd, what) -> seen.add(e.attachment()));
+        assertEquals(null, ev.attachment());
+        final Object mine = new Object();
+        ev.attachment(mine);
+        ev.active(EventFlags.TIMEOUT);
+        assertEquals(1, b.dispatch());
+        assertEquals(List.of(mine), seen);
+        assertEquals(mine, ev.attachment());
+    }
 }
