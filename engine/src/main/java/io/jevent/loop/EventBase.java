@@ -80,15 +80,13 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private final IdleStrategy idle;
     private final int remoteDrainLimit;
     private final Finalizers finalizers;
+    private final TimeCache time;
     private final LoopCounters counters = new LoopCounters();
     private final String method;
 
     private final Ownership ownership = new Ownership(this);
     private boolean gotTerm;
     private volatile boolean gotBreak;
-    private long cachedNanos;
-    private long cachedWallMicros;
-    private long cachedAtNanos;
     private final EventCallback exitCallback = (e, fd, what) -> gotTerm = true;
 
     /**
@@ -110,6 +108,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         backend.owner(this);
         this.pool = config.pool();
         this.clock = config.clock();
+        this.time = new TimeCache(clock);
         this.busySpin = config.busySpin();
         this.idle = config.idleStrategy();
         this.remoteDrainLimit = config.remoteDrainLimit();
@@ -602,7 +601,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public long now()
     {
-        return 0 != cachedNanos ? cachedNanos : clock.nanoTime();
+        return time.now();
     }
 
     /**
@@ -611,15 +610,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public long gettimeofdayCached()
     {
-        if (0 != cachedNanos)
-        {
-            if (0 == cachedWallMicros)
-            {
-                cachedWallMicros = System.currentTimeMillis() * 1000;
-            }
-            return cachedWallMicros;
-        }
-        return System.currentTimeMillis() * 1000;
+        return time.wallMicros();
     }
 
     /**
@@ -627,9 +618,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public void updateCacheTime()
     {
-        if (0 != cachedNanos)
+        if (time.isSet())
         {
-            updateTimeCache();
+            time.update();
         }
     }
 
@@ -877,7 +868,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     private void exit()
     {
-        cachedNanos = 0;
+        time.clear();
         ownership.exit();
     }
 
@@ -922,14 +913,13 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             finalizers.runAll();
         }
         active.moveLaterActive();
-        cachedNanos = 0;
+        time.clear();
         final int n = busySpin ? pollSpinning(timeoutNanos) : pollBlocking(timeoutNanos);
         if (n < 0)
         {
             return -1;
         }
-        updateTimeCache();
-        timeouts.expire(cachedNanos);
+        timeouts.expire(time.update());
         inbox.drain(active, remoteDrainLimit);
         if (signals.pending())
         {
@@ -983,23 +973,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     private void endPass()
     {
-        final long took = clock.nanoTime() - cachedAtNanos;
+        final long took = time.sincePassStart();
         if (took > counters.maxCycleNanos)
         {
             counters.maxCycleNanos = took;
         }
-    }
-
-    private void updateTimeCache()
-    {
-        long now = clock.nanoTime();
-        if (0 == now)
-        {
-            now = 1;
-        }
-        cachedNanos = now;
-        cachedAtNanos = now;
-        cachedWallMicros = 0;
     }
 
     // ================================================================== internals
