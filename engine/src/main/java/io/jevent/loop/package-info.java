@@ -8,8 +8,9 @@
  * {@code SignalRegistry} for the JVM's handlers) the events on signals; {@code ActiveQueues}
  * (activequeues, event_process_active) activation and processing; {@code Timeouts} (timeheap, common
  * timeouts, with {@code TimerHeap} and {@link io.jevent.loop.CommonTimeout}); {@code RemoteInbox} (the
- * notify mechanism) what other threads hand in; {@code Ownership} the owner thread and the free protocol;
- * {@code Finalizers} finalizers and the error guard; {@code IntrusiveList} (queue.h) the one list discipline
- * of them all. They are final classes that call each other directly.
+ * notify mechanism) what other threads hand in; {@code TimeCache} (tv_cache) the time callbacks see;
+ * {@code Ownership} the owner thread and the free protocol; {@code Finalizers} finalizers and the error
+ * guard; {@code IntrusiveList} (queue.h) the one list discipline of them all. They are final classes that
+ * call each other directly.
  */
 package io.jevent.loop;
