@@ -1,11 +1,12 @@
 package io.jevent.loop;
 
 /**
- * Anything that can sit in an active queue of an {@link EventBase} (libevent's
- * {@code event_callback}): events, deferred tasks and cross-thread tasks. Links are intrusive, so
- * activation allocates nothing.
+ * Anything that can sit in an active queue of an {@link EventBase} (libevent's {@code event_callback}):
+ * events, deferred tasks and cross-thread tasks. It is its own {@link ListLink} in the active queue, so
+ * activation allocates nothing; {@link ActiveQueues} runs an {@link Event} or an
+ * {@link ActiveQueues.DeferredTask} directly, with no virtual call.
  */
-abstract class CallbackNode
+abstract class CallbackNode extends ListLink
 {
     static final int LIST_ACTIVE = 0x01;
     static final int LIST_ACTIVE_LATER = 0x02;
@@ -13,15 +14,6 @@ abstract class CallbackNode
 
     int priority;
     int listFlags;
-    CallbackNode activeNext;
-    CallbackNode activePrev;
-
-    /**
-     * Runs the node's closure; called by the loop after the node left its active queue.
-     *
-     * @param base the loop running it
-     */
-    abstract void runActive(EventBase base);
 
     boolean isInternal()
     {

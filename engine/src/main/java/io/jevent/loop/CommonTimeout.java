@@ -10,15 +10,16 @@ public final class CommonTimeout
 {
     final EventBase base;
     final long durationNanos;
-    final Event timer;
-    private Event head;
-    private Event tail;
+    private final Timeouts timeouts;
+    private final Event timer;
+    private final IntrusiveList queue = new IntrusiveList();
 
-    CommonTimeout(final EventBase base, final long durationNanos)
+    CommonTimeout(final EventBase base, final Timeouts timeouts, final long durationNanos)
     {
         this.base = base;
+        this.timeouts = timeouts;
         this.durationNanos = durationNanos;
-        this.timer = base.newInternalTimer((e, fd, what) -> fire());
+        this.timer = timeouts.newInternalTimer((e, fd, what) -> fire());
     }
 
     /**
@@ -38,59 +39,24 @@ public final class CommonTimeout
     {
         e.deadline = deadline;
         e.commonQueue = this;
-        Event after = tail;
-        while (null != after && after.deadline > deadline)
+        ListLink after = queue.last();
+        while (null != after && ((EventLink)after).event.deadline > deadline)
         {
-            after = after.commonPrev;
+            after = after.prev;
         }
-        e.commonPrev = after;
-        e.commonNext = null == after ? head : after.commonNext;
+        queue.insertAfter(after, e.commonLink);
         if (null == after)
         {
-            head = e;
-        }
-        else
-        {
-            after.commonNext = e;
-        }
-        if (null == e.commonNext)
-        {
-            tail = e;
-        }
-        else
-        {
-            e.commonNext.commonPrev = e;
-        }
-        if (head == e)
-        {
-            base.scheduleInternal(timer, deadline);
+            timeouts.scheduleInternal(timer, deadline);
         }
     }
 
     void remove(final Event e)
     {
-        final Event p = e.commonPrev;
-        final Event n = e.commonNext;
-        if (null == p)
-        {
-            head = n;
-        }
-        else
-        {
-            p.commonNext = n;
-        }
-        if (null == n)
-        {
-            tail = p;
-        }
-        else
-        {
-            n.commonPrev = p;
-        }
-        e.commonNext = null;
-        e.commonPrev = null;
+        final boolean wasHead = queue.first() == e.commonLink;
+        queue.remove(e.commonLink);
         e.commonQueue = null;
-        if (null == p)
+        if (wasHead)
         {
             rearm();
         }
@@ -98,31 +64,24 @@ public final class CommonTimeout
 
     private void rearm()
     {
-        base.unscheduleInternal(timer);
+        timeouts.unscheduleInternal(timer);
+        final ListLink head = queue.first();
         if (null != head)
         {
-            base.scheduleInternal(timer, head.deadline);
+            timeouts.scheduleInternal(timer, ((EventLink)head).event.deadline);
         }
     }
 
     private void fire()
     {
         final long now = base.now();
-        while (null != head && head.deadline <= now)
+        ListLink head;
+        while (null != (head = queue.first()) && ((EventLink)head).event.deadline <= now)
         {
-            final Event e = head;
-            head = e.commonNext;
-            if (null == head)
-            {
-                tail = null;
-            }
-            else
-            {
-                head.commonPrev = null;
-            }
-            e.commonNext = null;
+            final Event e = ((EventLink)head).event;
+            queue.remove(head);
             e.commonQueue = null;
-            base.commonTimerExpired(e);
+            timeouts.commonExpired(e);
         }
         rearm();
     }

@@ -31,8 +31,7 @@ public final class Event extends CallbackNode
     final SelectableChannel channel;
     final int events;
     EventCallback callback;
-    /** Free for the user: whatever the callback needs, so it need not capture. */
-    public Object attachment;
+    private Object attachment;
 
     boolean inserted;
     boolean freed;
@@ -45,16 +44,15 @@ public final class Event extends CallbackNode
     CommonTimeout common;
     /** The common timeout whose queue the event waits in now, or null. */
     CommonTimeout commonQueue;
-    Event commonNext;
-    Event commonPrev;
+    /** The event's place in the queue of {@link #commonQueue}. */
+    final EventLink commonLink = new EventLink(this);
     int res;
     int ncalls;
     boolean signalDeleted;
+    /** The fd the event is added on, or null. */
     FdRecord record;
-    Event fdNext;
-    Event fdPrev;
-    Event sigNext;
-    Event sigPrev;
+    /** The event's place among the events of its fd, or of its signal. */
+    final EventLink ioLink = new EventLink(this);
     volatile int remoteRes;
     Event remoteNext;
     int remoteTaken;
@@ -119,6 +117,24 @@ public final class Event extends CallbackNode
     }
 
     /**
+     * @return the user's attachment, or null (see {@link #attachment(Object)})
+     */
+    public Object attachment()
+    {
+        return attachment;
+    }
+
+    /**
+     * Attaches whatever the callback needs, so it need not capture; the loop never reads it.
+     *
+     * @param attachment the user's object, or null
+     */
+    public void attachment(final Object attachment)
+    {
+        this.attachment = attachment;
+    }
+
+    /**
      * Makes the event pending without changing an existing timeout (libevent {@code event_add(ev, NULL)}).
      *
      * @return 0, or -1 if the backend refused the fd
@@ -126,7 +142,7 @@ public final class Event extends CallbackNode
     public int add()
     {
         checkUsable();
-        return base.addEvent(this, NO_TIMEOUT, null, false);
+        return addNoLock(NO_TIMEOUT, null, false);
     }
 
     /**
@@ -145,7 +161,7 @@ public final class Event extends CallbackNode
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
         checkUsable();
-        return base.addEvent(this, unit.toNanos(timeout), null, true);
+        return addNoLock(unit.toNanos(timeout), null, true);
     }
 
     /**
@@ -162,7 +178,7 @@ public final class Event extends CallbackNode
         {
             throw new IllegalArgumentException("common timeout of another base");
         }
-        return base.addEvent(this, common.durationNanos, common, true);
+        return addNoLock(common.durationNanos, common, true);
     }
 
     /**
@@ -175,7 +191,7 @@ public final class Event extends CallbackNode
     public int del()
     {
         checkUsable();
-        return base.delEvent(this);
+        return delNoLock();
     }
 
     /**
@@ -187,7 +203,7 @@ public final class Event extends CallbackNode
     public int removeTimer()
     {
         checkUsable();
-        base.removeTimer(this);
+        base.timeouts.remove(this);
         periodNanos = NO_TIMEOUT;
         common = null;
         return 0;
@@ -202,7 +218,7 @@ public final class Event extends CallbackNode
     public void active(final int res)
     {
         checkUsable();
-        base.activate(this, res, 1);
+        base.active.activate(this, res, 1);
     }
 
     /**
@@ -291,7 +307,7 @@ public final class Event extends CallbackNode
             return;
         }
         base.checkThread();
-        base.delEvent(this);
+        delNoLock();
         freed = true;
     }
 
@@ -301,6 +317,94 @@ public final class Event extends CallbackNode
     public boolean isFreed()
     {
         return freed;
+    }
+
+    /**
+     * libevent's {@code event_add_nolock_}: registers the fd or signal if the event is not yet added, then
+     * sets the timeout if asked.
+     *
+     * @return 0, or -1 if the backend refused the fd
+     */
+    private int addNoLock(final long timeoutNanos, final CommonTimeout commonTimeout, final boolean setTimeout)
+    {
+        if (0 != (events & (EventFlags.IO_MASK | EventFlags.SIGNAL)) && !inserted)
+        {
+            if (0 != (events & EventFlags.SIGNAL))
+            {
+                base.signals.add(this);
+            }
+            else
+            {
+                final int rc = base.evmap.add(this);
+                if (rc < 0)
+                {
+                    return rc;
+                }
+            }
+        }
+        if (setTimeout)
+        {
+            if (0 != (events & EventFlags.PERSIST))
+            {
+                periodNanos = timeoutNanos;
+                common = commonTimeout;
+            }
+            base.timeouts.schedule(this, EventBase.deadlineAfter(base.now(), timeoutNanos), commonTimeout);
+        }
+        return 0;
+    }
+
+    /**
+     * libevent's {@code event_del_nolock_}: no timeout, no pending activation, no fd or signal registration.
+     *
+     * @return 0
+     */
+    int delNoLock()
+    {
+        if (freed)
+        {
+            return 0;
+        }
+        base.timeouts.remove(this);
+        if (0 != (listFlags & (LIST_ACTIVE | LIST_ACTIVE_LATER)))
+        {
+            base.active.remove(this);
+            res = 0;
+        }
+        if (inserted)
+        {
+            removeIo();
+        }
+        if (0 != (events & EventFlags.SIGNAL))
+        {
+            signalDeleted = true;
+            ncalls = 0;
+        }
+        return 0;
+    }
+
+    /**
+     * The timeout fired: a non-persistent event leaves its fd or signal, and is activated with TIMEOUT.
+     */
+    void timedOut()
+    {
+        if (0 == (events & EventFlags.PERSIST) && inserted)
+        {
+            removeIo();
+        }
+        base.active.activate(this, EventFlags.TIMEOUT, 1);
+    }
+
+    private void removeIo()
+    {
+        if (0 != (events & EventFlags.SIGNAL))
+        {
+            base.signals.del(this);
+        }
+        else
+        {
+            base.evmap.del(this);
+        }
     }
 
     boolean hasTimer()
@@ -315,12 +419,6 @@ public final class Event extends CallbackNode
             throw new IllegalStateException("event used after free");
         }
         base.checkUsable();
-    }
-
-    @Override
-    void runActive(final EventBase base)
-    {
-        base.runEvent(this);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.jevent.loop;
 import io.jevent.buffer.BufferOwner;
 import io.jevent.buffer.CallbackDeferrer;
 import io.jevent.buffer.SegmentPool;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -13,9 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * libevent's {@code event_base}: runs callbacks when fds become readable or writable, when timeouts
@@ -67,64 +63,30 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     /** A deadline that never comes: a timeout too large to represent means "never". */
     static final long NEVER = Long.MAX_VALUE;
 
-    private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-    private static final int FREED = 2;
-    /** An idle base being freed by the thread that called {@link #free()}. */
-    private static final int FREEING = 3;
-    /** {@link #enter}: the calling thread now runs the base. */
-    private static final int ENTERED = 0;
-    /** {@link #enter}: a callback of the base's own loop, on its thread, asked to enter again. */
-    private static final int REENTRANT = 1;
-    /** {@link #enter}: the base is freed, or being freed by another thread (or, for loop(), asked to be). */
-    private static final int GONE = 2;
-    /** Threads waiting in {@link #free()} for another base's loop to exit, to refuse a waiting cycle. */
-    private static final java.util.concurrent.ConcurrentHashMap<Thread, EventBase> FREE_WAITERS =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private static final AtomicIntegerFieldUpdater<EventBase> STATE =
-        AtomicIntegerFieldUpdater.newUpdater(EventBase.class, "state");
-    private static final boolean THREAD_CHECKS = LoopConfiguration.threadChecks();
-
+    /** The cross-thread entry: tasks, activations and wakeups from other threads. */
+    final RemoteInbox inbox;
+    /** Timeouts: the heap and the common-timeout queues. */
+    final Timeouts timeouts;
+    /** Callbacks due to run, per priority. */
+    final ActiveQueues active;
+    /** Events on fds, and the readiness the backend reports for them. */
+    final EvMap evmap;
+    /** Events on signals, and the arrivals not yet delivered. */
+    final SignalMap signals;
     private final IoBackend backend;
     private final SegmentPool pool;
-    private final FdTable fds = new FdTable();
-    private final TimerHeap timers = new TimerHeap();
     private final NanoClock clock;
     private final boolean busySpin;
     private final IdleStrategy idle;
-    private final int maxDispatchCallbacks;
-    private final long maxDispatchIntervalNanos;
-    private final int limitAfterPriority;
     private final int remoteDrainLimit;
-    private final RemoteInbox inbox;
-    private final ErrorHandler errorHandler;
-    private final AtomicIntegerArray signalCounts = new AtomicIntegerArray(SignalRegistry.MAX_SIGNAL + 1);
-    private final Event[] signalHeads = new Event[SignalRegistry.MAX_SIGNAL + 1];
-    private final ActiveQueue activeLater = new ActiveQueue();
-    private final CommonTimeout[] commonTimeouts = new CommonTimeout[MAX_COMMON_TIMEOUTS];
-    private final ReadySink sink = new Sink();
+    private final Finalizers finalizers;
+    private final TimeCache time;
     private final LoopCounters counters = new LoopCounters();
     private final String method;
-    private volatile boolean signalPending;
 
-    private ActiveQueue[] activeQueues;
-    private int activeCount;
-    private int eventCount;
-    private int commonTimeoutCount;
-    private int runningPriority = -1;
-    private volatile int state = IDLE;
-    private volatile Thread ownerThread;
-    private volatile boolean freeRequested;
-    private boolean agentOwned;
+    private final Ownership ownership = new Ownership(this);
     private boolean gotTerm;
     private volatile boolean gotBreak;
-    private boolean gotContinue;
-    private int deferredsQueued;
-    private long cachedNanos;
-    private long cachedWallMicros;
-    private long cachedAtNanos;
-    private DeferredTask freeDeferred;
-    private final java.util.ArrayDeque<Runnable> finalizers = new java.util.ArrayDeque<>();
     private final EventCallback exitCallback = (e, fd, what) -> gotTerm = true;
 
     /**
@@ -146,15 +108,16 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         backend.owner(this);
         this.pool = config.pool();
         this.clock = config.clock();
+        this.time = new TimeCache(clock);
         this.busySpin = config.busySpin();
         this.idle = config.idleStrategy();
-        this.maxDispatchCallbacks = config.maxDispatchCallbacks();
-        this.maxDispatchIntervalNanos = config.maxDispatchIntervalNanos();
-        this.limitAfterPriority = Math.min(config.limitCallbacksAfterPriority(), Integer.MAX_VALUE);
         this.remoteDrainLimit = config.remoteDrainLimit();
-        this.errorHandler = config.errorHandler();
+        this.finalizers = new Finalizers(config.errorHandler(), counters);
         this.method = busySpin ? backend.method() + "-busy-spin" : backend.method();
-        initQueues(config.priorities());
+        this.timeouts = new Timeouts(this, clock);
+        this.active = new ActiveQueues(this, timeouts, counters, config);
+        this.evmap = new EvMap(backend, active);
+        this.signals = new SignalMap(inbox, active, busySpin);
     }
 
     // ------------------------------------------------------------------ identity and settings
@@ -196,7 +159,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public int priorities()
     {
-        return activeQueues.length;
+        return active.priorities();
     }
 
     /**
@@ -209,11 +172,11 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public int priorityInit(final int n)
     {
         checkUsable();
-        if (n < 1 || n >= MAX_PRIORITIES || activeCount > 0)
+        if (n < 1 || n >= MAX_PRIORITIES || active.count() > 0)
         {
             return -1;
         }
-        initQueues(n);
+        active.init(n);
         return 0;
     }
 
@@ -224,13 +187,13 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     {
         counters.syscalls = backend.syscalls();
         backend.ioCounters().copyTo(counters);
-        counters.timers = timers.size();
+        counters.timers = timeouts.size();
         return counters;
     }
 
     int defaultPriority()
     {
-        return activeQueues.length / 2;
+        return active.defaultPriority();
     }
 
     // ------------------------------------------------------------------ events
@@ -357,7 +320,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         e.once = true;
         if (0 == (events & EventFlags.IO_MASK) && timeout <= 0)
         {
-            activate(e, EventFlags.TIMEOUT, 1);
+            active.activate(e, EventFlags.TIMEOUT, 1);
             return 0;
         }
         return timeout >= 0 ? e.add(timeout, unit) : e.add();
@@ -379,20 +342,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             throw new IllegalArgumentException("negative duration");
         }
-        for (int i = 0; i < commonTimeoutCount; i++)
-        {
-            if (commonTimeouts[i].durationNanos == nanos)
-            {
-                return commonTimeouts[i];
-            }
-        }
-        if (commonTimeoutCount == MAX_COMMON_TIMEOUTS)
-        {
-            throw new IllegalStateException("too many common timeouts");
-        }
-        final CommonTimeout ct = new CommonTimeout(this, nanos);
-        commonTimeouts[commonTimeoutCount++] = ct;
-        return ct;
+        return timeouts.common(nanos);
     }
 
     // ------------------------------------------------------------------ loop control
@@ -418,12 +368,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public int loop(final int flags)
     {
-        final int entered = enter(false);
-        if (GONE == entered)
+        final int entered = ownership.enter(false);
+        if (Ownership.GONE == entered)
         {
             throw new IllegalStateException("event base is freed");
         }
-        if (REENTRANT == entered)
+        if (Ownership.REENTRANT == entered)
         {
             return -1;
         }
@@ -433,35 +383,34 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             boolean done = false;
             while (!done)
             {
-                gotContinue = false;
-                deferredsQueued = 0;
-                if (gotTerm || gotBreak || freeRequested)
+                active.newPass();
+                if (gotTerm || gotBreak || ownership.freeRequested())
                 {
                     break;
                 }
-                if (0 == (flags & LoopFlags.NO_EXIT_ON_EMPTY) && 0 == eventCount && 0 == activeCount &&
-                    activeLater.isEmpty() && !inbox.hasWork())
+                if (0 == (flags & LoopFlags.NO_EXIT_ON_EMPTY) && 0 == eventCount() && 0 == active.count() &&
+                    !inbox.hasWork())
                 {
-                    runFinalizers();
+                    finalizers.runAll();
                     retval = 1;
                     break;
                 }
-                final long timeout = 0 != activeCount || 0 != (flags & LoopFlags.NONBLOCK) ? 0 : timeoutNext();
+                final long timeout = 0 != active.count() || 0 != (flags & LoopFlags.NONBLOCK) ? 0 : timeouts.next();
                 final int n = cycle(timeout);
                 if (n < 0)
                 {
                     retval = -1;
                     break;
                 }
-                if (gotBreak || freeRequested)
+                if (gotBreak || ownership.freeRequested())
                 {
                     break;
                 }
-                if (0 != activeCount)
+                if (0 != active.count())
                 {
-                    final int ran = processActive();
+                    final int ran = active.process();
                     endPass();
-                    if (0 != (flags & LoopFlags.ONCE) && 0 == activeCount && 0 != ran)
+                    if (0 != (flags & LoopFlags.ONCE) && 0 == active.count() && 0 != ran)
                     {
                         done = true;
                     }
@@ -497,7 +446,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
-        if (FREED == state)
+        if (isFreed())
         {
             return -1;
         }
@@ -518,7 +467,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     private void loopExitOnLoop(final long timeout, final TimeUnit unit)
     {
-        if (FREED != state)
+        if (!isFreed())
         {
             once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
         }
@@ -559,9 +508,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public int loopContinue()
     {
         checkUsable();
-        if (RUNNING == state)
+        if (isRunning())
         {
-            gotContinue = true;
+            active.continueLoop();
         }
         return 0;
     }
@@ -587,7 +536,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean isRunning()
     {
-        return RUNNING == state;
+        return Ownership.RUNNING == ownership.state();
     }
 
     /**
@@ -595,7 +544,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean isFreed()
     {
-        return FREED == state;
+        return Ownership.FREED == ownership.state();
     }
 
     /**
@@ -606,7 +555,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean inLoopThread()
     {
-        return Thread.currentThread() == ownerThread;
+        return ownership.inLoopThread();
     }
 
     /**
@@ -615,7 +564,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean isFreeing()
     {
-        return freeRequested || FREED == state;
+        return ownership.freeRequested() || isFreed();
     }
 
     /**
@@ -629,14 +578,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     @Override
     public void checkThread()
     {
-        if (THREAD_CHECKS)
-        {
-            final Thread t = ownerThread;
-            if (null != t && t != Thread.currentThread() && GONE == foreignOwner(t, true))
-            {
-                throw new IllegalStateException("event base is freed");
-            }
-        }
+        ownership.checkThread();
     }
 
     /**
@@ -659,7 +601,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public long now()
     {
-        return 0 != cachedNanos ? cachedNanos : clock.nanoTime();
+        return time.now();
     }
 
     /**
@@ -668,15 +610,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public long gettimeofdayCached()
     {
-        if (0 != cachedNanos)
-        {
-            if (0 == cachedWallMicros)
-            {
-                cachedWallMicros = System.currentTimeMillis() * 1000;
-            }
-            return cachedWallMicros;
-        }
-        return System.currentTimeMillis() * 1000;
+        return time.wallMicros();
     }
 
     /**
@@ -684,9 +618,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public void updateCacheTime()
     {
-        if (0 != cachedNanos)
+        if (time.isSet())
         {
-            updateTimeCache();
+            time.update();
         }
     }
 
@@ -769,35 +703,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public void defer(final Runnable task)
     {
         checkUsable();
-        deferTask(task);
-    }
-
-    private DeferredTask deferTask(final Runnable task)
-    {
-        DeferredTask d = freeDeferred;
-        if (null == d)
-        {
-            d = new DeferredTask();
-        }
-        else
-        {
-            freeDeferred = d.nextFree;
-            d.nextFree = null;
-        }
-        d.task = task;
-        d.remote = false;
-        d.priority = defaultPriority();
-        if (deferredsQueued++ < MAX_DEFERREDS_QUEUED)
-        {
-            insertActive(d);
-        }
-        else
-        {
-            d.listFlags |= CallbackNode.LIST_ACTIVE_LATER;
-            activeLater.append(d);
-            activeCount++;
-        }
-        return d;
+        active.defer(task);
     }
 
     /**
@@ -814,37 +720,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         finalizers.add(task);
     }
 
-    private void runFinalizers()
-    {
-        Runnable r;
-        while (null != (r = finalizers.poll()))
-        {
-            runGuarded(r);
-        }
-    }
-
-    /**
-     * Runs a finalizer or a task outside the active queues, its exception going to the error handler.
-     */
-    private void runGuarded(final Runnable r)
-    {
-        try
-        {
-            r.run();
-        }
-        catch (final Throwable t)
-        {
-            callbackFailed(t);
-        }
-    }
-
     /**
      * A callback threw: count it and hand it to the error handler, which may rethrow to stop the loop.
      */
-    private void callbackFailed(final Throwable t)
+    void callbackFailed(final Throwable t)
     {
-        counters.callbackErrors++;
-        errorHandler.onError(t);
+        finalizers.failed(t);
     }
 
     // ------------------------------------------------------------------ Agent
@@ -860,29 +741,28 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     @Override
     public int doWork()
     {
-        final int entered = enter(true);
-        if (GONE == entered)
+        final int entered = ownership.enter(true);
+        if (Ownership.GONE == entered)
         {
             return 0;
         }
-        if (REENTRANT == entered)
+        if (Ownership.REENTRANT == entered)
         {
             throw new IllegalStateException("doWork inside a running loop");
         }
         try
         {
-            if (freeRequested)
+            if (ownership.freeRequested())
             {
                 return 1;
             }
-            gotContinue = false;
-            deferredsQueued = 0;
+            active.newPass();
             final int ready = cycle(0);
             if (ready < 0)
             {
                 throw new IllegalStateException("backend failed: " + backend.lastError());
             }
-            final int ran = 0 != activeCount ? processActive() : 0;
+            final int ran = 0 != active.count() ? active.process() : 0;
             endPass();
             return ready + ran;
         }
@@ -905,34 +785,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     @Override
     public void onStart()
     {
-        final Thread me = Thread.currentThread();
-        while (true)
-        {
-            final Thread t = ownerThread;
-            final int s = state;
-            if (FREED == s || FREEING == s)
-            {
-                return;
-            }
-            if (RUNNING == s && t == me)
-            {
-                agentOwned = true;
-                return;
-            }
-            if (null != t && t != me)
-            {
-                foreignOwner(t, true);
-                return;
-            }
-            if (IDLE == s && STATE.compareAndSet(this, IDLE, RUNNING))
-            {
-                agentOwned = true;
-                ownerThread = me;
-                state = IDLE;
-                return;
-            }
-            Thread.onSpinWait();
-        }
+        ownership.onStart();
     }
 
     /**
@@ -951,7 +804,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     @Override
     public void onClose()
     {
-        if (agentOwned && Thread.currentThread() == ownerThread)
+        if (ownership.hostedByCaller())
         {
             free();
         }
@@ -985,144 +838,24 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public void free()
     {
-        final Thread me = Thread.currentThread();
-        while (true)
-        {
-            final int s = state;
-            if (FREED == s)
-            {
-                return;
-            }
-            if (IDLE == s)
-            {
-                freeRequested = true;
-                final Thread host = ownerThread;
-                if (null != host && host != me)
-                {
-                    if (IDLE != state || host != ownerThread)
-                    {
-                        continue;
-                    }
-                    if (host.isAlive())
-                    {
-                        inbox.wakeup();
-                        return;
-                    }
-                }
-                if (STATE.compareAndSet(this, IDLE, FREEING))
-                {
-                    ownerThread = me;
-                    try
-                    {
-                        teardown();
-                    }
-                    finally
-                    {
-                        released();
-                    }
-                    return;
-                }
-                continue;
-            }
-            if (FREEING == s)
-            {
-                if (ownerThread == me)
-                {
-                    return;
-                }
-                while (FREEING == state)
-                {
-                    LockSupport.parkNanos(50_000);
-                }
-                continue;
-            }
-            freeRequested = true;
-            gotBreak = true;
-            if (ownerThread == me)
-            {
-                return;
-            }
-            inbox.wakeup();
-            if (!awaitLoopExit(me))
-            {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Waits until the running loop has freed the base on its way out, or has left without seeing the
-     * request (then the caller frees it, or waits for a third thread that already does). Does not wait if
-     * that would close a cycle of loops each waiting, inside a callback, for the other to exit (two loops
-     * freeing each other): the free then completes when this thread's own callback returns.
-     *
-     * @return true to go round again (the loop left without freeing), false when freed or not waiting
-     */
-    private boolean awaitLoopExit(final Thread me)
-    {
-        FREE_WAITERS.put(me, this);
-        try
-        {
-            if (waitCycle(me))
-            {
-                return false;
-            }
-            while (RUNNING == state)
-            {
-                LockSupport.parkNanos(50_000);
-            }
-            return FREED != state;
-        }
-        finally
-        {
-            FREE_WAITERS.remove(me);
-        }
-    }
-
-    /**
-     * @return true if the loop this thread would wait for is itself (through a chain of such waits)
-     *     waiting for a base whose loop runs on this thread
-     */
-    private boolean waitCycle(final Thread me)
-    {
-        Thread t = ownerThread;
-        for (int hops = 0; null != t && hops < 64; hops++)
-        {
-            if (t == me)
-            {
-                return true;
-            }
-            final EventBase waitedFor = FREE_WAITERS.get(t);
-            t = null == waitedFor ? null : waitedFor.ownerThread;
-        }
-        return false;
+        ownership.free();
     }
 
     /**
      * What {@link #free()} does, on the thread that holds the base: take in the last cross-thread
      * work, run it and the finalizers, then release signals and the backend.
      */
-    private void teardown()
+    void teardown()
     {
         inbox.close();
-        Throwable first = runAcceptedTasks();
+        Throwable first = active.runAcceptedTasks(finalizers);
         Runnable r;
         while (null != (r = inbox.pollTask()))
         {
-            first = runCollecting(r, first);
+            first = finalizers.runCollecting(r, first);
         }
-        while (null != (r = finalizers.poll()))
-        {
-            first = runCollecting(r, first);
-        }
-        for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
-        {
-            if (null != signalHeads[s])
-            {
-                SignalRegistry.unwatch(s, this);
-                signalHeads[s] = null;
-            }
-        }
+        first = finalizers.runAll(first);
+        signals.close();
         backend.close();
         if (null != first)
         {
@@ -1131,166 +864,29 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * Runs {@code r} during teardown, which must go on whatever the error handler does.
-     *
-     * @return {@code first}, or what the handler threw if it is the first such
-     */
-    private Throwable runCollecting(final Runnable r, final Throwable first)
-    {
-        try
-        {
-            runGuarded(r);
-            return first;
-        }
-        catch (final Throwable t)
-        {
-            return null == first ? t : first;
-        }
-    }
-
-    /**
-     * Runs, in queue order, the {@link #execute} tasks already taken from the inbox into the active
-     * queues: each was accepted, so each runs exactly once, even when the base is freed before the pass
-     * that would have run it. Other pending callbacks are dropped, as libevent drops them.
-     *
-     * @return the first exception the error handler threw, or null
-     */
-    private Throwable runAcceptedTasks()
-    {
-        Throwable first = null;
-        for (int i = 0; i <= activeQueues.length; i++)
-        {
-            final ActiveQueue q = i < activeQueues.length ? activeQueues[i] : activeLater;
-            DeferredTask d;
-            while (null != (d = firstAcceptedTask(q)))
-            {
-                removeActive(d);
-                first = runCollecting(d, first);
-            }
-        }
-        return first;
-    }
-
-    /**
-     * @return the first {@link #execute} task waiting in {@code q}, scanning from its head each time,
-     *     since a task that ran may have changed the queue
-     */
-    private static DeferredTask firstAcceptedTask(final ActiveQueue q)
-    {
-        for (CallbackNode n = q.first(); null != n; n = n.activeNext)
-        {
-            if (n instanceof DeferredTask && ((DeferredTask)n).remote)
-            {
-                return (DeferredTask)n;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Enters {@link #loop} or {@link #doWork}: claims the base for the calling thread. A duty cycle claims a
-     * base whose free was asked for, and frees it on its way out ({@link #exit()}): checking for the request
-     * and claiming in one step leaves no moment where a free() from another thread can slip in between.
-     *
-     * @param dutyCycle true for {@link #doWork}, false for {@link #loop}, which refuses a base asked to free
-     * @return {@link #ENTERED}, {@link #REENTRANT} for a call from a callback of this base, or {@link #GONE}
-     * @throws WrongThreadException if another thread runs or hosts the loop
-     */
-    private int enter(final boolean dutyCycle)
-    {
-        final Thread me = Thread.currentThread();
-        if (gone(dutyCycle))
-        {
-            return GONE;
-        }
-        final Thread owner = ownerThread;
-        if (null != owner && owner != me)
-        {
-            return foreignOwner(owner, dutyCycle);
-        }
-        if (IDLE == state)
-        {
-            gotTerm = false;
-            gotBreak = false;
-        }
-        if (!STATE.compareAndSet(this, IDLE, RUNNING))
-        {
-            if (gone(dutyCycle))
-            {
-                return GONE;
-            }
-            final Thread other = ownerThread;
-            if (other == me)
-            {
-                return REENTRANT;
-            }
-            return foreignOwner(null == other ? me : other, dutyCycle);
-        }
-        ownerThread = me;
-        return ENTERED;
-    }
-
-    /**
-     * @return true if the base is freed or being freed by another thread, or (for loop()) asked to free
-     */
-    private boolean gone(final boolean dutyCycle)
-    {
-        final int s = state;
-        return FREED == s || FREEING == s || (!dutyCycle && freeRequested);
-    }
-
-    /**
-     * The one way to {@link WrongThreadException}: the calling thread found {@code owner} holding the base. A
-     * thread that frees an idle base claims it (IDLE to FREEING) before it sets itself as the owner, and clears
-     * the owner before FREED, so the state read here, after the owner was read, tells a thread freeing the base
-     * (the caller finds it freed) from one that runs or hosts its loop (the caller is on the wrong thread).
-     *
-     * @param owner     the owner the caller read, or the caller itself if a loop claimed the base but has not
-     *                  yet set itself as the owner
-     * @param dutyCycle as for {@link #gone}: true for {@link #doWork} and {@link #checkThread}, where a free
-     *                  only asked of a running loop or host leaves the owner in charge
-     * @return {@link #GONE}
-     * @throws WrongThreadException if the base is neither freed nor being freed
-     */
-    private int foreignOwner(final Thread owner, final boolean dutyCycle)
-    {
-        if (gone(dutyCycle))
-        {
-            return GONE;
-        }
-        throw new WrongThreadException(owner, Thread.currentThread());
-    }
-
-    /**
-     * Leaves {@link #loop} or {@link #doWork}; frees the base if that was asked meanwhile.
+     * Leaves {@link #loop} or {@link #doWork}: drops the time cache, frees the base if that was asked meanwhile.
      */
     private void exit()
     {
-        cachedNanos = 0;
-        if (freeRequested)
-        {
-            try
-            {
-                teardown();
-            }
-            finally
-            {
-                released();
-            }
-            return;
-        }
-        if (!agentOwned)
-        {
-            ownerThread = null;
-        }
-        state = IDLE;
+        time.clear();
+        ownership.exit();
     }
 
-    private void released()
+    /**
+     * A loop starts on an idle base: the last loop's exit and break no longer count.
+     */
+    void clearExitFlags()
     {
-        agentOwned = false;
-        ownerThread = null;
-        state = FREED;
+        gotTerm = false;
+        gotBreak = false;
+    }
+
+    /**
+     * {@link #free()} of a running base: the loop stops after the callback now running.
+     */
+    void breakLoop()
+    {
+        gotBreak = true;
     }
 
     /**
@@ -1314,21 +910,20 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     {
         if (!finalizers.isEmpty())
         {
-            runFinalizers();
+            finalizers.runAll();
         }
-        moveLaterEventsActive();
-        cachedNanos = 0;
+        active.moveLaterActive();
+        time.clear();
         final int n = busySpin ? pollSpinning(timeoutNanos) : pollBlocking(timeoutNanos);
         if (n < 0)
         {
             return -1;
         }
-        updateTimeCache();
-        expireTimers();
-        drainRemote();
-        if (signalPending)
+        timeouts.expire(time.update());
+        inbox.drain(active, remoteDrainLimit);
+        if (signals.pending())
         {
-            processSignals();
+            signals.process();
         }
         counters.iterations++;
         return n;
@@ -1341,12 +936,12 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             final long deadline = t < 0 ? RemoteInbox.NONE : Math.min(RemoteInbox.NONE - 1,
                 deadlineAfter(clock.nanoTime(), t));
-            if (inbox.sleeping(deadline) || signalPending || gotBreak || freeRequested)
+            if (inbox.sleeping(deadline) || signals.pending() || gotBreak || ownership.freeRequested())
             {
                 t = 0;
             }
         }
-        final int n = backend.poll(t, sink);
+        final int n = backend.poll(t, evmap);
         inbox.awake();
         return n;
     }
@@ -1356,9 +951,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         final long deadline = timeoutNanos > 0 ? deadlineAfter(clock.nanoTime(), timeoutNanos) : NEVER;
         while (true)
         {
-            final int n = backend.poll(0, sink);
-            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signalPending || gotBreak || freeRequested ||
-                (NEVER != deadline && clock.nanoTime() - deadline >= 0))
+            final int n = backend.poll(0, evmap);
+            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signals.pending() || gotBreak ||
+                ownership.freeRequested() || (NEVER != deadline && clock.nanoTime() - deadline >= 0))
             {
                 idle.reset();
                 return n;
@@ -1378,647 +973,28 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     private void endPass()
     {
-        final long took = clock.nanoTime() - cachedAtNanos;
+        final long took = time.sincePassStart();
         if (took > counters.maxCycleNanos)
         {
             counters.maxCycleNanos = took;
         }
     }
 
-    private long timeoutNext()
-    {
-        final Event e = timers.peek();
-        if (null == e || NEVER == e.deadline)
-        {
-            return -1;
-        }
-        final long d = e.deadline - clock.nanoTime();
-        return d <= 0 ? 0 : d;
-    }
-
-    private void updateTimeCache()
-    {
-        long now = clock.nanoTime();
-        if (0 == now)
-        {
-            now = 1;
-        }
-        cachedNanos = now;
-        cachedAtNanos = now;
-        cachedWallMicros = 0;
-    }
-
-    private void expireTimers()
-    {
-        final long now = cachedNanos;
-        Event e;
-        while (null != (e = timers.peek()) && e.deadline <= now)
-        {
-            timers.remove(e);
-            if (!e.isInternal())
-            {
-                eventCount--;
-            }
-            timerExpired(e);
-        }
-    }
-
-    void commonTimerExpired(final Event e)
-    {
-        if (!e.isInternal())
-        {
-            eventCount--;
-        }
-        timerExpired(e);
-    }
-
-    void timerExpired(final Event e)
-    {
-        if (0 == (e.events & EventFlags.PERSIST) && e.inserted)
-        {
-            removeIo(e);
-        }
-        activate(e, EventFlags.TIMEOUT, 1);
-    }
-
-    private void drainRemote()
-    {
-        int budget = remoteDrainLimit;
-        Event e;
-        while (budget > 0 && null != (e = inbox.pollEvent()))
-        {
-            final int res = e.remoteTaken;
-            if (!e.freed && 0 != res)
-            {
-                activate(e, res, 1);
-            }
-            budget--;
-        }
-        Runnable r;
-        while (budget > 0 && null != (r = inbox.pollTask()))
-        {
-            deferTask(r).remote = true;
-            budget--;
-        }
-    }
-
-    private void processSignals()
-    {
-        signalPending = false;
-        for (int s = 1; s <= SignalRegistry.MAX_SIGNAL; s++)
-        {
-            if (null != signalHeads[s] && 0 != signalCounts.get(s))
-            {
-                final int k = signalCounts.getAndSet(s, 0);
-                for (Event e = signalHeads[s]; null != e; e = e.sigNext)
-                {
-                    activate(e, EventFlags.SIGNAL, k);
-                }
-            }
-        }
-    }
-
-    void signalArrived(final int signum)
-    {
-        signalCounts.incrementAndGet(signum);
-        signalPending = true;
-        if (!busySpin)
-        {
-            inbox.wakeup();
-        }
-    }
-
-    // ================================================================== internals: active queues
-
-    private void initQueues(final int n)
-    {
-        activeQueues = new ActiveQueue[n];
-        for (int i = 0; i < n; i++)
-        {
-            activeQueues[i] = new ActiveQueue();
-        }
-    }
-
-    void activate(final Event e, final int res, final int ncalls)
-    {
-        final int state = e.listFlags & (CallbackNode.LIST_ACTIVE | CallbackNode.LIST_ACTIVE_LATER);
-        if (0 != state)
-        {
-            e.res |= res;
-            return;
-        }
-        e.res = res;
-        if (0 != (e.events & EventFlags.SIGNAL))
-        {
-            e.ncalls = ncalls;
-            e.signalDeleted = false;
-        }
-        insertActive(e);
-    }
-
-    private void insertActive(final CallbackNode n)
-    {
-        final int p = Math.min(n.priority, activeQueues.length - 1);
-        n.priority = p;
-        if (p < runningPriority)
-        {
-            gotContinue = true;
-        }
-        n.listFlags |= CallbackNode.LIST_ACTIVE;
-        activeQueues[p].append(n);
-        activeCount++;
-        if (!n.isInternal())
-        {
-            eventCount++;
-        }
-    }
-
-    private void removeActive(final CallbackNode n)
-    {
-        if (0 != (n.listFlags & CallbackNode.LIST_ACTIVE))
-        {
-            activeQueues[n.priority].remove(n);
-            if (!n.isInternal())
-            {
-                eventCount--;
-            }
-        }
-        else
-        {
-            activeLater.remove(n);
-        }
-        n.listFlags &= ~(CallbackNode.LIST_ACTIVE | CallbackNode.LIST_ACTIVE_LATER);
-        activeCount--;
-    }
-
-    private void moveLaterEventsActive()
-    {
-        CallbackNode n;
-        while (null != (n = activeLater.first()))
-        {
-            activeLater.remove(n);
-            n.listFlags &= ~CallbackNode.LIST_ACTIVE_LATER;
-            activeCount--;
-            insertActive(n);
-        }
-    }
-
-    private int processActive()
-    {
-        final long end = Long.MAX_VALUE == maxDispatchIntervalNanos ? Long.MAX_VALUE :
-            deadlineAfter(clock.nanoTime(), maxDispatchIntervalNanos);
-        int c = 0;
-        for (int i = 0; i < activeQueues.length; i++)
-        {
-            if (!activeQueues[i].isEmpty())
-            {
-                runningPriority = i;
-                c = i < limitAfterPriority ? processQueue(activeQueues[i], Integer.MAX_VALUE, Long.MAX_VALUE) :
-                    processQueue(activeQueues[i], maxDispatchCallbacks, end);
-                if (c != 0)
-                {
-                    break;
-                }
-            }
-        }
-        runningPriority = -1;
-        return c < 0 ? 0 : c;
-    }
-
-    private int processQueue(final ActiveQueue q, final int maxCallbacks, final long end)
-    {
-        int count = 0;
-        CallbackNode n;
-        while (null != (n = q.first()))
-        {
-            final boolean internal = n.isInternal();
-            removeActive(n);
-            if (!internal)
-            {
-                count++;
-            }
-            try
-            {
-                n.runActive(this);
-            }
-            catch (final Throwable t)
-            {
-                callbackFailed(t);
-            }
-            counters.callbacks++;
-            if (gotBreak)
-            {
-                return -1;
-            }
-            if (count >= maxCallbacks || (count > 0 && Long.MAX_VALUE != end && clock.nanoTime() - end >= 0))
-            {
-                return count;
-            }
-            if (gotContinue)
-            {
-                break;
-            }
-        }
-        return count;
-    }
-
-    void runEvent(final Event e)
-    {
-        final int res = e.res;
-        e.res = 0;
-        if (0 != (e.events & EventFlags.SIGNAL))
-        {
-            runSignal(e, res);
-            return;
-        }
-        if (0 != (e.events & EventFlags.PERSIST))
-        {
-            persistClosure(e, res);
-        }
-        else
-        {
-            delEvent(e);
-        }
-        if (e.once)
-        {
-            e.freed = true;
-        }
-        e.callback.onEvent(e, e.fd, res);
-    }
-
-    private void runSignal(final Event e, final int res)
-    {
-        int calls = e.ncalls;
-        if (0 == (e.events & EventFlags.PERSIST))
-        {
-            delEvent(e);
-        }
-        e.signalDeleted = false;
-        while (calls > 0 && !e.signalDeleted)
-        {
-            calls--;
-            e.ncalls = calls;
-            e.callback.onEvent(e, e.fd, res);
-            if (gotBreak)
-            {
-                return;
-            }
-        }
-    }
+    // ================================================================== internals
 
     /**
-     * libevent's {@code event_persist_closure}: re-arm a persistent timeout without drift.
+     * @return libevent's {@code event_count}: events of users added, with a timeout, or active
      */
-    private void persistClosure(final Event e, final int res)
+    private int eventCount()
     {
-        if (e.periodNanos < 0)
-        {
-            return;
-        }
-        final long now = now();
-        final long relative = 0 != (res & EventFlags.TIMEOUT) ? e.deadline : now;
-        long runAt = deadlineAfter(relative, e.periodNanos);
-        if (runAt - now < 0)
-        {
-            runAt = deadlineAfter(now, e.periodNanos);
-        }
-        scheduleTimer(e, runAt, e.common);
-    }
-
-    // ================================================================== internals: add and del
-
-    int addEvent(final Event e, final long timeoutNanos, final CommonTimeout common, final boolean setTimeout)
-    {
-        if (0 != (e.events & (EventFlags.IO_MASK | EventFlags.SIGNAL)) && !e.inserted)
-        {
-            final int rc = insertIo(e);
-            if (rc < 0)
-            {
-                return rc;
-            }
-        }
-        if (setTimeout)
-        {
-            if (0 != (e.events & EventFlags.PERSIST))
-            {
-                e.periodNanos = timeoutNanos;
-                e.common = common;
-            }
-            scheduleTimer(e, deadlineAfter(now(), timeoutNanos), common);
-        }
-        return 0;
-    }
-
-    private void scheduleTimer(final Event e, final long deadline, final CommonTimeout common)
-    {
-        removeTimer(e);
-        if (null != common)
-        {
-            common.enqueue(e, deadline);
-        }
-        else
-        {
-            timers.add(e, deadline);
-        }
-        if (!e.isInternal())
-        {
-            eventCount++;
-        }
-    }
-
-    void removeTimer(final Event e)
-    {
-        if (e.heapIndex >= 0)
-        {
-            timers.remove(e);
-        }
-        else if (null != e.commonQueue)
-        {
-            e.commonQueue.remove(e);
-        }
-        else
-        {
-            return;
-        }
-        if (!e.isInternal())
-        {
-            eventCount--;
-        }
-    }
-
-    int delEvent(final Event e)
-    {
-        if (e.freed)
-        {
-            return 0;
-        }
-        removeTimer(e);
-        if (0 != (e.listFlags & (CallbackNode.LIST_ACTIVE | CallbackNode.LIST_ACTIVE_LATER)))
-        {
-            removeActive(e);
-            e.res = 0;
-        }
-        if (e.inserted)
-        {
-            removeIo(e);
-        }
-        if (0 != (e.events & EventFlags.SIGNAL))
-        {
-            e.signalDeleted = true;
-            e.ncalls = 0;
-        }
-        return 0;
-    }
-
-    private int insertIo(final Event e)
-    {
-        if (0 != (e.events & EventFlags.SIGNAL))
-        {
-            final int s = e.fd;
-            if (null == signalHeads[s])
-            {
-                SignalRegistry.watch(s, this);
-            }
-            e.sigNext = signalHeads[s];
-            e.sigPrev = null;
-            if (null != signalHeads[s])
-            {
-                signalHeads[s].sigPrev = e;
-            }
-            signalHeads[s] = e;
-            e.inserted = true;
-            eventCount++;
-            return 0;
-        }
-        if (null != e.channel && (e.fd < 0 || !e.channel.isOpen()))
-        {
-            return -1;
-        }
-        if (e.fd < 0)
-        {
-            e.inserted = true;
-            eventCount++;
-            return 0;
-        }
-        final FdRecord r = fds.getOrCreate(e.fd);
-        if (null == r)
-        {
-            return -1;
-        }
-        if (null == r.head)
-        {
-            r.channel = e.channel;
-            r.generation++;
-        }
-        else if (null != e.channel && r.channel != e.channel)
-        {
-            r.channel = e.channel;
-            r.attachment(null);
-            r.interest = 0;
-        }
-        countIo(r, e, 1);
-        final int old = r.interest;
-        final int want = r.wanted();
-        if (want != old || (0 != want && 0 != (e.events & EventFlags.IO_MASK)))
-        {
-            if (backend.update(r, want) < 0)
-            {
-                countIo(r, e, -1);
-                return -1;
-            }
-            r.interest = want;
-        }
-        e.fdNext = r.head;
-        e.fdPrev = null;
-        if (null != r.head)
-        {
-            r.head.fdPrev = e;
-        }
-        r.head = e;
-        e.record = r;
-        e.inserted = true;
-        eventCount++;
-        return 0;
-    }
-
-    private void removeIo(final Event e)
-    {
-        e.inserted = false;
-        eventCount--;
-        if (0 != (e.events & EventFlags.SIGNAL))
-        {
-            final int s = e.fd;
-            if (null == e.sigPrev)
-            {
-                signalHeads[s] = e.sigNext;
-            }
-            else
-            {
-                e.sigPrev.sigNext = e.sigNext;
-            }
-            if (null != e.sigNext)
-            {
-                e.sigNext.sigPrev = e.sigPrev;
-            }
-            e.sigNext = null;
-            e.sigPrev = null;
-            if (null == signalHeads[s])
-            {
-                SignalRegistry.unwatch(s, this);
-            }
-            return;
-        }
-        final FdRecord r = e.record;
-        if (null == r)
-        {
-            return;
-        }
-        e.record = null;
-        if (null == e.fdPrev)
-        {
-            r.head = e.fdNext;
-        }
-        else
-        {
-            e.fdPrev.fdNext = e.fdNext;
-        }
-        if (null != e.fdNext)
-        {
-            e.fdNext.fdPrev = e.fdPrev;
-        }
-        e.fdNext = null;
-        e.fdPrev = null;
-        countIo(r, e, -1);
-        final int old = r.interest;
-        final int want = r.wanted();
-        if (want != old)
-        {
-            backend.update(r, want);
-            r.interest = want;
-        }
-        if (null == r.head)
-        {
-            r.channel = null;
-        }
-    }
-
-    private static void countIo(final FdRecord r, final Event e, final int d)
-    {
-        if (0 != (e.events & EventFlags.READ))
-        {
-            r.nRead += d;
-        }
-        if (0 != (e.events & EventFlags.WRITE))
-        {
-            r.nWrite += d;
-        }
-        if (0 != (e.events & EventFlags.CLOSED))
-        {
-            r.nClosed += d;
-        }
-        if (0 != (e.events & EventFlags.ET))
-        {
-            r.nEdge += d;
-        }
-    }
-
-    // ================================================================== internals: timers for helpers
-
-    Event newInternalTimer(final EventCallback cb)
-    {
-        final Event e = new Event(this, -1, null, 0, cb);
-        e.listFlags |= CallbackNode.LIST_INTERNAL;
-        e.priority = 0;
-        return e;
-    }
-
-    void scheduleInternal(final Event timer, final long deadline)
-    {
-        if (timer.heapIndex >= 0)
-        {
-            timers.remove(timer);
-        }
-        timers.add(timer, deadline);
-    }
-
-    void unscheduleInternal(final Event timer)
-    {
-        if (timer.heapIndex >= 0)
-        {
-            timers.remove(timer);
-        }
+        return evmap.eventCount() + signals.eventCount() + timeouts.eventCount() + active.eventCount();
     }
 
     private void checkOpen()
     {
-        if (FREED == state)
+        if (isFreed())
         {
             throw new IllegalStateException("event base is freed");
-        }
-    }
-
-    /**
-     * A deferred or cross-thread task in an active queue; recycled after it runs.
-     */
-    private final class DeferredTask extends CallbackNode implements Runnable
-    {
-        Runnable task;
-        /** An {@link #execute} task: accepted from another thread, so it must run even at free. */
-        boolean remote;
-        DeferredTask nextFree;
-
-        @Override
-        void runActive(final EventBase base)
-        {
-            run();
-        }
-
-        @Override
-        public void run()
-        {
-            final Runnable t = task;
-            task = null;
-            remote = false;
-            nextFree = freeDeferred;
-            freeDeferred = this;
-            t.run();
-        }
-    }
-
-    /**
-     * Turns backend readiness into activations (libevent's {@code evmap_io_active_}).
-     */
-    private final class Sink implements ReadySink
-    {
-        @Override
-        public void ready(final FdRecord record, final int what)
-        {
-            activateFd(record, what);
-        }
-
-        @Override
-        public void readyFd(final int fd, final int generation, final int what)
-        {
-            final FdRecord r = fds.get(fd);
-            if (null != r && r.generation == generation && null != r.head)
-            {
-                activateFd(r, what);
-            }
-        }
-
-        private void activateFd(final FdRecord r, final int what)
-        {
-            Event e = r.head;
-            while (null != e)
-            {
-                final Event next = e.fdNext;
-                final int res = e.events & what & EventFlags.IO_MASK;
-                if (0 != res)
-                {
-                    activate(e, res, 1);
-                }
-                e = next;
-            }
         }
     }
 }

@@ -17,7 +17,8 @@ public final class FdRecord
     int nWrite;
     int nClosed;
     int nEdge;
-    Event head;
+    /** The events added on the fd, most recent first (libevent's {@code evmap_io.events}). */
+    final IntrusiveList events = new IntrusiveList();
     Object attachment;
 
     FdRecord(final int fd)

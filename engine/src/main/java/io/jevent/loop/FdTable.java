@@ -6,7 +6,7 @@ import java.util.Arrays;
  * fd → {@link FdRecord}, a flat array indexed by fd as libevent's evmap does: fds are small dense
  * integers, so a lookup is one bounds check and one load.
  */
-public final class FdTable
+final class FdTable
 {
     /** Where the process's open-file limit cannot be read: Linux's default {@code fs.nr_open}. */
     static final int DEFAULT_FD_CEILING = 1 << 20;
@@ -17,7 +17,7 @@ public final class FdTable
      * @param fd an fd number
      * @return its record, or null if nothing was ever registered on it
      */
-    public FdRecord get(final int fd)
+    FdRecord get(final int fd)
     {
         return fd >= 0 && fd < records.length ? records[fd] : null;
     }

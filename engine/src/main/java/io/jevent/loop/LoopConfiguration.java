@@ -37,16 +37,6 @@ public final class LoopConfiguration
     /** Default: checks on. */
     public static final boolean THREAD_CHECKS_DEFAULT = true;
 
-    /** Property: initial number of epoll_event slots per epoll_wait (doubled when one wait fills it). */
-    public static final String EPOLL_EVENTS_PROP_NAME = "jevent.epoll.events";
-    /** Default epoll_event slots. */
-    public static final int EPOLL_EVENTS_DEFAULT = 1024;
-
-    /** Property: timer slack of epoll loop threads in nanoseconds; 0 keeps the kernel default (50 µs). */
-    public static final String EPOLL_TIMER_SLACK_PROP_NAME = "jevent.epoll.timerSlackNanos";
-    /** Default timer slack of epoll loop threads: 1 ns. */
-    public static final long EPOLL_TIMER_SLACK_DEFAULT = 1;
-
     private LoopConfiguration()
     {
     }
@@ -100,21 +90,5 @@ public final class LoopConfiguration
     public static int remoteDrainLimit()
     {
         return (int)longProperty(REMOTE_DRAIN_LIMIT_PROP_NAME, REMOTE_DRAIN_LIMIT_DEFAULT, 1, Integer.MAX_VALUE);
-    }
-
-    /**
-     * @return the configured timer slack of epoll loop threads
-     */
-    public static long epollTimerSlackNanos()
-    {
-        return longProperty(EPOLL_TIMER_SLACK_PROP_NAME, EPOLL_TIMER_SLACK_DEFAULT, 0, Long.MAX_VALUE);
-    }
-
-    /**
-     * @return the configured initial epoll_event slots
-     */
-    public static int epollEvents()
-    {
-        return (int)longProperty(EPOLL_EVENTS_PROP_NAME, EPOLL_EVENTS_DEFAULT, 1, Integer.MAX_VALUE);
     }
 }

@@ -276,6 +276,35 @@ final class RemoteInbox
     }
 
     /**
+     * Takes in what other threads handed over, up to {@code limit} items per pass: activations first (each
+     * event once, with its OR-ed bits; a freed event's are dropped), then tasks, queued as deferred
+     * callbacks that must run even if the base is freed first.
+     *
+     * @param active the loop's active queues
+     * @param limit  most activations and tasks taken
+     */
+    void drain(final ActiveQueues active, final int limit)
+    {
+        int budget = limit;
+        Event e;
+        while (budget > 0 && null != (e = pollEvent()))
+        {
+            final int res = e.remoteTaken;
+            if (!e.freed && 0 != res)
+            {
+                active.activate(e, res, 1);
+            }
+            budget--;
+        }
+        Runnable r;
+        while (budget > 0 && null != (r = pollTask()))
+        {
+            active.defer(r).remote = true;
+            budget--;
+        }
+    }
+
+    /**
      * @return the next task, or null
      */
     Runnable pollTask()

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Routes OS signals to the event bases that watch them. signalfd cannot work inside a JVM (the JVM's
- * own threads would receive the signal), so the JVM's signal handling is used: the handler, run on
- * the JVM's "Signal Dispatcher" thread once per delivered signal, counts the signal in every
- * interested base and wakes it; the loop then runs each signal event once per count, as libevent
- * does. The previous handler is restored when the last base stops watching a signal.
+ * Routes OS signals to the event bases that watch them (their {@link SignalMap}s). signalfd cannot
+ * work inside a JVM (the JVM's own threads would receive the signal), so the JVM's signal handling is
+ * used: the handler, run on the JVM's "Signal Dispatcher" thread once per delivered signal, counts the
+ * signal in every interested base and wakes it; the loop then runs each signal event once per count,
+ * as libevent does. The previous handler is restored when the last base stops watching a signal.
  * <p>
  * {@code sun.misc.Signal} is reached through method handles, so that compiling against
  * {@code --release 17} raises no proprietary-API warning. Signals the JVM reserves (e.g. SIGQUIT,
@@ -29,7 +29,7 @@ final class SignalRegistry
     private static final Class<?> HANDLER_TYPE;
     private static final Throwable UNAVAILABLE;
 
-    private static final List<List<EventBase>> WATCHERS = new ArrayList<>();
+    private static final List<List<SignalMap>> WATCHERS = new ArrayList<>();
     private static final Object[] PREVIOUS = new Object[MAX_SIGNAL + 1];
     private static final Object[] HANDLERS = new Object[MAX_SIGNAL + 1];
 
@@ -106,10 +106,10 @@ final class SignalRegistry
         }
     }
 
-    static synchronized void watch(final int signum, final EventBase base)
+    static synchronized void watch(final int signum, final SignalMap base)
     {
         checkAvailable();
-        final List<EventBase> bases = WATCHERS.get(signum);
+        final List<SignalMap> bases = WATCHERS.get(signum);
         if (bases.contains(base))
         {
             return;
@@ -121,9 +121,9 @@ final class SignalRegistry
         bases.add(base);
     }
 
-    static synchronized void unwatch(final int signum, final EventBase base)
+    static synchronized void unwatch(final int signum, final SignalMap base)
     {
-        final List<EventBase> bases = WATCHERS.get(signum);
+        final List<SignalMap> bases = WATCHERS.get(signum);
         if (bases.remove(base) && bases.isEmpty())
         {
             try
@@ -172,14 +172,14 @@ final class SignalRegistry
 
     private static void deliver(final int signum)
     {
-        final EventBase[] bases;
+        final SignalMap[] bases;
         synchronized (SignalRegistry.class)
         {
-            bases = WATCHERS.get(signum).toArray(new EventBase[0]);
+            bases = WATCHERS.get(signum).toArray(new SignalMap[0]);
         }
-        for (final EventBase b : bases)
+        for (final SignalMap b : bases)
         {
-            b.signalArrived(signum);
+            b.arrived(signum);
         }
     }
 

@@ -14,6 +14,7 @@ import static io.jevent.loop.EventBaseFixture.spinMs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,8 @@ public interface EventBaseEventSemantics extends EventBaseFixture
         final int[] calls = {0};
         final Event ev = b.newTimer(false, (e, fd, what) -> calls[0]++);
         ev.active(EventFlags.TIMEOUT);
-        assertEquals(0, ev.del());
+        assertTrue(ev.isPending());
+        ev.del();
         assertFalse(ev.isPending());
         assertEquals(0, ev.pending(EventFlags.TIMEOUT | EventFlags.READ));
         assertEquals(1, b.dispatch());
@@ -170,7 +172,8 @@ public interface EventBaseEventSemantics extends EventBaseFixture
 
         calls.clear();
         assertEquals(0, ev.add(30, TimeUnit.MILLISECONDS));
-        assertEquals(0, ev.removeTimer());
+        assertEquals(EventFlags.READ | EventFlags.TIMEOUT, ev.pending(EventFlags.READ | EventFlags.TIMEOUT));
+        ev.removeTimer();
         assertEquals(EventFlags.READ, ev.pending(EventFlags.READ | EventFlags.TIMEOUT), "only READ left");
         assertEquals(-1, ev.pendingDeadline());
         b.loopExit(150, TimeUnit.MILLISECONDS);
@@ -266,5 +269,21 @@ public interface EventBaseEventSemantics extends EventBaseFixture
             (e, fd, what) -> { }));
         assertThrows(IllegalArgumentException.class, () -> b.newEvent(pipe().source(),
             EventFlags.SIGNAL | EventFlags.WRITE, (e, fd, what) -> { }));
+    }
+
+    @Test
+    @DisplayName("attachment: the callback reads what was attached, the loop never changes it")
+    default void shouldHandTheAttachmentToTheCallback()
+    {
+        final EventBase b = base();
+        final List<Object> seen = new ArrayList<>();
+        final Event ev = b.newTimer(false, (e, fd, what) -> seen.add(e.attachment()));
+        assertNull(ev.attachment());
+        final Object mine = new Object();
+        ev.attachment(mine);
+        ev.active(EventFlags.TIMEOUT);
+        assertEquals(1, b.dispatch());
+        assertEquals(List.of(mine), seen);
+        assertEquals(mine, ev.attachment());
     }
 }

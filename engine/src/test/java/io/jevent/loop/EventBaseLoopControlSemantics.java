@@ -350,4 +350,18 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
         assertEquals(3, passes.size());
         assertEquals(passes.get(0), passes.get(2));
     }
+
+    @Test
+    @DisplayName("counters: the longest pass covers a slow callback, resetMaxCycle starts over; roleName names the method")
+    default void shouldMeasureTheLongestPass()
+    {
+        final EventBase b = base();
+        b.newTimer(false, (e, fd, what) -> EventBaseFixture.spinMs(5)).active(EventFlags.TIMEOUT);
+        assertEquals(1, b.dispatch());
+        final long longest = b.counters().maxCycleNanos();
+        assertTrue(longest >= TimeUnit.MILLISECONDS.toNanos(5), "the pass ran a 5 ms callback, took " + longest);
+        b.counters().resetMaxCycle();
+        assertEquals(0, b.counters().maxCycleNanos());
+        assertEquals("jevent-" + b.getMethod(), b.roleName());
+    }
 }

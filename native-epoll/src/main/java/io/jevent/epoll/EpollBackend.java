@@ -6,7 +6,6 @@ import io.jevent.loop.EventFlags;
 import io.jevent.loop.FdRecord;
 import io.jevent.loop.IoBackend;
 import io.jevent.loop.IoCounters;
-import io.jevent.loop.LoopConfiguration;
 import io.jevent.loop.ListenSocket;
 import io.jevent.loop.ReadySink;
 import io.jevent.loop.Transport;
@@ -110,7 +109,7 @@ public final class EpollBackend implements IoBackend
     private final long scratch;
     private long events;
     private int capacity;
-    private final long timerSlackNanos = LoopConfiguration.epollTimerSlackNanos();
+    private final long timerSlackNanos = EpollConfiguration.timerSlackNanos();
     private Thread slackSetFor;
     private long syscalls;
     private String lastError;
@@ -140,7 +139,7 @@ public final class EpollBackend implements IoBackend
             throw new IllegalStateException("eventfd: " + Errno.message(err));
         }
         scratch = UnsafeApi.allocateMemory(64);
-        capacity = Math.max(16, Math.min(MAX_EVENTS, LoopConfiguration.epollEvents()));
+        capacity = Math.max(16, Math.min(MAX_EVENTS, EpollConfiguration.events()));
         events = UnsafeApi.allocateMemory((long)capacity * EpollEventLayout.SIZE);
         if (ctl(LibC.EPOLL_CTL_ADD, eventFd, LibC.EPOLLIN | LibC.EPOLLET, WAKEUP_DATA) < 0)
         {

@@ -106,7 +106,7 @@ public final class CascadeBench implements EventCallback
         for (int i = 0; i < numPairs; i++)
         {
             events[i] = pairs.newReadEvent(base, i, EventFlags.READ, this);
-            events[i].attachment = indexes[i];
+            events[i].attachment(indexes[i]);
         }
 
         final long start = System.nanoTime();
@@ -149,7 +149,7 @@ public final class CascadeBench implements EventCallback
     @Override
     public void onEvent(final Event event, final int fd, final int what)
     {
-        final int idx = (Integer)event.attachment;
+        final int idx = (Integer)event.attachment();
         if (1 != pairs.recvOne(idx))
         {
             failures++;

@@ -130,7 +130,7 @@ public final class DispatchBench implements EventCallback
             if (null == events[i])
             {
                 events[i] = pairs.newReadEvent(base, i, EventFlags.READ | EventFlags.PERSIST, this);
-                events[i].attachment = indexes[i];
+                events[i].attachment(indexes[i]);
             }
             else
             {
@@ -194,7 +194,7 @@ public final class DispatchBench implements EventCallback
     @Override
     public void onEvent(final Event event, final int fd, final int what)
     {
-        final int idx = (Integer)event.attachment;
+        final int idx = (Integer)event.attachment();
         final int n = pairs.recvOne(idx);
         if (n >= 0)
         {

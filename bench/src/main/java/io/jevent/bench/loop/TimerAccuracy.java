@@ -65,7 +65,7 @@ public final class TimerAccuracy
             {
                 timers[i] = base.newTimer(false, (e, fd, what) ->
                 {
-                    final long late = System.nanoTime() - (long)e.attachment;
+                    final long late = System.nanoTime() - (long)e.attachment();
                     if (remaining[0]-- > 0)
                     {
                         h.recordValue(Math.max(0, late));
@@ -82,7 +82,7 @@ public final class TimerAccuracy
     private static void schedule(final Event e, final SplittableRandom random)
     {
         final long delay = TimeUnit.MICROSECONDS.toNanos(random.nextInt(1000, 20_000));
-        e.attachment = System.nanoTime() + delay;
+        e.attachment(System.nanoTime() + delay);
         e.add(delay, TimeUnit.NANOSECONDS);
     }
 }
