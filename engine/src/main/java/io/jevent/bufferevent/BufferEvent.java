@@ -139,13 +139,13 @@ public abstract class BufferEvent
     /**
      * @return READ and/or WRITE as enabled (libevent {@code bufferevent_get_enabled})
      */
-    public int getEnabled()
+    public int enabled()
     {
         return enabled;
     }
 
     /**
-     * @return what {@link #attachment(Object)} set, or null
+     * @return what {@link #setAttachment(Object)} set, or null
      */
     public Object attachment()
     {
@@ -157,7 +157,7 @@ public abstract class BufferEvent
      *
      * @param attachment anything, or null
      */
-    public void attachment(final Object attachment)
+    public void setAttachment(final Object attachment)
     {
         this.attachment = attachment;
     }
@@ -174,7 +174,7 @@ public abstract class BufferEvent
     /**
      * @return the fd, or -1 if this kind or this bufferevent has none (libevent {@code bufferevent_getfd})
      */
-    public abstract int getFd();
+    public abstract int fd();
 
     /**
      * @return the errno of the last socket error, 0 if none (or no socket)
@@ -210,7 +210,7 @@ public abstract class BufferEvent
     /**
      * @return the read callback, or null (libevent {@code bufferevent_getcb})
      */
-    public DataCallback getReadCallback()
+    public DataCallback readCallback()
     {
         return callbacks.read;
     }
@@ -218,7 +218,7 @@ public abstract class BufferEvent
     /**
      * @return the write callback, or null
      */
-    public DataCallback getWriteCallback()
+    public DataCallback writeCallback()
     {
         return callbacks.write;
     }
@@ -226,7 +226,7 @@ public abstract class BufferEvent
     /**
      * @return the event callback, or null
      */
-    public EventsCallback getEventsCallback()
+    public EventsCallback eventsCallback()
     {
         return callbacks.events;
     }
@@ -558,7 +558,7 @@ public abstract class BufferEvent
      * @param high true for the high watermark
      * @return the watermark, or -1 if {@code what} is not exactly one direction
      */
-    public long getWatermark(final int what, final boolean high)
+    public long watermark(final int what, final boolean high)
     {
         return watermarks.get(what, high);
     }

@@ -138,7 +138,7 @@ public final class SocketBufferEvent extends BufferEvent
     }
 
     @Override
-    public int getFd()
+    public int fd()
     {
         return transport.fd();
     }
@@ -235,7 +235,7 @@ public final class SocketBufferEvent extends BufferEvent
 
     /**
      * @return what the next read will ask for before the read high watermark and rate limits cap it:
-     *     the adaptive guess, at most {@link #getMaxSingleRead()}
+     *     the adaptive guess, at most {@link #maxSingleRead()}
      */
     public int nextReadSize()
     {
@@ -286,7 +286,7 @@ public final class SocketBufferEvent extends BufferEvent
     /**
      * @return most bytes per read
      */
-    public int getMaxSingleRead()
+    public int maxSingleRead()
     {
         return readSizer.max();
     }
@@ -294,7 +294,7 @@ public final class SocketBufferEvent extends BufferEvent
     /**
      * @return most bytes per write
      */
-    public int getMaxSingleWrite()
+    public int maxSingleWrite()
     {
         return maxSingleWrite;
     }

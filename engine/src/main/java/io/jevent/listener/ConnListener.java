@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * for the loop thread while the loop runs ({@link io.jevent.loop.WrongThreadException} otherwise; a
  * listener made from another thread while the loop runs must be made {@link ListenerFlags#DISABLED}
  * and enabled on the loop, or the creation throws before any socket is opened);
- * {@link #localAddress()} and {@link #getFd()} may be read from any thread. After {@link #free()},
+ * {@link #localAddress()} and {@link #fd()} may be read from any thread. After {@link #free()},
  * every call but {@code free()} and {@link #isEnabled()} throws {@link IllegalStateException}.
  */
 public final class ConnListener
@@ -201,7 +201,7 @@ public final class ConnListener
     }
 
     /**
-     * @return what {@link #attachment(Object)} set, or null
+     * @return what {@link #setAttachment(Object)} set, or null
      */
     public Object attachment()
     {
@@ -213,7 +213,7 @@ public final class ConnListener
      *
      * @param attachment anything, or null
      */
-    public void attachment(final Object attachment)
+    public void setAttachment(final Object attachment)
     {
         this.attachment = attachment;
     }
@@ -221,7 +221,7 @@ public final class ConnListener
     /**
      * @return the listening fd, or -1 once freed with {@link ListenerFlags#CLOSE_ON_FREE}
      */
-    public int getFd()
+    public int fd()
     {
         return socket.fd();
     }

@@ -63,7 +63,7 @@ final class EvMap implements ReadySink
         else if (null != e.channel && r.channel != e.channel)
         {
             r.channel = e.channel;
-            r.attachment(null);
+            r.setAttachment(null);
             r.interest = 0;
         }
         count(r, e, 1);

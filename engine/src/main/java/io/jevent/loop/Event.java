@@ -117,7 +117,7 @@ public final class Event extends CallbackNode
     }
 
     /**
-     * @return the user's attachment, or null (see {@link #attachment(Object)})
+     * @return the user's attachment, or null (see {@link #setAttachment(Object)})
      */
     public Object attachment()
     {
@@ -129,7 +129,7 @@ public final class Event extends CallbackNode
      *
      * @param attachment the user's object, or null
      */
-    public void attachment(final Object attachment)
+    public void setAttachment(final Object attachment)
     {
         this.attachment = attachment;
     }
@@ -282,7 +282,7 @@ public final class Event extends CallbackNode
      *
      * @param callback the new callback
      */
-    public void callback(final EventCallback callback)
+    public void setCallback(final EventCallback callback)
     {
         Objects.requireNonNull(callback, "callback");
         checkUsable();

@@ -125,7 +125,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     /**
      * @return the backend in use: {@code "epoll"}, {@code "nio"}, or either with {@code "-busy-spin"}
      */
-    public String getMethod()
+    public String method()
     {
         return method;
     }

@@ -69,7 +69,7 @@ public final class FdRecord
     /**
      * @param attachment the backend's attachment
      */
-    public void attachment(final Object attachment)
+    public void setAttachment(final Object attachment)
     {
         this.attachment = attachment;
     }

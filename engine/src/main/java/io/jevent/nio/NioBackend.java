@@ -131,7 +131,7 @@ public final class NioBackend implements IoBackend
         {
             key.cancel();
             key = null;
-            record.attachment(null);
+            record.setAttachment(null);
         }
         final int ops = toOps(ch, newInterest);
         syscalls++;
@@ -141,7 +141,7 @@ public final class NioBackend implements IoBackend
             {
                 if (0 != ops)
                 {
-                    record.attachment(ch.register(selector, ops, record));
+                    record.setAttachment(ch.register(selector, ops, record));
                 }
             }
             else

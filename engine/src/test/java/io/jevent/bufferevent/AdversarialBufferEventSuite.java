@@ -557,7 +557,7 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         {
             outcome = "ISE";
         }
-        final int fd = bev.getFd();
+        final int fd = bev.fd();
         bev.free();
         server.configureBlocking(false);
         final SocketChannel reached = server.accept();

@@ -33,11 +33,11 @@ public interface BufferEventCommonSemantics extends BufferEventFixture
     {
         final Conn c = connect();
         final BufferEvent bev = bev(c, 0);
-        assertEquals(EventFlags.WRITE, bev.getEnabled());
-        assertEquals(0, bev.getWatermark(EventFlags.READ, false));
-        assertEquals(0, bev.getWatermark(EventFlags.READ, true));
-        assertEquals(0, bev.getWatermark(EventFlags.WRITE, false));
-        assertEquals(0, bev.getWatermark(EventFlags.WRITE, true));
+        assertEquals(EventFlags.WRITE, bev.enabled());
+        assertEquals(0, bev.watermark(EventFlags.READ, false));
+        assertEquals(0, bev.watermark(EventFlags.READ, true));
+        assertEquals(0, bev.watermark(EventFlags.WRITE, false));
+        assertEquals(0, bev.watermark(EventFlags.WRITE, true));
         final long start = System.nanoTime();
         assertEquals(1, base().dispatch(), "a loop with only an un-enabled bufferevent has nothing to wait for");
         assertTrue(System.nanoTime() - start < 2_000_000_000L, "dispatch returned at once");
@@ -164,9 +164,9 @@ public interface BufferEventCommonSemantics extends BufferEventFixture
         peerSend(c, bytes("0123456789abcdefghij"));
         awaitLoop(() -> 10 == bev.input().length(), 5000, "input at the high watermark");
         bev.disable(EventFlags.READ);
-        assertEquals(EventFlags.WRITE, bev.getEnabled());
+        assertEquals(EventFlags.WRITE, bev.enabled());
         bev.enable(EventFlags.READ);
-        assertEquals(EventFlags.READ | EventFlags.WRITE, bev.getEnabled(), "enable sets the bit at once");
+        assertEquals(EventFlags.READ | EventFlags.WRITE, bev.enabled(), "enable sets the bit at once");
         runFor(100);
         assertEquals(10, bev.input().length(), "still suspended: nothing more read");
         bev.input().drain(10);
@@ -186,7 +186,7 @@ public interface BufferEventCommonSemantics extends BufferEventFixture
         peerSend(c, bytes("a"));
         awaitLoop(() -> 1 == reads[0], 5000, "first read");
         bev.disable(EventFlags.READ);
-        assertEquals(EventFlags.WRITE, bev.getEnabled());
+        assertEquals(EventFlags.WRITE, bev.enabled());
         peerSend(c, bytes("b"));
         runFor(150);
         assertEquals(1, reads[0]);
@@ -368,10 +368,10 @@ public interface BufferEventCommonSemantics extends BufferEventFixture
     default void shouldReportTheFd()
     {
         final BufferEvent none = track(SocketBufferEvent.create(base(), (SocketChannel)null, BevOptions.CLOSE_ON_FREE));
-        assertEquals(-1, none.getFd());
+        assertEquals(-1, none.fd());
         final Conn c = connect();
         final BufferEvent bev = bev(c, 0);
-        assertTrue(bev.getFd() >= 0);
-        assertEquals(io.jevent.loop.ChannelFds.fdOf(c.local()), bev.getFd());
+        assertTrue(bev.fd() >= 0);
+        assertEquals(io.jevent.loop.ChannelFds.fdOf(c.local()), bev.fd());
     }
 }

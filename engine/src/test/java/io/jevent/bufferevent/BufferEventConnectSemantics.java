@@ -93,7 +93,7 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
         final SocketBufferEvent bev = unconnected(BevOptions.CLOSE_ON_FREE, calls);
         bev.enable(EventFlags.READ | EventFlags.WRITE);
         assertEquals(0, bev.connect(serverAddress()));
-        assertTrue(bev.getFd() >= 0, "the bufferevent made its own socket");
+        assertTrue(bev.fd() >= 0, "the bufferevent made its own socket");
         assertEquals(List.of(), calls, "78: no callback inside connect");
         awaitLoop(() -> !calls.isEmpty(), 5000, "CONNECTED");
         runFor(100);
@@ -147,7 +147,7 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
         bev.enable(EventFlags.READ | EventFlags.WRITE);
         assertEquals(0, bev.connect(refusingAddress()));
         awaitLoop(() -> !calls.isEmpty(), 5000, "ERROR");
-        assertEquals(EventFlags.READ | EventFlags.WRITE, bev.getEnabled());
+        assertEquals(EventFlags.READ | EventFlags.WRITE, bev.enabled());
     }
 
     @Test
@@ -172,7 +172,7 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
         assertEquals(-1, bev.connect(InetSocketAddress.createUnresolved("no-such-host.invalid", 80)));
         runFor(50);
         assertEquals(List.of(), calls);
-        assertEquals(-1, bev.getFd(), "the socket it made is closed");
+        assertEquals(-1, bev.fd(), "the socket it made is closed");
     }
 
     @Test

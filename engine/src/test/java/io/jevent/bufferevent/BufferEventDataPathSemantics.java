@@ -34,7 +34,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
         final Conn c = connect();
         final SocketBufferEvent bev = bev(c, 0);
         assertEquals(BufferEventConfiguration.INITIAL_READ_DEFAULT, bev.nextReadSize());
-        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead());
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.maxSingleRead());
         final List<Long> sizes = new ArrayList<>();
         final long[] last = {0};
         bev.setCallbacks(b ->
@@ -152,7 +152,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
         final SocketBufferEvent bev = bev(c, 0);
         bev.setMaxSingleRead(3000);
         bev.setMaxSingleWrite(5000);
-        assertEquals(5000, bev.getMaxSingleWrite());
+        assertEquals(5000, bev.maxSingleWrite());
         assertTrue(bev.nextReadSize() <= 3000);
         final int[] readCalls = {0};
         bev.setCallbacks(b -> readCalls[0]++, null, null);
@@ -172,9 +172,9 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
             (after.writes() - before.writes()));
         assertTrue(bev.nextReadSize() <= 3000, "the guess never passes the cap: " + bev.nextReadSize());
         bev.setMaxSingleRead(0);
-        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead(), "0 restores the default");
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.maxSingleRead(), "0 restores the default");
         bev.setMaxSingleWrite(0);
-        assertEquals(BufferEventConfiguration.MAX_SINGLE_WRITE_DEFAULT, bev.getMaxSingleWrite(), "0 restores the default");
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_WRITE_DEFAULT, bev.maxSingleWrite(), "0 restores the default");
     }
 
     @Test

@@ -42,8 +42,8 @@ public interface BufferEventRateLimitSemantics extends BufferEventFixture
         assertFalse(limit.isLimited());
         assertEquals(TokenBucketConfig.MAX_VALUE, limit.readLimit(), "§1.14 st.96 no limit");
         assertEquals(TokenBucketConfig.MAX_VALUE, limit.writeLimit());
-        assertEquals(bev.getMaxSingleRead(), limit.maxToRead(), "no limit: the max single read");
-        assertEquals(bev.getMaxSingleWrite(), limit.maxToWrite(), "no limit: the max single write");
+        assertEquals(bev.maxSingleRead(), limit.maxToRead(), "no limit: the max single read");
+        assertEquals(bev.maxSingleWrite(), limit.maxToWrite(), "no limit: the max single write");
         assertEquals(-1, limit.decrementRead(10));
         assertEquals(-1, limit.decrementWrite(10));
         assertEquals(0, limit.set(TokenBucketConfig.create(100, 300, 200, 600, 3_600_000)));

@@ -33,7 +33,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         final List<Long> seen = new ArrayList<>();
         bev.setMaxSingleRead(100);
         bev.setReadsPerWakeup(1);
-        assertEquals(100, bev.getMaxSingleRead());
+        assertEquals(100, bev.maxSingleRead());
         bev.setCallbacks(b -> seen.add(b.input().length()), null, null);
         bev.enable(EventFlags.READ);
         final byte[] data = BufferEventFixture.pattern(1000, 3);
@@ -51,7 +51,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         bev.read(got, 0, 1000);
         assertArrayEquals(data, got);
         bev.setMaxSingleRead(0);
-        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.getMaxSingleRead(), "0 restores the default");
+        assertEquals(BufferEventConfiguration.MAX_SINGLE_READ_DEFAULT, bev.maxSingleRead(), "0 restores the default");
     }
 
     @Test
@@ -116,7 +116,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         awaitLoop(() -> !events.isEmpty(), 5000, "EOF event");
         runFor(50);
         assertEquals(List.of(BevFlags.READING | BevFlags.EOF), events);
-        assertEquals(EventFlags.WRITE, bev.getEnabled(), "READ cleared, WRITE untouched");
+        assertEquals(EventFlags.WRITE, bev.enabled(), "READ cleared, WRITE untouched");
         assertEquals("last words", content(bev.input()), "data already read stays in the input");
         assertEquals(0, bev.write(bytes("reply after EOF")));
         assertEquals("reply after EOF", text(peerReceive(c, 15, 5000)));
@@ -143,7 +143,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         runFor(50);
         assertEquals(List.of(BevFlags.READING | BevFlags.ERROR), events);
         assertEquals(Errno.ECONNRESET, errno[0], "socket error " + Errno.name(errno[0]));
-        assertEquals(EventFlags.WRITE, bev.getEnabled());
+        assertEquals(EventFlags.WRITE, bev.enabled());
     }
 
     @Test
@@ -208,7 +208,7 @@ public interface BufferEventReadSemantics extends BufferEventFixture
         assertEquals(List.of(BevFlags.READING | BevFlags.TIMEOUT), events);
         final long ms = (at[0] - start) / 1_000_000;
         assertTrue(ms >= 140 && ms < 650, "timeout after " + ms + " ms");
-        assertEquals(EventFlags.WRITE, bev.getEnabled(), "READ cleared");
+        assertEquals(EventFlags.WRITE, bev.enabled(), "READ cleared");
         assertEquals(1, base().dispatch(), "nothing left registered: dispatch returns 1 (issue 1106)");
     }
 

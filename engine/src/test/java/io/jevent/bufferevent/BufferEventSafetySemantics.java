@@ -104,7 +104,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertThrows(WrongThreadException.class, () -> bev.input().drain(1));
         stopLoop(base(), loop);
         assertEquals(0, bev.output().length(), "nothing was written");
-        assertEquals(EventFlags.READ | EventFlags.WRITE, bev.getEnabled(), "nothing was disabled");
+        assertEquals(EventFlags.READ | EventFlags.WRITE, bev.enabled(), "nothing was disabled");
         assertFalse(bev.isFreed());
         bev.write(BufferEventFixture.bytes("after"));
         assertArrayEquals(BufferEventFixture.bytes("after"), peerReceive(c, 5, 5000), "usable again on this thread");
@@ -250,11 +250,11 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertSame(loop, readOn.get());
         assertEquals(0, bev.disable(EventFlags.READ));
         final long t0 = System.nanoTime();
-        while (0 != (bev.getEnabled() & EventFlags.READ) && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5))
+        while (0 != (bev.enabled() & EventFlags.READ) && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5))
         {
             Thread.sleep(1);
         }
-        assertEquals(EventFlags.WRITE, bev.getEnabled());
+        assertEquals(EventFlags.WRITE, bev.enabled());
         BufferEventFixture.peerSend(c, BufferEventFixture.bytes("ignored"));
         Thread.sleep(50);
         assertEquals(List.of("read:5"), seen, "no read while disabled");
@@ -324,7 +324,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     default void shouldRunTimeoutsWithoutASocket()
     {
         final BufferEvent bev = track(SocketBufferEvent.create(base(), (SocketChannel)null, 0));
-        assertEquals(-1, bev.getFd());
+        assertEquals(-1, bev.fd());
         final List<Integer> events = new ArrayList<>();
         final long t0 = System.nanoTime();
         final long[] at = new long[2];
@@ -399,7 +399,7 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertEquals(BevOptions.NAGLE | BevOptions.DEFER_CALLBACKS, bev.options());
         assertNull(bev.attachment());
         final Object mine = new Object();
-        bev.attachment(mine);
+        bev.setAttachment(mine);
         assertSame(mine, bev.attachment());
         bev.disable(EventFlags.WRITE);
         assertEquals(0, bev.write(BufferEventFixture.bytes("abc")));
@@ -408,17 +408,17 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         final DataCallback r = b -> { };
         final DataCallback w = b -> { };
         final EventsCallback e = (b, what) -> { };
-        assertNull(bev.getReadCallback());
+        assertNull(bev.readCallback());
         bev.setCallbacks(r, w, e);
-        assertSame(r, bev.getReadCallback());
-        assertSame(w, bev.getWriteCallback());
-        assertSame(e, bev.getEventsCallback());
+        assertSame(r, bev.readCallback());
+        assertSame(w, bev.writeCallback());
+        assertSame(e, bev.eventsCallback());
         bev.setCallbacks(null, w, null);
-        assertNull(bev.getReadCallback());
-        assertSame(w, bev.getWriteCallback());
-        assertNull(bev.getEventsCallback());
+        assertNull(bev.readCallback());
+        assertSame(w, bev.writeCallback());
+        assertNull(bev.eventsCallback());
         bev.free();
-        assertNull(bev.getWriteCallback(), "free clears them");
+        assertNull(bev.writeCallback(), "free clears them");
         assertThrows(IllegalStateException.class, () -> bev.flush(EventFlags.WRITE, BufferEvent.FLUSH_NORMAL));
     }
 

@@ -29,15 +29,15 @@ public interface BufferEventWatermarkSemantics extends BufferEventFixture
         final Conn c = connect();
         final BufferEvent bev = bev(c, 0);
         bev.setWatermark(EventFlags.READ | EventFlags.WRITE, 3, 30);
-        assertEquals(3, bev.getWatermark(EventFlags.READ, false));
-        assertEquals(30, bev.getWatermark(EventFlags.READ, true));
-        assertEquals(3, bev.getWatermark(EventFlags.WRITE, false));
-        assertEquals(30, bev.getWatermark(EventFlags.WRITE, true));
+        assertEquals(3, bev.watermark(EventFlags.READ, false));
+        assertEquals(30, bev.watermark(EventFlags.READ, true));
+        assertEquals(3, bev.watermark(EventFlags.WRITE, false));
+        assertEquals(30, bev.watermark(EventFlags.WRITE, true));
         bev.setWatermark(EventFlags.WRITE, 7, 70);
-        assertEquals(3, bev.getWatermark(EventFlags.READ, false), "READ untouched");
-        assertEquals(70, bev.getWatermark(EventFlags.WRITE, true));
-        assertEquals(-1, bev.getWatermark(EventFlags.READ | EventFlags.WRITE, false));
-        assertEquals(-1, bev.getWatermark(0, true));
+        assertEquals(3, bev.watermark(EventFlags.READ, false), "READ untouched");
+        assertEquals(70, bev.watermark(EventFlags.WRITE, true));
+        assertEquals(-1, bev.watermark(EventFlags.READ | EventFlags.WRITE, false));
+        assertEquals(-1, bev.watermark(0, true));
     }
 
     @Test

@@ -95,7 +95,7 @@ public interface BufferEventWriteSemantics extends BufferEventFixture
         assertArrayEquals(BufferEventFixture.pattern(200_000, 1), got);
         runFor(400);
         assertEquals(List.of(), events);
-        assertEquals(EventFlags.WRITE, bev.getEnabled());
+        assertEquals(EventFlags.WRITE, bev.enabled());
     }
 
     @Test
@@ -160,7 +160,7 @@ public interface BufferEventWriteSemantics extends BufferEventFixture
         runFor(50);
         assertEquals(List.of(BevFlags.WRITING | BevFlags.ERROR), events);
         assertTrue(Errno.EPIPE == errno[0] || Errno.ECONNRESET == errno[0], "errno " + Errno.name(errno[0]));
-        assertEquals(0, bev.getEnabled() & EventFlags.WRITE, "WRITE cleared");
+        assertEquals(0, bev.enabled() & EventFlags.WRITE, "WRITE cleared");
     }
 
     @Test
@@ -189,7 +189,7 @@ public interface BufferEventWriteSemantics extends BufferEventFixture
         assertEquals(List.of(BevFlags.WRITING | BevFlags.TIMEOUT), events);
         final long ms = (at[0] - start) / 1_000_000;
         assertTrue(ms >= 90, "timeout after " + ms + " ms");
-        assertEquals(0, bev.getEnabled(), "WRITE cleared");
+        assertEquals(0, bev.enabled(), "WRITE cleared");
         assertTrue(bev.output().length() > 0, "the rest stays queued");
     }
 

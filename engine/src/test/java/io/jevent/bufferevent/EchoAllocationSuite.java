@@ -152,7 +152,7 @@ public abstract class EchoAllocationSuite
                         connection = bev;
                     });
                 address = listener.localAddress();
-                method = b.getMethod();
+                method = b.method();
                 base = b;
                 ready.countDown();
                 b.loop(LoopFlags.NO_EXIT_ON_EMPTY);

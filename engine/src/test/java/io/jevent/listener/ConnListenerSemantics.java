@@ -123,11 +123,11 @@ public interface ConnListenerSemantics extends BufferEventFixture
         final InetSocketAddress local = l.localAddress();
         assertNotEquals(0, local.getPort());
         assertEquals(InetAddress.getLoopbackAddress(), local.getAddress());
-        assertTrue(l.getFd() >= 0);
+        assertTrue(l.fd() >= 0);
         assertTrue(l.isEnabled(), "121: enabled at once");
         assertSame(base(), l.base(), "126: base returns what was passed");
         assertNull(l.attachment());
-        l.attachment(peers);
+        l.setAttachment(peers);
         assertSame(peers, l.attachment(), "the attachment reads back what was set");
         final List<Socket> cs = clients(local, 1);
         try

@@ -280,10 +280,28 @@ public interface EventBaseEventSemantics extends EventBaseFixture
         final Event ev = b.newTimer(false, (e, fd, what) -> seen.add(e.attachment()));
         assertNull(ev.attachment());
         final Object mine = new Object();
-        ev.attachment(mine);
+        ev.setAttachment(mine);
         ev.active(EventFlags.TIMEOUT);
         assertEquals(1, b.dispatch());
         assertEquals(List.of(mine), seen);
         assertEquals(mine, ev.attachment());
+    }
+
+    @Test
+    @DisplayName("setCallback: the next activation runs the new callback")
+    default void shouldRunTheReplacedCallbackOnTheNextActivation()
+    {
+        final EventBase b = base();
+        final List<String> seen = new ArrayList<>();
+        final Event ev = b.newTimer(false, (e, fd, what) -> seen.add("first"));
+        ev.active(EventFlags.TIMEOUT);
+        assertEquals(1, b.dispatch());
+        ev.setCallback((e, fd, what) -> seen.add("second"));
+        ev.active(EventFlags.TIMEOUT);
+        assertEquals(1, b.dispatch());
+        assertEquals(List.of("first", "second"), seen);
+        assertThrows(NullPointerException.class, () -> ev.setCallback(null));
+        ev.free();
+        assertThrows(IllegalStateException.class, () -> ev.setCallback((e, fd, what) -> seen.add("third")));
     }
 }

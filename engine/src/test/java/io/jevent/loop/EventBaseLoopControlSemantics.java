@@ -362,6 +362,6 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
         assertTrue(longest >= TimeUnit.MILLISECONDS.toNanos(5), "the pass ran a 5 ms callback, took " + longest);
         b.counters().resetMaxCycle();
         assertEquals(0, b.counters().maxCycleNanos());
-        assertEquals("jevent-" + b.getMethod(), b.roleName());
+        assertEquals("jevent-" + b.method(), b.roleName());
     }
 }

@@ -84,7 +84,7 @@ public abstract class EventBaseSuite implements
     {
         final EventBaseConfig c = config();
         final String expected = c.backend() + (c.busySpin() ? "-busy-spin" : "");
-        assertEquals(expected, base().getMethod());
+        assertEquals(expected, base().method());
         assertTrue(Backends.availableMethods().contains(c.backend()), Backends.availableMethods().toString());
     }
 

@@ -62,7 +62,7 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
                 b.loopBreak();
             }
         };
-        target.callback((e, fd, what) ->
+        target.setCallback((e, fd, what) ->
         {
             assertTrue(0 != what, "an activation carries its bits");
             activationRuns[0]++;

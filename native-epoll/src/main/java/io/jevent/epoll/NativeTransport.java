@@ -230,7 +230,7 @@ public final class NativeTransport implements Transport
      * @param value  its value
      * @return 0 or -1 (see {@link #lastError()})
      */
-    public int setIntOption(final int level, final int option, final int value)
+    private int setIntOption(final int level, final int option, final int value)
     {
         final long opt = UnsafeApi.allocateMemory(OPT_SIZE);
         try
@@ -256,7 +256,7 @@ public final class NativeTransport implements Transport
      * @param option the option
      * @return its value, or -1 (see {@link #lastError()})
      */
-    public int getIntOption(final int level, final int option)
+    private int getIntOption(final int level, final int option)
     {
         final long opt = UnsafeApi.allocateMemory(OPT_SIZE);
         try

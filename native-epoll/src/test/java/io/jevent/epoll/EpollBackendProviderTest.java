@@ -25,7 +25,7 @@ class EpollBackendProviderTest
             final EventBase base = new EventBase(new EventBaseConfig());
             try
             {
-                assertEquals("epoll", base.getMethod());
+                assertEquals("epoll", base.method());
             }
             finally
             {

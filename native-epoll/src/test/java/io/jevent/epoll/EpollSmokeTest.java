@@ -21,7 +21,7 @@ class EpollSmokeTest
     {
         try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
         {
-            assertEquals("epoll", base.getMethod());
+            assertEquals("epoll", base.method());
             final long pair = LibC.socketPair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK);
             final int a = LibC.firstFd(pair);
             final int b = LibC.secondFd(pair);

@@ -106,7 +106,7 @@ public final class EchoHandler
                 close(bev);
             }
         }
-        else if (0 == (bev.getEnabled() & EventFlags.READ))
+        else if (0 == (bev.enabled() & EventFlags.READ))
         {
             bev.enable(EventFlags.READ);
         }
@@ -124,7 +124,7 @@ public final class EchoHandler
             }
             else
             {
-                bev.attachment(DRAINING);
+                bev.setAttachment(DRAINING);
                 bev.setWatermark(EventFlags.WRITE, 0, 0);
             }
             return;

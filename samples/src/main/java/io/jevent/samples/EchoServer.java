@@ -178,7 +178,7 @@ public final class EchoServer
      */
     public String method()
     {
-        return workers.get(0).base.getMethod();
+        return workers.get(0).base.method();
     }
 
     /**

@@ -106,7 +106,7 @@ public final class CascadeBench implements EventCallback
         for (int i = 0; i < numPairs; i++)
         {
             events[i] = pairs.newReadEvent(base, i, EventFlags.READ, this);
-            events[i].attachment(indexes[i]);
+            events[i].setAttachment(indexes[i]);
         }
 
         final long start = System.nanoTime();

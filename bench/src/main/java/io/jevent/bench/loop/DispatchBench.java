@@ -130,7 +130,7 @@ public final class DispatchBench implements EventCallback
             if (null == events[i])
             {
                 events[i] = pairs.newReadEvent(base, i, EventFlags.READ | EventFlags.PERSIST, this);
-                events[i].attachment(indexes[i]);
+                events[i].setAttachment(indexes[i]);
             }
             else
             {

@@ -39,10 +39,10 @@ final class LoopMethod
     EventBase newBase()
     {
         final EventBase base = new EventBase(new EventBaseConfig().backend(backend).busySpin(busySpin));
-        if (!name.equals(base.getMethod()))
+        if (!name.equals(base.method()))
         {
             base.free();
-            throw new IllegalStateException("asked for " + name + ", got " + base.getMethod());
+            throw new IllegalStateException("asked for " + name + ", got " + base.method());
         }
         return base;
     }

@@ -82,7 +82,7 @@ public final class TimerAccuracy
     private static void schedule(final Event e, final SplittableRandom random)
     {
         final long delay = TimeUnit.MICROSECONDS.toNanos(random.nextInt(1000, 20_000));
-        e.attachment(System.nanoTime() + delay);
+        e.setAttachment(System.nanoTime() + delay);
         e.add(delay, TimeUnit.NANOSECONDS);
     }
 }
