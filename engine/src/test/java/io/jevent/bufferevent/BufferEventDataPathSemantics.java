@@ -118,6 +118,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
         assertEquals(20 * 64, after.bytesRead() - before.bytesRead());
         assertEquals(0, after.emptyReads() - before.emptyReads(), "no EAGAIN read");
         assertEquals(20, after.reads() - before.reads(), "one read per message");
+        assertTrue(after.callbacks() - before.callbacks() >= 20, "the read callback ran for each message");
     }
 
     @Test
@@ -142,6 +143,7 @@ public interface BufferEventDataPathSemantics extends BufferEventFixture
         final LoopCounters after = base().counters();
         assertEquals(1, after.writes() - before.writes(), "51 writes before the loop ran are one write call");
         assertEquals(10_000, after.bytesWritten() - before.bytesWritten());
+        assertEquals(0, after.partialWrites() - before.partialWrites(), "the send buffer took all of it");
     }
 
     @Test

@@ -161,21 +161,7 @@ public final class EpollBackend implements IoBackend
         return FEATURE_CLOSED | FEATURE_ET | FEATURE_RAW_FDS;
     }
 
-    /**
-     * @return true if waits use epoll_pwait2 (nanosecond timeouts)
-     */
-    public boolean usesPwait2()
-    {
-        return pwait2;
-    }
 
-    /**
-     * @return the epoll fd
-     */
-    public int epollFd()
-    {
-        return epfd;
-    }
 
     @Override
     public int update(final FdRecord record, final int newInterest)
@@ -373,13 +359,6 @@ public final class EpollBackend implements IoBackend
         ioScratch.close();
     }
 
-    /**
-     * @return the current capacity of the epoll_event array
-     */
-    public int eventCapacity()
-    {
-        return capacity;
-    }
 
     private int ctl(final int op, final int fd, final int mask, final long data)
     {

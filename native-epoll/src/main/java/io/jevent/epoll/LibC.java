@@ -451,12 +451,6 @@ public final class LibC
      */
     public static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
-    /**
-     * {@code pid_t gettid(void)}.
-     *
-     * @return the calling thread's kernel id
-     */
-    public static native int gettid();
 
     // ------------------------------------------------------------------ setup helpers (cold path)
 

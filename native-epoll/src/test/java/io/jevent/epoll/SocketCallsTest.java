@@ -135,6 +135,10 @@ class SocketCallsTest
         assertTrue(a >= 0, "accepted");
         assertEquals(family, SockAddr.family(peer));
         assertEquals(SockAddr.read(peer).getAddress(), bindTo.getAddress());
+        if (LibC.AF_INET == family)
+        {
+            assertEquals(0x7F000001, SockAddr.ipv4(peer), "127.0.0.1 in network order");
+        }
         assertEquals(0, getInt(c, LibC.SOL_SOCKET, LibC.SO_ERROR));
 
         UnsafeApi.putInt(peerLen, SockAddr.STORAGE_SIZE);

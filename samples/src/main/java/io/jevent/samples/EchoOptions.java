@@ -1,8 +1,5 @@
 package io.jevent.samples;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The echo server's options, each a named command-line option with its default here and nowhere
  * else.
@@ -112,26 +109,6 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
             }
         }
         return new EchoOptions(backend, host, port, loops, acceptor, high, low < 0 ? high / 2 : low, idle, backlog);
-    }
-
-    /**
-     * @return these options as command-line arguments that {@link #parse} reads back
-     */
-    public List<String> toArgs()
-    {
-        final List<String> a = new ArrayList<>(List.of("--host", host, "--port", Integer.toString(port),
-            "--loops", Integer.toString(loops), "--high-watermark", Long.toString(highWatermark),
-            "--low-watermark", Long.toString(lowWatermark), "--idle-timeout", Long.toString(idleTimeoutMs),
-            "--backlog", Integer.toString(backlog)));
-        if (!backend.isEmpty())
-        {
-            a.addAll(List.of("--backend", backend));
-        }
-        if (acceptor)
-        {
-            a.add("--acceptor");
-        }
-        return a;
     }
 
     /**

@@ -189,6 +189,7 @@ class EchoSampleTest
         }
         final EchoHandler handler = server.handlers().get(0);
         awaitTrue(() -> 1 == handler.closedOnTimeout(), "closed by the timeout");
+        awaitTrue(() -> 0 == handler.openConnections(), "no connection left open");
     }
 
     private InetSocketAddress start(final String... args)
