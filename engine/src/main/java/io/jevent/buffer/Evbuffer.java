@@ -693,17 +693,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         src.checkLive();
-        final long n = src.length;
-        if (0 == n || src == this)
-        {
-            return 0;
-        }
-        if (frozenEnd || src.frozenStart)
-        {
-            return -1;
-        }
-        EvbufferChain.moveAll(this, src, n, false);
-        return moved(src, n);
+        return EvbufferMoves.moveAll(this, src, false);
     }
 
     /**
@@ -716,17 +706,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         src.checkLive();
-        final long n = src.length;
-        if (0 == n || src == this)
-        {
-            return 0;
-        }
-        if (frozenStart || src.frozenStart)
-        {
-            return -1;
-        }
-        EvbufferChain.moveAll(this, src, n, true);
-        return moved(src, n);
+        return EvbufferMoves.moveAll(this, src, true);
     }
 
     /**
@@ -744,24 +724,7 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         dst.checkLive();
         checkNonNegative(n);
-        if (0 == n || dst == this)
-        {
-            return 0;
-        }
-        if (dst.frozenEnd || frozenStart)
-        {
-            return -1;
-        }
-        if (n >= length)
-        {
-            final long all = length;
-            dst.addBuffer(this);
-            return all;
-        }
-        EvbufferChain.moveFront(this, dst, n);
-        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteAdded(dst, n),
-            EvbufferCallbacks.noteDeleted(this, n)));
-        return n;
+        return EvbufferMoves.removeBuffer(this, dst, n);
     }
 
     // ------------------------------------------------------------------ references and views
@@ -1529,18 +1492,6 @@ public final class Evbuffer implements AutoCloseable
         final int n = (int)Math.min(len, length);
         EvbufferChain.copyFrom(dataHead(), 0, base, offset, n);
         return n;
-    }
-
-    /**
-     * After all of src moved here: callbacks on src (deleted), then on this (added).
-     *
-     * @return 0
-     */
-    private int moved(final Evbuffer src, final long n)
-    {
-        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteDeleted(src, n),
-            EvbufferCallbacks.noteAdded(this, n)));
-        return 0;
     }
 
     /**

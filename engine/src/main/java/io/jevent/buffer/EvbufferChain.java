@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * The segment chain operations of an {@link Evbuffer} (the chain half of libevent's {@code buffer.c}):
- * appending and prepending copies, draining, expanding, pulling up, moving segments between buffers,
- * and the bookkeeping of spares and discarded segments. Every method works on the chain fields of
- * the buffer it is given and keeps the layout invariants stated in the package comment; none checks
- * arguments, state or threads, which the public methods of {@link Evbuffer} did before calling.
+ * appending and prepending copies, draining, expanding, pulling up, and the bookkeeping of spares
+ * and discarded segments. Every method works on the chain fields of the buffer it is given and keeps
+ * the layout invariants stated in the package comment; none checks arguments, state or threads,
+ * which the public methods of {@link Evbuffer} did before calling.
  * Stateless: static methods only, no allocation beyond the segments the pool hands out (and the copy
  * of a read-only heap ByteBuffer prepended).
  */
@@ -403,23 +403,6 @@ final class EvbufferChain
     }
 
     /**
-     * Detaches the data segments first..tail, leaving the spares; the buffer becomes empty.
-     */
-    private static void unlinkData(final Evbuffer b, final Segment tail)
-    {
-        final Segment spares = tail.next;
-        tail.next = null;
-        b.first = spares;
-        if (null == spares)
-        {
-            b.last = null;
-        }
-        b.lastWithData = null;
-        b.length = 0;
-        b.bump();
-    }
-
-    /**
      * Links a chain of data segments after lastWithData (before the spares).
      */
     static void linkDataAtEnd(final Evbuffer b, final Segment head, final Segment tail, final long n)
@@ -609,62 +592,6 @@ final class EvbufferChain
     }
 
     /**
-     * After a move emptied {@code src} of segments, hands it one of this buffer's spares: in a steady
-     * flow (an echo moving input to output) the two buffers then swap segments and neither touches
-     * the pool.
-     */
-    private static void giveSpareTo(final Evbuffer b, final Evbuffer src)
-    {
-        if (0 != src.spareCount || 0 == b.spareCount || src.pool != b.pool)
-        {
-            return;
-        }
-        final Segment sp = b.firstSpare();
-        if (null == b.lastWithData)
-        {
-            b.first = sp.next;
-        }
-        else
-        {
-            b.lastWithData.next = sp.next;
-        }
-        if (b.last == sp)
-        {
-            b.last = b.lastWithData;
-        }
-        b.spareCount--;
-        appendSpare(src, sp);
-    }
-
-    /**
-     * The chain part of {@link Evbuffer#addBuffer} and {@link Evbuffer#prependBuffer}: moves every data
-     * segment of {@code src} (n bytes, at least 1) to the end or the front of {@code b}'s data without
-     * copying. After a move to the end, {@code src} gets one of b's spares (see {@link #giveSpareTo}).
-     * Runs no callback.
-     */
-    static void moveAll(final Evbuffer b, final Evbuffer src, final long n, final boolean toFront)
-    {
-        final Segment head = src.first;
-        final Segment tail = src.lastWithData;
-        unlinkData(src, tail);
-        if (!toFront || null == b.lastWithData)
-        {
-            linkDataAtEnd(b, head, tail, n);
-        }
-        else
-        {
-            tail.next = b.first;
-            b.first = head;
-            b.length += n;
-            b.bump();
-        }
-        if (!toFront)
-        {
-            giveSpareTo(b, src);
-        }
-    }
-
-    /**
      * The body of {@link Evbuffer#pullup(long)} when the first segment holds fewer than {@code size}
      * (at most length and {@link BufferConfiguration#MAX_SEGMENT_SIZE}) bytes: {@link #pullup(Evbuffer,
      * int)}, then the release of the segments it emptied. If their cleanups changed the buffer, the
@@ -746,41 +673,5 @@ final class EvbufferChain
         }
         b.bump();
         return target;
-    }
-
-    /**
-     * The chain part of {@link Evbuffer#removeBuffer}: moves the first {@code n} bytes (0 &lt; n &lt;
-     * length) of {@code b} to the end of {@code dst}, whole segments by relinking, the bytes of the
-     * last, partial one by copying. Runs no callback.
-     */
-    static void moveFront(final Evbuffer b, final Evbuffer dst, final long n)
-    {
-        long moved = 0;
-        Segment s = b.first;
-        Segment lastWhole = null;
-        while (moved + s.length <= n)
-        {
-            moved += s.length;
-            lastWhole = s;
-            s = s.next;
-        }
-        if (null != lastWhole)
-        {
-            final Segment head = b.first;
-            b.first = s;
-            lastWhole.next = null;
-            b.length -= moved;
-            b.bump();
-            linkDataAtEnd(dst, head, lastWhole, moved);
-        }
-        final int partial = (int)(n - moved);
-        if (partial > 0)
-        {
-            appendCopy(dst, null, s.dataAddress(), partial);
-            s.start += partial;
-            s.length -= partial;
-            b.length -= partial;
-            b.bump();
-        }
     }
 }

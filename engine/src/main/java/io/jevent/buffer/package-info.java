@@ -14,8 +14,10 @@
  * then hands the work to package-private final classes named after the parts of libevent's
  * {@code buffer.c}, called directly (static methods, or one object per buffer):
  * <ul>
- *   <li>{@code EvbufferChain}: the segment chain (copies in, drains, expansion, pullup, moves
- *       between buffers, spares, segments discarded until the buffer is consistent);</li>
+ *   <li>{@code EvbufferChain}: the segment chain (copies in, drains, expansion, pullup, spares,
+ *       segments discarded until the buffer is consistent);</li>
+ *   <li>{@code EvbufferMoves}: whole buffers or their front moved to another buffer without copying
+ *       ({@code evbuffer_add_buffer}, {@code evbuffer_prepend_buffer}, {@code evbuffer_remove_buffer});</li>
  *   <li>{@code EvbufferReferences}: caller memory and read-only views of other buffers
  *       ({@code evbuffer_add_reference}, {@code evbuffer_add_buffer_reference});</li>
  *   <li>{@code EvbufferSearch}: positions, search, peek, copyout from a position;</li>
