@@ -575,7 +575,12 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        drained(Math.min(n, length));
+        final long k = Math.min(n, length);
+        if (k > 0)
+        {
+            EvbufferChain.drain(this, k);
+            EvbufferCallbacks.deleted(this, k);
+        }
         return 0;
     }
 
@@ -590,7 +595,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final byte[] dst, final int off, final int len)
     {
-        return (int)drained(copyout(dst, off, len));
+        return drained(copyout(dst, off, len));
     }
 
     /**
@@ -601,7 +606,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final ByteBuffer dst)
     {
-        return (int)drained(copyout(dst));
+        return drained(copyout(dst));
     }
 
     /**
@@ -614,7 +619,7 @@ public final class Evbuffer implements AutoCloseable
      */
     public int remove(final MutableDirectBuffer dst, final int index, final int len)
     {
-        return (int)drained(copyout(dst, index, len));
+        return drained(copyout(dst, index, len));
     }
 
     /**
@@ -1368,17 +1373,13 @@ public final class Evbuffer implements AutoCloseable
     @Override
     public String toString()
     {
-        final BufferOwner o = owner;
-        if (null != o)
+        try
         {
-            try
-            {
-                o.checkThread();
-            }
-            catch (final IllegalStateException ex)
-            {
-                return "Evbuffer(owned by another thread)";
-            }
+            checkOwner();
+        }
+        catch (final IllegalStateException ex)
+        {
+            return "Evbuffer(owned by another thread)";
         }
         return EvbufferText.describe(this);
     }
@@ -1495,11 +1496,11 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Drains the n bytes a drain asked for or a remove just copied out (none if n &lt;= 0).
+     * Drains the n bytes a remove just copied out.
      *
      * @return n
      */
-    private long drained(final long n)
+    private int drained(final int n)
     {
         if (n > 0)
         {
