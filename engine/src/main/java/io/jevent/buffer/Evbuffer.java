@@ -25,9 +25,9 @@ import java.util.Objects;
  * {@link NullPointerException}, {@link IllegalArgumentException},
  * {@link IndexOutOfBoundsException} or {@link IllegalStateException} before any memory is touched.
  * ByteBuffer arguments behave like channel I/O: bytes are taken from or written at the buffer's
- * position, which advances. Agrona buffers take explicit indices and are not changed. Overloads
- * that differ only in the kind of memory they take or give share the contract of the first of
- * their family, which states it in full.
+ * position, which advances. Agrona buffers take explicit indices and are not changed. An overload
+ * that says "As {@code #method(...)}" has the contract of the overload it links to, which states it
+ * in full, except for what it names.
  *
  * <h2>Differences from libevent, on purpose</h2>
  * <ul>

@@ -593,8 +593,8 @@ final class EvbufferChain
 
     /**
      * The body of {@link Evbuffer#pullup(long)} when the first segment holds fewer than {@code size}
-     * (at most length and {@link BufferConfiguration#MAX_SEGMENT_SIZE}) bytes: {@link #pullup(Evbuffer,
-     * int)}, then the release of the segments it emptied. If their cleanups changed the buffer, the
+     * (at most length and {@link BufferConfiguration#MAX_SEGMENT_SIZE}) bytes: the copy into one
+     * segment, then the release of the segments it emptied. If their cleanups changed the buffer, the
      * public pullup runs again on the buffer as they left it.
      *
      * @param n the count given to the public pullup

@@ -68,7 +68,7 @@ final class EvbufferMoves
     }
 
     /**
-     * After a move emptied {@code src} of segments, hands it one of this buffer's spares: in a steady
+     * After a move emptied {@code src} of segments, hands it one of {@code b}'s spares: in a steady
      * flow (an echo moving input to output) the two buffers then swap segments and neither touches
      * the pool.
      */
