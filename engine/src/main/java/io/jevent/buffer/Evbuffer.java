@@ -16,15 +16,7 @@ import java.util.Objects;
  * libevent's {@code evbuffer} off-heap: a chain of {@link Segment}s from a {@link SegmentPool}, with
  * zero-copy moves between buffers, references to caller memory, shared read-only views,
  * reserve/commit, peek, search, line reading, change callbacks, freezing and scatter/gather I/O.
- *
- * <p>
- * This class is the documented front: it checks arguments, state and threads, then hands the work to
- * package-private classes named after the parts of libevent's {@code buffer.c}: {@link EvbufferChain}
- * (the segment chain: copies in, drains, expansion, pullup, moves, views), {@link EvbufferSearch}
- * (positions, search, peek), {@link EvbufferLines} (EOL search, line reading), {@link EvbufferReserve}
- * (the one open reservation or I/O preparation), {@link EvbufferCallbacks} (change notification) and
- * {@link EvbufferText} (ASCII and UTF-8 appends). They are final classes of static methods or one
- * object per buffer, called directly.
+ * Draining to empty keeps one segment as a spare, so a steady add/drain cycle does not touch the pool.
  *
  * <h2>Return conventions</h2>
  * As in libevent: 0 or a count for success, -1 for a state in which the operation is impossible
@@ -33,19 +25,14 @@ import java.util.Objects;
  * {@link NullPointerException}, {@link IllegalArgumentException},
  * {@link IndexOutOfBoundsException} or {@link IllegalStateException} before any memory is touched.
  * ByteBuffer arguments behave like channel I/O: bytes are taken from or written at the buffer's
- * position, which advances. Agrona buffers take explicit indices and are not changed.
- *
- * <h2>Layout and invariants</h2>
- * The chain is {@code first → … → lastWithData → spare → … → last}. Every segment from first to
- * lastWithData holds at least one byte; every segment after it is an empty, exclusive, mutable
- * spare (pre-allocated room for appends, reservations and reads). When the buffer is empty
- * lastWithData is null and every segment is spare. Zero-length segments never appear among the
- * data, which rules out by construction the corruptions libevent's fuzzers found with empty
- * chains (libevent issues 774, 778, 806). Draining to empty keeps one segment as a spare, so a
- * steady add/drain cycle does not touch the pool.
+ * position, which advances. Agrona buffers take explicit indices and are not changed. An overload
+ * that says "As {@code #method(...)}" has the contract of the overload it links to, which states it
+ * in full, except for what it names.
  *
  * <h2>Differences from libevent, on purpose</h2>
  * <ul>
+ *   <li>Zero-length segments never appear among the data, which rules out by construction the
+ *       corruptions libevent's fuzzers found with empty chains (libevent issues 774, 778, 806).</li>
  *   <li>A zero-length reference holds no byte, so its cleanup runs at once and no chain is made.</li>
  *   <li>A reference costs a pooled wrapper object, never a memory block (libevent 1198).</li>
  *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2), and there is
@@ -213,12 +200,7 @@ public final class Evbuffer implements AutoCloseable
     public int segmentCount()
     {
         checkLive();
-        int n = 0;
-        for (Segment s = dataHead(); s != null; s = s == lastWithData ? null : s.next)
-        {
-            n++;
-        }
-        return n;
+        return EvbufferSearch.segmentCount(this);
     }
 
     /**
@@ -359,9 +341,9 @@ public final class Evbuffer implements AutoCloseable
     // ------------------------------------------------------------------ add
 
     /**
-     * Appends a copy of the whole array.
+     * As {@link #add(byte[], int, int)}, for the whole array.
      *
-     * @param src bytes to append
+     * @param src bytes
      * @return 0, or -1 if the end is frozen
      */
     public int add(final byte[] src)
@@ -386,10 +368,11 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Appends the remaining bytes of {@code src} (heap or direct) and advances its position to its limit.
+     * As {@link #add(byte[], int, int)}, for the remaining bytes of {@code src} (heap or direct); src's
+     * position advances to its limit, and does not move if the end is frozen.
      *
      * @param src bytes
-     * @return 0, or -1 if the end is frozen (src unchanged)
+     * @return 0, or -1 if the end is frozen
      */
     public int add(final ByteBuffer src)
     {
@@ -399,17 +382,17 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        if (0 == len)
+        if (0 != len)
         {
-            return 0;
+            EvbufferChain.appendFrom(this, src);
+            EvbufferCallbacks.added(this, len);
         }
-        EvbufferChain.appendFrom(this, src);
-        EvbufferCallbacks.added(this, len);
         return 0;
     }
 
     /**
-     * Appends a copy of {@code src[index, index + len)} of an Agrona buffer (heap or off-heap).
+     * As {@link #add(byte[], int, int)}, for {@code src[index, index + len)} of an Agrona buffer (heap or
+     * off-heap).
      *
      * @param src   bytes
      * @param index first byte
@@ -443,16 +426,7 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        long total = 0;
-        for (int i = off; i < off + count; i++)
-        {
-            final int n = srcs[i].remaining();
-            if (n > 0)
-            {
-                EvbufferChain.appendFrom(this, srcs[i]);
-                total += n;
-            }
-        }
+        final long total = EvbufferChain.appendAll(this, srcs, off, count);
         if (total > 0)
         {
             EvbufferCallbacks.added(this, total);
@@ -514,7 +488,7 @@ public final class Evbuffer implements AutoCloseable
     // ------------------------------------------------------------------ prepend
 
     /**
-     * Inserts a copy of the whole array before the data.
+     * As {@link #prepend(byte[], int, int)}, for the whole array.
      *
      * @param src bytes
      * @return 0, or -1 if the start is frozen
@@ -527,7 +501,8 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Inserts a copy of {@code src[off, off + len)} before the data (libevent {@code evbuffer_prepend}):
      * into the free room before the first segment's data when it is mutable, the rest into a new
-     * segment in front. Referenced or shared memory is never written.
+     * segment in front. Referenced or shared memory is never written. Prepending 0 bytes returns 0
+     * and changes nothing, but still fails on a frozen start.
      *
      * @param src bytes
      * @param off first byte
@@ -542,7 +517,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Inserts the remaining bytes of {@code src} before the data and advances its position.
+     * As {@link #prepend(byte[], int, int)}, for the remaining bytes of {@code src}; src's position
+     * advances to its limit, and does not move if the start is frozen.
      *
      * @param src bytes
      * @return 0, or -1 if the start is frozen
@@ -555,27 +531,16 @@ public final class Evbuffer implements AutoCloseable
         {
             return -1;
         }
-        if (0 == len)
+        if (0 != len)
         {
-            return 0;
+            EvbufferChain.prependFrom(this, src, len);
+            EvbufferCallbacks.added(this, len);
         }
-        if (!src.isDirect() && src.isReadOnly())
-        {
-            final byte[] copy = new byte[len];
-            src.get(copy);
-            EvbufferChain.prependCopy(this, copy, Memory.BYTE_ARRAY_BASE, len);
-        }
-        else
-        {
-            EvbufferChain.prependCopy(this, Memory.baseOf(src), Memory.offsetOf(src), len);
-            src.position(src.limit());
-        }
-        EvbufferCallbacks.added(this, len);
         return 0;
     }
 
     /**
-     * Inserts a copy of {@code src[index, index + len)} before the data.
+     * As {@link #prepend(byte[], int, int)}, for {@code src[index, index + len)} of an Agrona buffer.
      *
      * @param src   bytes
      * @param index first byte
@@ -620,7 +585,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Copies out and drains up to {@code len} bytes (libevent {@code evbuffer_remove}).
+     * Copies out and drains up to {@code len} bytes (libevent {@code evbuffer_remove}): as
+     * {@link #copyout(byte[], int, int)}, then the bytes copied are drained as by {@link #drain}.
      *
      * @param dst destination
      * @param off first destination index
@@ -633,7 +599,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Copies out and drains up to {@code dst.remaining()} bytes, advancing dst's position.
+     * As {@link #remove(byte[], int, int)}, into the remaining room of {@code dst}, whose position advances.
      *
      * @param dst destination
      * @return bytes moved, or -1 if the start is frozen
@@ -644,7 +610,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Copies out and drains up to {@code len} bytes into an Agrona buffer.
+     * As {@link #remove(byte[], int, int)}, into {@code dst[index, index + len)} of an Agrona buffer.
      *
      * @param dst   destination
      * @param index first destination index
@@ -672,9 +638,10 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Copies up to {@code dst.remaining()} bytes from the front without draining, advancing dst.
+     * As {@link #copyout(byte[], int, int)}, into the remaining room of {@code dst}, whose position
+     * advances by the count copied.
      *
-     * @param dst destination
+     * @param dst destination, not read-only
      * @return bytes copied, or -1 if the start is frozen
      */
     public int copyout(final ByteBuffer dst)
@@ -687,7 +654,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Copies up to {@code len} bytes from the front into an Agrona buffer without draining.
+     * As {@link #copyout(byte[], int, int)}, into {@code dst[index, index + len)} of an Agrona buffer.
      *
      * @param dst   destination
      * @param index first destination index
@@ -702,8 +669,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Copies up to {@code len} bytes starting at a position, without draining
-     * (libevent {@code evbuffer_copyout_from}).
+     * As {@link #copyout(byte[], int, int)}, starting at a position (libevent {@code evbuffer_copyout_from}).
      *
      * @param from position, set by {@link #ptrSet} or a search
      * @param dst  destination
@@ -716,13 +682,7 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         Objects.requireNonNull(from, "from");
         Objects.checkFromIndexSize(off, len, dst.length);
-        if (frozenStart || !EvbufferSearch.resolve(this, from))
-        {
-            return -1;
-        }
-        final int n = (int)Math.min(len, length - from.pos);
-        EvbufferChain.copyFrom(from.seg, from.segOff, dst, Memory.BYTE_ARRAY_BASE + off, n);
-        return n;
+        return frozenStart ? -1 : EvbufferSearch.copyoutFrom(this, from, dst, off, len);
     }
 
     // ------------------------------------------------------------------ moves between buffers
@@ -738,22 +698,11 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         src.checkLive();
-        final long n = src.length;
-        if (0 == n || src == this)
-        {
-            return 0;
-        }
-        if (frozenEnd || src.frozenStart)
-        {
-            return -1;
-        }
-        EvbufferChain.moveAll(this, src, n, false);
-        return moved(src, n);
+        return EvbufferMoves.moveAll(this, src, false);
     }
 
     /**
-     * Moves all of {@code src} in front of this buffer's data without copying
-     * (libevent {@code evbuffer_prepend_buffer}).
+     * As {@link #addBuffer}, but in front of this buffer's data (libevent {@code evbuffer_prepend_buffer}).
      *
      * @param src the buffer to empty
      * @return 0 (also for an empty src or src == this); -1 if either start is frozen
@@ -762,23 +711,14 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         src.checkLive();
-        final long n = src.length;
-        if (0 == n || src == this)
-        {
-            return 0;
-        }
-        if (frozenStart || src.frozenStart)
-        {
-            return -1;
-        }
-        EvbufferChain.moveAll(this, src, n, true);
-        return moved(src, n);
+        return EvbufferMoves.moveAll(this, src, true);
     }
 
     /**
      * Moves {@code min(n, length)} bytes from the front of this buffer to the end of {@code dst}
      * (libevent {@code evbuffer_remove_buffer}): whole segments change owner, only the bytes of
-     * the last, partial segment are copied.
+     * the last, partial segment are copied. Callbacks run on dst (added) then on this (deleted); moving
+     * everything is {@code dst.addBuffer(this)}.
      *
      * @param dst destination
      * @param n   most bytes to move
@@ -789,25 +729,10 @@ public final class Evbuffer implements AutoCloseable
         checkLive();
         dst.checkLive();
         checkNonNegative(n);
-        if (0 == n || dst == this)
-        {
-            return 0;
-        }
-        if (dst.frozenEnd || frozenStart)
-        {
-            return -1;
-        }
-        if (n >= length)
-        {
-            final long all = length;
-            dst.addBuffer(this);
-            return all;
-        }
-        EvbufferChain.moveFront(this, dst, n);
-        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteAdded(dst, n),
-            EvbufferCallbacks.noteDeleted(this, n)));
-        return n;
+        return EvbufferMoves.removeBuffer(this, dst, n);
     }
+
+    // ------------------------------------------------------------------ references and views
 
     /**
      * Appends caller memory without copying (libevent {@code evbuffer_add_reference}). The region
@@ -832,23 +757,12 @@ public final class Evbuffer implements AutoCloseable
         {
             throw new IllegalArgumentException("null address");
         }
-        if (frozenEnd)
-        {
-            return -1;
-        }
-        if (0 == len)
-        {
-            cleanup.release(address, len);
-            return 0;
-        }
-        EvbufferChain.appendReference(this, address, len, cleanup);
-        EvbufferCallbacks.added(this, len);
-        return 0;
+        return EvbufferReferences.addReference(this, address, len, cleanup);
     }
 
     /**
-     * References the remaining bytes of a direct ByteBuffer; its position is not changed. The
-     * caller keeps the ByteBuffer reachable until cleanup runs.
+     * As {@link #addReference(long, int, ReferenceCleanup)}, for the remaining bytes of a direct
+     * ByteBuffer; its position is not changed. The caller keeps the ByteBuffer reachable until cleanup runs.
      *
      * @param src     a direct buffer
      * @param cleanup run once with the address and length referenced
@@ -865,7 +779,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * References {@code src[index, index + len)} of an off-heap Agrona buffer.
+     * As {@link #addReference(long, int, ReferenceCleanup)}, for {@code src[index, index + len)} of an
+     * off-heap Agrona buffer.
      *
      * @param src     an off-heap buffer
      * @param index   first byte
@@ -896,25 +811,7 @@ public final class Evbuffer implements AutoCloseable
     {
         checkLive();
         src.checkLive();
-        final long n = src.length;
-        if (0 == n)
-        {
-            return 0;
-        }
-        if (frozenEnd || src == this)
-        {
-            return -1;
-        }
-        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
-        {
-            if (Segment.VIEW == s.kind)
-            {
-                return -1;
-            }
-        }
-        EvbufferChain.appendViews(this, src, n);
-        EvbufferCallbacks.added(this, n);
-        return 0;
+        return EvbufferReferences.addBufferReference(this, src);
     }
 
     // ------------------------------------------------------------------ pullup, expand
@@ -938,25 +835,11 @@ public final class Evbuffer implements AutoCloseable
         {
             return 0;
         }
-        if (first.length >= want)
-        {
-            return first.dataAddress();
-        }
-        final Segment target = EvbufferChain.pullup(this, (int)want);
-        if (null != dead)
-        {
-            final long stamp = version;
-            EvbufferCallbacks.rethrow(EvbufferChain.releaseDead(this));
-            if (stamp != version)
-            {
-                return pullup(n);
-            }
-        }
-        return target.dataAddress();
+        return first.length >= want ? first.dataAddress() : EvbufferChain.pullupAddress(this, n, (int)want);
     }
 
     /**
-     * {@link #pullup(long)} that points an Agrona flyweight at the contiguous bytes.
+     * As {@link #pullup(long)}, pointing an Agrona flyweight at the contiguous bytes.
      *
      * @param n    bytes, or negative for all
      * @param into the flyweight to wrap
@@ -1081,6 +964,9 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * As {@link #search(byte[], int, int, EvbufferPtr, EvbufferPtr, EvbufferPtr)}, for the whole array
+     * over the whole buffer.
+     *
      * @param what bytes to find
      * @return offset of the first occurrence, or -1; 0 for an empty pattern
      */
@@ -1090,9 +976,12 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * As {@link #search(byte[], int, int, EvbufferPtr, EvbufferPtr, EvbufferPtr)}, for the whole array
+     * from an offset.
+     *
      * @param what  bytes to find
      * @param start offset to start at, 0 to length
-     * @return offset of the first occurrence at or after start, or -1
+     * @return offset of the first occurrence at or after start, or -1 (also for a start past the end)
      */
     public long search(final byte[] what, final long start)
     {
@@ -1105,10 +994,13 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
+     * As {@link #search(byte[], int, int, EvbufferPtr, EvbufferPtr, EvbufferPtr)}, for the whole array
+     * between two offsets.
+     *
      * @param what  bytes to find
      * @param start offset to start at
      * @param end   a match must end at or before this offset (may equal length)
-     * @return offset of the first match, or -1
+     * @return offset of the first match, or -1 (also for a start or end past the end)
      */
     public long searchRange(final byte[] what, final long start, final long end)
     {
@@ -1140,6 +1032,8 @@ public final class Evbuffer implements AutoCloseable
         return EvbufferSearch.search(this, what, off, len, start, end, result);
     }
 
+    // ------------------------------------------------------------------ lines
+
     /**
      * Finds the next end of line at or after {@code start} (libevent {@code evbuffer_search_eol}).
      * The position returned is that of the EOL itself.
@@ -1158,8 +1052,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Reads and drains one line, without its EOL, as ISO-8859-1 (one char per byte, so NULs and any
-     * byte survive) (libevent {@code evbuffer_readln}).
+     * As {@link #readLine(EolStyle, Charset)}, decoded as ISO-8859-1 (one char per byte, so NULs and
+     * any byte survive).
      *
      * @param style EOL style
      * @return the line, or null if there is no complete line or the start is frozen
@@ -1170,7 +1064,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Reads and drains one line, without its EOL, decoded with {@code charset}.
+     * Reads and drains one line, without its EOL, decoded with {@code charset} (libevent
+     * {@code evbuffer_readln}). Allocates the string; the overloads into caller memory allocate nothing.
      *
      * @param style   EOL style
      * @param charset decoding
@@ -1185,7 +1080,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Reads and drains one line, without its EOL, into {@code dst[off, off + cap)}. Allocates nothing.
+     * As {@link #readLine(EolStyle, Charset)}, copying the line's bytes into {@code dst[off, off + cap)}.
      *
      * @param style EOL style
      * @param dst   destination
@@ -1203,7 +1098,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Reads and drains one line, without its EOL, into an Agrona buffer. Allocates nothing.
+     * As {@link #readLine(EolStyle, byte[], int, int)}, into {@code dst[index, index + cap)} of an Agrona buffer.
      *
      * @param style EOL style
      * @param dst   destination
@@ -1244,15 +1139,12 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Like {@link #prepareRead(int, IovecArray)} for java.nio: puts direct ByteBuffers over the free
+     * As {@link #prepareRead(int, IovecArray)}, for java.nio: puts direct ByteBuffers over the free
      * extents in {@code bufs[0, k)} (position 0, limit and capacity the extent's length), ready for
-     * {@link ScatteringByteChannel#read(ByteBuffer[], int, int)}. The ByteBuffers belong to this
-     * buffer (made once, reused by later preparations, never shared with another buffer) and are
-     * revoked to capacity 0 when the preparation ends: at {@link #commitRead(long)}, at the next
-     * preparation, and at any change of the buffer including {@link #free()}. A read through them
-     * after that moves 0 bytes and writes no memory.
+     * {@link ScatteringByteChannel#read(ByteBuffer[], int, int)}. They belong to this buffer (made once,
+     * reused, never shared) and are revoked to capacity 0 when the preparation ends (see the class comment).
      *
-     * @param howmuch most bytes to read, capped as for an iovec array; negative means {@link #maxRead()}
+     * @param howmuch most bytes to read; negative means {@link #maxRead()}
      * @param bufs    array to fill
      * @return number of buffers filled, or -1 if the end is frozen
      */
@@ -1303,10 +1195,8 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * Like {@link #prepareWrite(long, IovecArray)} for java.nio: puts read-only direct ByteBuffers over
-     * the data in {@code bufs[0, k)} (position 0, limit and capacity the extent's length). They belong
-     * to this buffer and are revoked like those of {@link #prepareRead(int, ByteBuffer[])}: a write
-     * through them after the preparation ended moves 0 bytes.
+     * As {@link #prepareWrite(long, IovecArray)}, for java.nio: puts read-only direct ByteBuffers over
+     * the data in {@code bufs[0, k)}, revoked like those of {@link #prepareRead(int, ByteBuffer[])}.
      *
      * @param howmuch most bytes to write; negative means all
      * @param bufs    array to fill
@@ -1398,15 +1288,14 @@ public final class Evbuffer implements AutoCloseable
     public EvbufferCallbackEntry addCallback(final EvbufferCallback cb)
     {
         checkLive();
-        final EvbufferCallbackEntry e = new EvbufferCallbackEntry(Objects.requireNonNull(cb, "cb"));
-        e.next = callbacks;
-        callbacks = e;
-        return e;
+        return EvbufferCallbacks.add(this, Objects.requireNonNull(cb, "cb"));
     }
 
     /**
+     * As {@link #removeCallback(EvbufferCallback)}, for the one registration {@code entry}.
+     *
      * @param entry a handle from {@link #addCallback}
-     * @return 0, or -1 if it is not registered here
+     * @return 0, or -1 if it is not registered here (or is null)
      */
     public int removeCallback(final EvbufferCallbackEntry entry)
     {
@@ -1418,7 +1307,7 @@ public final class Evbuffer implements AutoCloseable
      * Removes the first registration of {@code cb} (libevent {@code evbuffer_remove_cb}).
      *
      * @param cb the callback
-     * @return 0, or -1 if none matches
+     * @return 0, or -1 if none matches (or cb is null)
      */
     public int removeCallback(final EvbufferCallback cb)
     {
@@ -1437,11 +1326,7 @@ public final class Evbuffer implements AutoCloseable
     public int deferCallbacks(final CallbackDeferrer deferrer)
     {
         checkLive();
-        this.deferrer = deferrer;
-        if (null != deferrer && null == deferredTask)
-        {
-            deferredTask = EvbufferCallbacks.deferredTask(this);
-        }
+        EvbufferCallbacks.defer(this, deferrer);
         return 0;
     }
 
@@ -1488,27 +1373,15 @@ public final class Evbuffer implements AutoCloseable
     @Override
     public String toString()
     {
-        final BufferOwner o = owner;
-        if (null != o)
+        try
         {
-            try
-            {
-                o.checkThread();
-            }
-            catch (final IllegalStateException ex)
-            {
-                return "Evbuffer(owned by another thread)";
-            }
+            checkOwner();
         }
-        if (freed)
+        catch (final IllegalStateException ex)
         {
-            return "Evbuffer(freed)";
+            return "Evbuffer(owned by another thread)";
         }
-        final int n = (int)Math.min(length, 256);
-        final byte[] b = new byte[n];
-        EvbufferChain.copyFrom(dataHead(), 0, b, Memory.BYTE_ARRAY_BASE, n);
-        return "Evbuffer(length=" + length + ", \"" + new String(b, StandardCharsets.ISO_8859_1) +
-            (length > n ? "…" : "") + "\")";
+        return EvbufferText.describe(this);
     }
 
     // ================================================================== internals
@@ -1620,18 +1493,6 @@ public final class Evbuffer implements AutoCloseable
         final int n = (int)Math.min(len, length);
         EvbufferChain.copyFrom(dataHead(), 0, base, offset, n);
         return n;
-    }
-
-    /**
-     * After all of src moved here: callbacks on src (deleted), then on this (added).
-     *
-     * @return 0
-     */
-    private int moved(final Evbuffer src, final long n)
-    {
-        EvbufferCallbacks.rethrow(EvbufferCallbacks.firstOf(EvbufferCallbacks.noteDeleted(src, n),
-            EvbufferCallbacks.noteAdded(this, n)));
-        return 0;
     }
 
     /**

@@ -15,9 +15,35 @@ final class EvbufferCallbacks
     }
 
     /**
+     * The body of {@link Evbuffer#addCallback}: the newest registration goes first.
+     *
+     * @return its handle, enabled
+     */
+    static EvbufferCallbackEntry add(final Evbuffer b, final EvbufferCallback cb)
+    {
+        final EvbufferCallbackEntry e = new EvbufferCallbackEntry(cb);
+        e.next = b.callbacks;
+        b.callbacks = e;
+        return e;
+    }
+
+    /**
+     * The body of {@link Evbuffer#deferCallbacks}: the deferred task is made when the buffer first defers.
+     */
+    static void defer(final Evbuffer b, final CallbackDeferrer deferrer)
+    {
+        b.deferrer = deferrer;
+        if (null != deferrer && null == b.deferredTask)
+        {
+            b.deferredTask = deferredTask(b);
+        }
+    }
+
+    /**
+     * The deferred round of {@code b}'s callbacks    /**
      * The deferred round of {@code b}'s callbacks, made once per buffer when it first defers.
      */
-    static Runnable deferredTask(final Evbuffer b)
+    private static Runnable deferredTask(final Evbuffer b)
     {
         return () ->
         {

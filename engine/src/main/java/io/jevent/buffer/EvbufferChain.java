@@ -4,12 +4,12 @@ import java.nio.ByteBuffer;
 
 /**
  * The segment chain operations of an {@link Evbuffer} (the chain half of libevent's {@code buffer.c}):
- * appending and prepending copies, draining, expanding, pulling up, moving segments between buffers,
- * making read-only views, and the bookkeeping of spares and discarded segments. Every method works
- * on the chain fields of the buffer it is given and keeps the layout invariants stated in
- * {@link Evbuffer}; none checks arguments, state or threads, which the public methods of
- * {@link Evbuffer} did before calling. Stateless: static methods only, no allocation beyond the
- * segments the pool hands out.
+ * appending and prepending copies, draining, expanding, pulling up, and the bookkeeping of spares
+ * and discarded segments. Every method works on the chain fields of the buffer it is given and keeps
+ * the layout invariants stated in the package comment; none checks arguments, state or threads,
+ * which the public methods of {@link Evbuffer} did before calling.
+ * Stateless: static methods only, no allocation beyond the segments the pool hands out (and the copy
+ * of a read-only heap ByteBuffer prepended).
  */
 final class EvbufferChain
 {
@@ -111,6 +111,26 @@ final class EvbufferChain
     }
 
     /**
+     * Appends the remaining bytes of each of {@code srcs[off, off + count)} (none null) in order.
+     *
+     * @return bytes appended
+     */
+    static long appendAll(final Evbuffer b, final ByteBuffer[] srcs, final int off, final int count)
+    {
+        long total = 0;
+        for (int i = off; i < off + count; i++)
+        {
+            final int n = srcs[i].remaining();
+            if (n > 0)
+            {
+                appendFrom(b, srcs[i]);
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    /**
      * Copies n bytes to the end, keeping the single-segment guarantee of {@link Evbuffer#expand}: a tail that
      * cannot hold everything is skipped when the first spare can.
      */
@@ -121,28 +141,13 @@ final class EvbufferChain
             throw new IllegalStateException("evbuffer length overflow");
         }
         Segment t = b.lastWithData;
-        if (null != t)
+        if (null != t && (t.writableTail() >= n || realigned(t, n)))
         {
-            final int tail = t.writableTail();
-            if (tail >= n)
-            {
-                Memory.copy(srcBase, srcOffset, null, t.address + t.end(), n);
-                t.length += n;
-                b.length += n;
-                b.bump();
-                return;
-            }
-            if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
-                t.capacity - t.length >= n)
-            {
-                Memory.copy(null, t.dataAddress(), null, t.address, t.length);
-                t.start = 0;
-                Memory.copy(srcBase, srcOffset, null, t.address + t.length, n);
-                t.length += n;
-                b.length += n;
-                b.bump();
-                return;
-            }
+            Memory.copy(srcBase, srcOffset, null, t.address + t.end(), n);
+            t.length += n;
+            b.length += n;
+            b.bump();
+            return;
         }
         final Segment spare = b.firstSpare();
         final int tailTake = (null == spare || spare.capacity < n) && null != t ? t.writableTail() : 0;
@@ -167,6 +172,22 @@ final class EvbufferChain
         }
         b.length += n;
         b.bump();
+    }
+
+    /**
+     * Moves a small, mostly drained exclusive tail segment's data to its start if that makes room for
+     * n more bytes after it, and says whether it did (the caller then bumps the version).
+     */
+    private static boolean realigned(final Segment t, final int n)
+    {
+        if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
+            t.capacity - t.length >= n)
+        {
+            Memory.copy(null, t.dataAddress(), null, t.address, t.length);
+            t.start = 0;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -253,24 +274,38 @@ final class EvbufferChain
             s.start = s.capacity - take;
             s.length = take;
             Memory.copy(srcBase, srcOffset + left, null, s.dataAddress(), take);
+            s.next = b.first;
+            b.first = s;
             if (null == b.lastWithData)
             {
-                s.next = b.first;
-                b.first = s;
                 if (null == b.last)
                 {
                     b.last = s;
                 }
                 b.lastWithData = s;
             }
-            else
-            {
-                s.next = b.first;
-                b.first = s;
-            }
         }
         b.length += n;
         b.bump();
+    }
+
+    /**
+     * Prepends src's {@code len} (at least 1) remaining bytes and advances it; a read-only heap buffer,
+     * whose array cannot be reached, is copied out first.
+     */
+    static void prependFrom(final Evbuffer b, final ByteBuffer src, final int len)
+    {
+        if (!src.isDirect() && src.isReadOnly())
+        {
+            final byte[] copy = new byte[len];
+            src.get(copy);
+            prependCopy(b, copy, Memory.BYTE_ARRAY_BASE, len);
+        }
+        else
+        {
+            prependCopy(b, Memory.baseOf(src), Memory.offsetOf(src), len);
+            src.position(src.limit());
+        }
     }
 
     /**
@@ -368,26 +403,9 @@ final class EvbufferChain
     }
 
     /**
-     * Detaches the data segments first..tail, leaving the spares; the buffer becomes empty.
-     */
-    private static void unlinkData(final Evbuffer b, final Segment tail)
-    {
-        final Segment spares = tail.next;
-        tail.next = null;
-        b.first = spares;
-        if (null == spares)
-        {
-            b.last = null;
-        }
-        b.lastWithData = null;
-        b.length = 0;
-        b.bump();
-    }
-
-    /**
      * Links a chain of data segments after lastWithData (before the spares).
      */
-    private static void linkDataAtEnd(final Evbuffer b, final Segment head, final Segment tail, final long n)
+    static void linkDataAtEnd(final Evbuffer b, final Segment head, final Segment tail, final long n)
     {
         final Segment spares = b.firstSpare();
         if (null == b.lastWithData)
@@ -423,11 +441,8 @@ final class EvbufferChain
             {
                 return t;
             }
-            if (t.isExclusiveMutable() && t.length <= REALIGN_MAX && t.length < (t.capacity >> 1) &&
-                t.capacity - t.length >= n)
+            if (realigned(t, n))
             {
-                Memory.copy(null, t.dataAddress(), null, t.address, t.length);
-                t.start = 0;
                 b.bump();
                 return t;
             }
@@ -577,84 +592,36 @@ final class EvbufferChain
     }
 
     /**
-     * After a move emptied {@code src} of segments, hands it one of this buffer's spares: in a steady
-     * flow (an echo moving input to output) the two buffers then swap segments and neither touches
-     * the pool.
+     * The body of {@link Evbuffer#pullup(long)} when the first segment holds fewer than {@code size}
+     * (at most length and {@link BufferConfiguration#MAX_SEGMENT_SIZE}) bytes: the copy into one
+     * segment, then the release of the segments it emptied. If their cleanups changed the buffer, the
+     * public pullup runs again on the buffer as they left it.
+     *
+     * @param n the count given to the public pullup
+     * @return the address of the first byte
      */
-    private static void giveSpareTo(final Evbuffer b, final Evbuffer src)
+    static long pullupAddress(final Evbuffer b, final long n, final int size)
     {
-        if (0 != src.spareCount || 0 == b.spareCount || src.pool != b.pool)
+        final Segment target = pullup(b, size);
+        if (null != b.dead)
         {
-            return;
+            final long stamp = b.version;
+            EvbufferCallbacks.rethrow(releaseDead(b));
+            if (stamp != b.version)
+            {
+                return b.pullup(n);
+            }
         }
-        final Segment sp = b.firstSpare();
-        if (null == b.lastWithData)
-        {
-            b.first = sp.next;
-        }
-        else
-        {
-            b.lastWithData.next = sp.next;
-        }
-        if (b.last == sp)
-        {
-            b.last = b.lastWithData;
-        }
-        b.spareCount--;
-        appendSpare(src, sp);
+        return target.dataAddress();
     }
 
     /**
-     * The chain part of {@link Evbuffer#addBuffer} and {@link Evbuffer#prependBuffer}: moves every data
-     * segment of {@code src} (n bytes, at least 1) to the end or the front of {@code b}'s data without
-     * copying. After a move to the end, {@code src} gets one of b's spares (see {@link #giveSpareTo}).
-     * Runs no callback.
-     */
-    static void moveAll(final Evbuffer b, final Evbuffer src, final long n, final boolean toFront)
-    {
-        final Segment head = src.first;
-        final Segment tail = src.lastWithData;
-        unlinkData(src, tail);
-        if (!toFront || null == b.lastWithData)
-        {
-            linkDataAtEnd(b, head, tail, n);
-        }
-        else
-        {
-            tail.next = b.first;
-            b.first = head;
-            b.length += n;
-            b.bump();
-        }
-        if (!toFront)
-        {
-            giveSpareTo(b, src);
-        }
-    }
-
-    /**
-     * The chain part of {@link Evbuffer#addReference(long, int, ReferenceCleanup)}: appends a wrapper
-     * segment over {@code len} (at least 1) bytes of caller memory. Runs no callback.
-     */
-    static void appendReference(final Evbuffer b, final long address, final int len, final ReferenceCleanup cleanup)
-    {
-        final Segment s = b.pool.acquireWrapper();
-        s.kind = Segment.REFERENCE;
-        s.pointAt(address, len);
-        s.cleanup = cleanup;
-        s.length = len;
-        linkDataAtEnd(b, s, s, len);
-    }
-
-    /**
-     * The chain part of {@link Evbuffer#pullup(long)}: makes the first {@code size} bytes (1 to
-     * length, at most {@link BufferConfiguration#MAX_SEGMENT_SIZE}) contiguous in one segment, which
-     * becomes the first, and discards the segments whose bytes were all copied (their cleanups run
-     * at the next settle).
+     * Makes the first {@code size} bytes contiguous in one segment, which becomes the first, and
+     * discards the segments whose bytes were all copied (their cleanups run at the next release).
      *
      * @return the segment now holding the first {@code size} bytes
      */
-    static Segment pullup(final Evbuffer b, final int size)
+    private static Segment pullup(final Evbuffer b, final int size)
     {
         final Segment f = b.first;
         final Segment target;
@@ -706,101 +673,5 @@ final class EvbufferChain
         }
         b.bump();
         return target;
-    }
-
-    /**
-     * The chain part of {@link Evbuffer#removeBuffer}: moves the first {@code n} bytes (0 &lt; n &lt;
-     * length) of {@code b} to the end of {@code dst}, whole segments by relinking, the bytes of the
-     * last, partial one by copying. Runs no callback.
-     */
-    static void moveFront(final Evbuffer b, final Evbuffer dst, final long n)
-    {
-        long moved = 0;
-        Segment s = b.first;
-        Segment lastWhole = null;
-        while (moved + s.length <= n)
-        {
-            moved += s.length;
-            lastWhole = s;
-            s = s.next;
-        }
-        if (null != lastWhole)
-        {
-            final Segment head = b.first;
-            b.first = s;
-            lastWhole.next = null;
-            b.length -= moved;
-            b.bump();
-            linkDataAtEnd(dst, head, lastWhole, moved);
-        }
-        final int partial = (int)(n - moved);
-        if (partial > 0)
-        {
-            appendCopy(dst, null, s.dataAddress(), partial);
-            s.start += partial;
-            s.length -= partial;
-            b.length -= partial;
-            b.bump();
-        }
-    }
-
-    /**
-     * The chain part of {@link Evbuffer#addBufferReference}: appends to {@code b} one read-only view
-     * (libevent's multicast chain) of each data segment of {@code src}, which become immutable and
-     * shared. The wrappers are all acquired before anything changes, so a pool failure leaves both
-     * buffers as they were. Runs no callback.
-     *
-     * @param n the length of src
-     */
-    static void appendViews(final Evbuffer b, final Evbuffer src, final long n)
-    {
-        Segment head = null;
-        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
-        {
-            try
-            {
-                final Segment w = b.pool.acquireWrapper();
-                w.next = head;
-                head = w;
-            }
-            catch (final RuntimeException ex)
-            {
-                while (null != head)
-                {
-                    final Segment next = head.next;
-                    head.next = null;
-                    b.pool.recycleWrapper(head);
-                    head = next;
-                }
-                throw ex;
-            }
-        }
-        Segment spareWrappers = head;
-        head = null;
-        Segment tail = null;
-        for (Segment s = src.first; s != null; s = s == src.lastWithData ? null : s.next)
-        {
-            final Segment v = spareWrappers;
-            spareWrappers = v.next;
-            v.next = null;
-            v.kind = Segment.VIEW;
-            v.pointAt(s.address, s.capacity);
-            v.start = s.start;
-            v.length = s.length;
-            s.immutable = true;
-            s.retain();
-            v.parent = s;
-            if (null == head)
-            {
-                head = v;
-            }
-            else
-            {
-                tail.next = v;
-            }
-            tail = v;
-        }
-        src.bump();
-        linkDataAtEnd(b, head, tail, n);
     }
 }

@@ -259,4 +259,35 @@ final class EvbufferSearch
         }
         return true;
     }
+
+    /**
+     * The body of {@link Evbuffer#segmentCount()} (libevent {@code evbuffer_peek(buf, -1, NULL, NULL, 0)}).
+     *
+     * @return how many segments hold data
+     */
+    static int segmentCount(final Evbuffer b)
+    {
+        int n = 0;
+        for (Segment s = b.dataHead(); s != null; s = b.next(s))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * The body of {@link Evbuffer#copyoutFrom} once the start is known not frozen.
+     *
+     * @return bytes copied (at most {@code length - from}), or -1 if the position is invalid
+     */
+    static int copyoutFrom(final Evbuffer b, final EvbufferPtr from, final byte[] dst, final int off, final int len)
+    {
+        if (!resolve(b, from))
+        {
+            return -1;
+        }
+        final int n = (int)Math.min(len, b.length - from.pos);
+        EvbufferChain.copyFrom(from.seg, from.segOff, dst, Memory.BYTE_ARRAY_BASE + off, n);
+        return n;
+    }
 }

@@ -1,9 +1,12 @@
 package io.jevent.buffer;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Text appended to an {@link Evbuffer} without allocating: characters encoded as ASCII or UTF-8 in
  * the buffer's scratch array and appended a chunk at a time. Stateless: static methods, called by the
- * public methods of {@link Evbuffer} once the end is known not frozen.
+ * public methods of {@link Evbuffer} once the end is known not frozen; also the buffer's text for
+ * debugging ({@link #describe}).
  */
 final class EvbufferText
 {
@@ -130,5 +133,23 @@ final class EvbufferText
             }
         }
         return bytes;
+    }
+
+    /**
+     * The body of {@link Evbuffer#toString()} once the owner allowed the calling thread.
+     *
+     * @return the first 256 bytes as ISO-8859-1 text, for debugging; allocates
+     */
+    static String describe(final Evbuffer b)
+    {
+        if (b.freed)
+        {
+            return "Evbuffer(freed)";
+        }
+        final int n = (int)Math.min(b.length, 256);
+        final byte[] bytes = new byte[n];
+        EvbufferChain.copyFrom(b.dataHead(), 0, bytes, Memory.BYTE_ARRAY_BASE, n);
+        return "Evbuffer(length=" + b.length + ", \"" + new String(bytes, StandardCharsets.ISO_8859_1) +
+            (b.length > n ? "…" : "") + "\")";
     }
 }
