@@ -35,7 +35,7 @@ import java.util.Objects;
  *       corruptions libevent's fuzzers found with empty chains (libevent issues 774, 778, 806).</li>
  *   <li>A zero-length reference holds no byte, so its cleanup runs at once and no chain is made.</li>
  *   <li>A reference costs a pooled wrapper object, never a memory block (libevent 1198).</li>
- *   <li>The per-read cap is configurable ({@link #maxRead(int)}, default 16 KiB as in 2.2), and there is
+ *   <li>The per-read cap is configurable ({@link #setMaxRead(int)}, default 16 KiB as in 2.2), and there is
  *       one cap per read: a buffer driven by an owner that installed a hook ({@link #ownerHook}, a
  *       bufferevent's input) reads what the owner asks, since the owner sizes its reads itself;
  *       {@link #maxRead()} then only sizes a read that asks for a negative count.</li>
@@ -50,7 +50,7 @@ import java.util.Objects;
  * other threads; shared memory is reference counted atomically. A buffer given an owner
  * ({@link #setOwner(BufferOwner)}, normally its event loop) asks it, through
  * {@link BufferOwner#checkThread()}, at the start of every public method except
- * {@link #getOwner()} and {@link #toString()}, before it reads or changes anything: a call from a
+ * {@link #owner()} and {@link #toString()}, before it reads or changes anything: a call from a
  * thread the owner refuses throws the owner's exception and leaves the buffer, and any other buffer
  * the call names, untouched. Calls naming two buffers (moves, views) ask both owners.
  *
@@ -168,7 +168,7 @@ public final class Evbuffer implements AutoCloseable
      *
      * @return the owner set by {@link #setOwner(BufferOwner)}, or null
      */
-    public BufferOwner getOwner()
+    public BufferOwner owner()
     {
         return owner;
     }
@@ -229,7 +229,7 @@ public final class Evbuffer implements AutoCloseable
      *
      * @param bytes 0 to {@link BufferConfiguration#MAX_SEGMENT_SIZE}
      */
-    public void maxSpareSize(final int bytes)
+    public void setMaxSpareSize(final int bytes)
     {
         checkLive();
         if (bytes < 0 || bytes > BufferConfiguration.MAX_SEGMENT_SIZE)
@@ -262,7 +262,7 @@ public final class Evbuffer implements AutoCloseable
     }
 
     /**
-     * @return the cap of one scattering read, in bytes (see {@link #maxRead(int)})
+     * @return the cap of one scattering read, in bytes (see {@link #setMaxRead(int)})
      */
     public int maxRead()
     {
@@ -279,7 +279,7 @@ public final class Evbuffer implements AutoCloseable
      * @param maxRead bytes, at least 1
      * @return 0
      */
-    public int maxRead(final int maxRead)
+    public int setMaxRead(final int maxRead)
     {
         checkLive();
         if (maxRead < 1)
@@ -1122,7 +1122,7 @@ public final class Evbuffer implements AutoCloseable
      * Prepares one scattering read: fills {@code iov} with up to {@code readIovecs} (default 4) free
      * tail extents, the free tail of the last data segment first and then spare segments (created as
      * needed), totalling {@code min(howmuch, maxRead)} bytes ({@code howmuch} bytes exactly in a buffer with
-     * an owner hook, see {@link #maxRead(int)}). Follow with {@link #commitRead(long)}.
+     * an owner hook, see {@link #setMaxRead(int)}). Follow with {@link #commitRead(long)}.
      * The entries are raw memory: the preparation ends at the commit, at the next preparation and at
      * any change of the buffer, and the lengths in {@code iov} are then set to 0 (unless another
      * buffer has filled {@code iov} since).
@@ -1269,7 +1269,7 @@ public final class Evbuffer implements AutoCloseable
      *
      * @param hook the hook, or null
      */
-    public void ownerHook(final EvbufferOwnerHook hook)
+    public void setOwnerHook(final EvbufferOwnerHook hook)
     {
         checkLive();
         this.ownerHook = hook;
@@ -1335,7 +1335,7 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Frees the buffer (libevent {@code evbuffer_free}): every segment goes back to its pool and
      * every pending reference cleanup runs. Any later call except {@link #isFreed()},
-     * {@link #getOwner()} and {@link #free()} throws {@link IllegalStateException}; extents, I/O
+     * {@link #owner()} and {@link #free()} throws {@link IllegalStateException}; extents, I/O
      * preparations and positions of this buffer are refused from now on. If a cleanup throws, the
      * buffer is freed all the same, the remaining cleanups run, and the first exception is rethrown.
      */

@@ -95,10 +95,10 @@ public abstract class BufferEvent
         input.freeze(false);
         output.freeze(true);
         final int spare = BufferEventConfiguration.maxSpareSize();
-        input.maxSpareSize(spare);
-        output.maxSpareSize(spare);
-        input.ownerHook(ownerHook);
-        output.ownerHook(ownerHook);
+        input.setMaxSpareSize(spare);
+        output.setMaxSpareSize(spare);
+        input.setOwnerHook(ownerHook);
+        output.setOwnerHook(ownerHook);
         this.remote = 0 != (options & BevOptions.THREADSAFE) ? new RemoteCalls(this) : null;
     }
 

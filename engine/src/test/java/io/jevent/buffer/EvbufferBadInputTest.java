@@ -270,8 +270,8 @@ class EvbufferBadInputTest
         rejects(ioobe, () -> buf.readLine(EolStyle.LF, arr, 0, -1));
         rejects(ioobe, () -> buf.readLine(EolStyle.LF, arr, -1, 1));
         rejects(ioobe, () -> buf.readLine(EolStyle.LF, heap, -1, 1));
-        rejects(iae, () -> buf.maxRead(0));
-        rejects(iae, () -> buf.maxRead(-1));
+        rejects(iae, () -> buf.setMaxRead(0));
+        rejects(iae, () -> buf.setMaxRead(-1));
         rejects(iae, () -> new Extents(-1));
         returns(-1, () -> buf.commitRead(-1));
         returns(-1, () -> buf.commitWrite(-1));
@@ -726,7 +726,7 @@ class EvbufferBadInputTest
         f.free();
         assertAll("accessors after free",
             () -> assertThrows(IllegalStateException.class, f::maxRead, "maxRead()"),
-            () -> assertThrows(IllegalStateException.class, () -> f.maxRead(100), "maxRead(int)"),
+            () -> assertThrows(IllegalStateException.class, () -> f.setMaxRead(100), "setMaxRead(int)"),
             () -> assertThrows(IllegalStateException.class, () -> f.isFrozen(true), "isFrozen(true)"),
             () -> assertThrows(IllegalStateException.class, () -> f.isFrozen(false), "isFrozen(false)"),
             () -> assertThrows(IllegalStateException.class, f::pool, "pool()"));

@@ -1709,7 +1709,7 @@ class EvbufferDifferentialTest
         {
             final int v = new int[] {1, 7, seg, seg + 1, 4096, 16 * 1024, 40_000}[rnd.nextInt(7)];
             op("maxRead(" + v + ")");
-            assertEquals(0, s.buf.maxRead(v));
+            assertEquals(0, s.buf.setMaxRead(v));
             assertEquals(v, s.buf.maxRead());
             s.model.maxRead = v;
         }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The owner's hook ({@link Evbuffer#ownerHook}) and the one read cap it brings, the one open claim on a
  * buffer's memory, the pool's capacity rule, the per-buffer spare limit
- * ({@link Evbuffer#maxSpareSize(int)}) and {@link Evbuffer#releaseSpares()}: what a bufferevent uses
+ * ({@link Evbuffer#setMaxSpareSize(int)}) and {@link Evbuffer#releaseSpares()}: what a bufferevent uses
  * to learn of its buffers' changes and to hold no memory while idle.
  */
 class EvbufferOwnerHookTest
@@ -41,7 +41,7 @@ class EvbufferOwnerHookTest
         final Evbuffer other = new Evbuffer(pool);
         final List<String> seen = new ArrayList<>();
         b.addCallback((buf, orig, added, deleted) -> seen.add("cb+" + added + "-" + deleted));
-        b.ownerHook((buf, added, deleted) -> seen.add("hook+" + added + "-" + deleted));
+        b.setOwnerHook((buf, added, deleted) -> seen.add("hook+" + added + "-" + deleted));
         b.add(bytes("hello"));
         b.drain(2);
         other.add(bytes("xyz"));
@@ -50,7 +50,7 @@ class EvbufferOwnerHookTest
         b.drain(10);
         assertEquals(List.of("hook+5-0", "cb+5-0", "hook+0-2", "cb+0-2", "hook+3-0", "cb+3-0", "hook+0-6", "cb+0-6"),
             seen, "drain of an empty buffer changes nothing and tells nobody");
-        b.ownerHook(null);
+        b.setOwnerHook(null);
         b.add(bytes("a"));
         assertEquals("cb+1-0", seen.get(seen.size() - 1), "a removed hook hears nothing");
         b.free();
@@ -62,11 +62,11 @@ class EvbufferOwnerHookTest
     {
         final Evbuffer plain = new Evbuffer(pool);
         final Evbuffer owned = new Evbuffer(pool);
-        owned.ownerHook((buf, added, deleted) ->
+        owned.setOwnerHook((buf, added, deleted) ->
         {
         });
-        plain.maxRead(100);
-        owned.maxRead(100);
+        plain.setMaxRead(100);
+        owned.setMaxRead(100);
         final ByteBuffer[] bufs = new ByteBuffer[4];
         assertTrue(plain.prepareRead(3000, bufs) > 0);
         assertEquals(100, plain.preparedBytes(), "a plain buffer caps an explicit read by maxRead");
@@ -74,7 +74,7 @@ class EvbufferOwnerHookTest
         assertEquals(3000, owned.preparedBytes(), "the owner's request is the only cap");
         assertTrue(owned.prepareRead(-1, bufs) > 0);
         assertEquals(100, owned.preparedBytes(), "a negative count reads maxRead");
-        owned.ownerHook(null);
+        owned.setOwnerHook(null);
         assertTrue(owned.prepareRead(3000, bufs) > 0);
         assertEquals(100, owned.preparedBytes(), "without its hook the buffer caps again");
         plain.free();
@@ -131,13 +131,13 @@ class EvbufferOwnerHookTest
     {
         final Evbuffer b = new Evbuffer(pool);
         assertEquals(BufferConfiguration.maxSpareSize(), b.maxSpareSize());
-        b.maxSpareSize(0);
+        b.setMaxSpareSize(0);
         b.add(new byte[100]);
         assertEquals(true, pool.outstandingSegments() > 0);
         b.drain(100);
         assertEquals(0, b.spareSegments());
         assertEquals(0, pool.outstandingSegments(), "the drained segment went back to the pool");
-        assertThrows(IllegalArgumentException.class, () -> b.maxSpareSize(-1));
+        assertThrows(IllegalArgumentException.class, () -> b.setMaxSpareSize(-1));
         b.free();
     }
 

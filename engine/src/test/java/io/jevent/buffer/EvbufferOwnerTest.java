@@ -179,7 +179,7 @@ class EvbufferOwnerTest
         every.put("isFreed()", owned::isFreed);
         every.put("pool()", owned::pool);
         every.put("maxRead()", owned::maxRead);
-        every.put("maxRead(int)", () -> owned.maxRead(100));
+        every.put("setMaxRead(int)", () -> owned.setMaxRead(100));
         every.put("isFrozen(true)", () -> owned.isFrozen(true));
         every.put("setOwner(null)", () -> owned.setOwner(null));
         every.put("setOwner(other)", () -> owned.setOwner(() ->
@@ -202,7 +202,7 @@ class EvbufferOwnerTest
         assertAll("calls from a refused thread", checks);
         assertTrue(owner.refusals >= every.size(), "every refusal came from the owner: " + owner.refusals);
         assertEquals("Evbuffer(owned by another thread)", owned.toString(), "toString does not throw");
-        assertSame(owner, owned.getOwner(), "getOwner asks nobody");
+        assertSame(owner, owned.owner(), "getOwner asks nobody");
 
         owner.refuse = false;
         assertAll("nothing changed",
@@ -235,7 +235,7 @@ class EvbufferOwnerTest
         final LoopOwner owner = new LoopOwner();
         final Evbuffer b = newBuffer();
         b.setOwner(owner);
-        assertSame(owner, b.getOwner());
+        assertSame(owner, b.owner());
         assertEquals(0, b.add(CONTENT), "no loop thread yet: any thread may use the buffer");
         owner.ownerThread = Thread.currentThread();
         assertEquals(0, b.drain(6));
@@ -243,7 +243,7 @@ class EvbufferOwnerTest
         assertTrue(owner.checks >= 3, "the check runs on every call: " + owner.checks);
         final int before = owner.checks;
         b.setOwner(null);
-        assertNull(b.getOwner());
+        assertNull(b.owner());
         assertEquals(CONTENT.length - 6, b.length());
         assertEquals(before + 1, owner.checks, "setOwner asked the old owner, the length() after it nobody");
     }

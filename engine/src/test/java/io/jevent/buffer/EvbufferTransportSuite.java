@@ -169,7 +169,7 @@ public abstract class EvbufferTransportSuite
         final Random rnd = new Random(11);
         final byte[] payload = random(rnd, 300_000);
         final Evbuffer b = new Evbuffer(pool);
-        b.maxRead(5000);
+        b.setMaxRead(5000);
         assertEquals(0, readOnce(b, -1), "nothing available yet");
         assertEquals(0, b.length());
         int sent = 0;
@@ -233,7 +233,7 @@ public abstract class EvbufferTransportSuite
     {
         openPipe();
         final Evbuffer b = new Evbuffer(pool);
-        b.maxRead(1000);
+        b.setMaxRead(1000);
         send("ten bytes!".getBytes(), 0, 10);
         assertEquals(10, readOnce(b, 1000));
         assertEquals(1, b.segmentCount());
@@ -546,7 +546,7 @@ public abstract class EvbufferTransportSuite
         final byte[] payload = random(rnd, 500_000);
         final Evbuffer out = new Evbuffer(pool);
         final Evbuffer in = new Evbuffer(pool);
-        in.maxRead(7000);
+        in.setMaxRead(7000);
         addInSmallPieces(rnd, out, payload);
         long result = 0;
         while (Evbuffer.EOF != result)

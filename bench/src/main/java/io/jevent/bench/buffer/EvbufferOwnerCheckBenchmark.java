@@ -94,7 +94,7 @@ public class EvbufferOwnerCheckBenchmark
         {
             verify("owner check case");
             check(0 == one.length() && 4096 == a.length() && 0 == b.length(), "lengths");
-            check(ownerCheck == (null != one.getOwner()), "owner as configured");
+            check(ownerCheck == (null != one.owner()), "owner as configured");
         }
 
         @TearDown(Level.Trial)
