@@ -60,9 +60,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     /** Deferred callbacks queued per pass before the rest move to the next pass. */
     public static final int MAX_DEFERREDS_QUEUED = 32;
 
-    /** A deadline that never comes: a timeout too large to represent means "never". */
-    static final long NEVER = Long.MAX_VALUE;
-
     /** The cross-thread entry: tasks, activations and wakeups from other threads. */
     final RemoteInbox inbox;
     /** Timeouts: the heap and the common-timeout queues. */
@@ -84,10 +81,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private final LoopCounters counters = new LoopCounters();
     private final String method;
 
-    private final Ownership ownership = new Ownership(this);
-    private boolean gotTerm;
-    private volatile boolean gotBreak;
-    private final EventCallback exitCallback = (e, fd, what) -> gotTerm = true;
+    private final OnceEvents onceEvents;
+    private final LoopControl control = new LoopControl(this);
+    private final Ownership ownership = new Ownership(this, control);
 
     /**
      * A base with the defaults of {@link LoopConfiguration} (backend chosen by {@code jevent.backend},
@@ -115,7 +111,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         this.finalizers = new Finalizers(config.errorHandler(), counters);
         this.method = busySpin ? backend.method() + "-busy-spin" : backend.method();
         this.timeouts = new Timeouts(this, clock);
-        this.active = new ActiveQueues(this, timeouts, counters, config);
+        this.active = new ActiveQueues(control, finalizers, timeouts, counters, config);
+        this.onceEvents = new OnceEvents(this, active);
         this.evmap = new EvMap(backend, active);
         this.signals = new SignalMap(inbox, active, busySpin);
     }
@@ -189,11 +186,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         backend.ioCounters().copyTo(counters);
         counters.timers = timeouts.size();
         return counters;
-    }
-
-    int defaultPriority()
-    {
-        return active.defaultPriority();
     }
 
     // ------------------------------------------------------------------ events
@@ -311,19 +303,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         final EventCallback callback)
     {
         checkUsable();
-        if (0 != (events & (EventFlags.SIGNAL | EventFlags.PERSIST)) ||
-            0 == (events & (EventFlags.TIMEOUT | EventFlags.READ | EventFlags.WRITE | EventFlags.CLOSED)))
-        {
-            return -1;
-        }
-        final Event e = newEvent(fd, events & ~EventFlags.TIMEOUT, callback);
-        e.once = true;
-        if (0 == (events & EventFlags.IO_MASK) && timeout <= 0)
-        {
-            active.activate(e, EventFlags.TIMEOUT, 1);
-            return 0;
-        }
-        return timeout >= 0 ? e.add(timeout, unit) : e.add();
+        return onceEvents.once(fd, events, timeout, unit, callback);
     }
 
     /**
@@ -384,7 +364,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             while (!done)
             {
                 active.newPass();
-                if (gotTerm || gotBreak || ownership.freeRequested())
+                if (control.gotTerm() || control.gotBreak() || ownership.freeRequested())
                 {
                     break;
                 }
@@ -402,14 +382,14 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
                     retval = -1;
                     break;
                 }
-                if (gotBreak || ownership.freeRequested())
+                if (control.gotBreak() || ownership.freeRequested())
                 {
                     break;
                 }
                 if (0 != active.count())
                 {
                     final int ran = active.process();
-                    endPass();
+                    time.endPass(counters);
                     if (0 != (flags & LoopFlags.ONCE) && 0 == active.count() && 0 != ran)
                     {
                         done = true;
@@ -446,31 +426,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
-        if (isFreed())
-        {
-            return -1;
-        }
-        if (!inLoopThread())
-        {
-            try
-            {
-                inbox.execute(() -> loopExitOnLoop(timeout, unit), true);
-                return 0;
-            }
-            catch (final RejectedExecutionException ex)
-            {
-                return -1;
-            }
-        }
-        return once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
-    }
-
-    private void loopExitOnLoop(final long timeout, final TimeUnit unit)
-    {
-        if (!isFreed())
-        {
-            once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
-        }
+        return control.loopExit(timeout, unit);
     }
 
     /**
@@ -492,11 +448,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public int loopBreak()
     {
-        gotBreak = true;
-        if (!inLoopThread())
-        {
-            inbox.wakeup();
-        }
+        control.loopBreak();
         return 0;
     }
 
@@ -520,7 +472,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean gotExit()
     {
-        return gotTerm;
+        return control.gotTerm();
     }
 
     /**
@@ -528,7 +480,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean gotBreak()
     {
-        return gotBreak;
+        return control.gotBreak();
     }
 
     /**
@@ -618,10 +570,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public void updateCacheTime()
     {
-        if (time.isSet())
-        {
-            time.update();
-        }
+        time.refresh();
     }
 
     // ------------------------------------------------------------------ cross-thread
@@ -720,14 +669,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         finalizers.add(task);
     }
 
-    /**
-     * A callback threw: count it and hand it to the error handler, which may rethrow to stop the loop.
-     */
-    void callbackFailed(final Throwable t)
-    {
-        finalizers.failed(t);
-    }
-
     // ------------------------------------------------------------------ Agent
 
     /**
@@ -763,7 +704,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
                 throw new IllegalStateException("backend failed: " + backend.lastError());
             }
             final int ran = 0 != active.count() ? active.process() : 0;
-            endPass();
+            time.endPass(counters);
             return ready + ran;
         }
         finally
@@ -873,23 +814,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * A loop starts on an idle base: the last loop's exit and break no longer count.
-     */
-    void clearExitFlags()
-    {
-        gotTerm = false;
-        gotBreak = false;
-    }
-
-    /**
-     * {@link #free()} of a running base: the loop stops after the callback now running.
-     */
-    void breakLoop()
-    {
-        gotBreak = true;
-    }
-
-    /**
      * Same as {@link #free()}.
      */
     @Override
@@ -935,8 +859,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         if (0 != t)
         {
             final long deadline = t < 0 ? RemoteInbox.NONE : Math.min(RemoteInbox.NONE - 1,
-                deadlineAfter(clock.nanoTime(), t));
-            if (inbox.sleeping(deadline) || signals.pending() || gotBreak || ownership.freeRequested())
+                Timeouts.deadlineAfter(clock.nanoTime(), t));
+            if (inbox.sleeping(deadline) || signals.pending() || control.gotBreak() || ownership.freeRequested())
             {
                 t = 0;
             }
@@ -948,35 +872,18 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     private int pollSpinning(final long timeoutNanos)
     {
-        final long deadline = timeoutNanos > 0 ? deadlineAfter(clock.nanoTime(), timeoutNanos) : NEVER;
+        final long deadline = timeoutNanos > 0 ? Timeouts.deadlineAfter(clock.nanoTime(), timeoutNanos) :
+            Timeouts.NEVER;
         while (true)
         {
             final int n = backend.poll(0, evmap);
-            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signals.pending() || gotBreak ||
-                ownership.freeRequested() || (NEVER != deadline && clock.nanoTime() - deadline >= 0))
+            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signals.pending() || control.gotBreak() ||
+                ownership.freeRequested() || (Timeouts.NEVER != deadline && clock.nanoTime() - deadline >= 0))
             {
                 idle.reset();
                 return n;
             }
             idle.idle(0);
-        }
-    }
-
-    /**
-     * @return {@code now + timeout}, or {@link #NEVER} where that overflows: a huge timeout means never
-     */
-    static long deadlineAfter(final long now, final long timeout)
-    {
-        final long d = now + timeout;
-        return ((now ^ d) & (timeout ^ d)) < 0 ? NEVER : d;
-    }
-
-    private void endPass()
-    {
-        final long took = time.sincePassStart();
-        if (took > counters.maxCycleNanos)
-        {
-            counters.maxCycleNanos = took;
         }
     }
 
