@@ -41,9 +41,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * From any thread, at any time: {@link #execute(Runnable)}, {@link #activateFromAnyThread(Event, int)},
  * {@link #loopBreak()}, {@link #loopExit(long, TimeUnit)} and {@link #free()}. They go through a
- * lock-free inbox with a wakeup that costs no syscall when the loop is already awake (Netty's
- * AWAKE/NONE/deadline word); a full inbox or a freed base refuses a task with
- * {@link RejectedExecutionException}, it never makes the caller spin.
+ * lock-free inbox whose wakeup costs no syscall when the loop is already awake; a full inbox or a
+ * freed base refuses a task with {@link RejectedExecutionException}, it never makes the caller spin.
  *
  * <h2>Errors in callbacks</h2>
  * An exception thrown by a callback (event, deferred callback, task, finalizer) goes to the base's
@@ -182,10 +181,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public LoopCounters counters()
     {
-        counters.syscalls = backend.syscalls();
-        backend.ioCounters().copyTo(counters);
-        counters.timers = timeouts.size();
-        return counters;
+        return counters.refresh(backend, timeouts.size());
     }
 
     // ------------------------------------------------------------------ events
@@ -448,8 +444,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public int loopBreak()
     {
-        control.loopBreak();
-        return 0;
+        return control.loopBreak();
     }
 
     /**

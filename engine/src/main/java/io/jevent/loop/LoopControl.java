@@ -50,13 +50,14 @@ final class LoopControl
     /**
      * @see EventBase#loopBreak()
      */
-    void loopBreak()
+    int loopBreak()
     {
         gotBreak = true;
         if (!base.inLoopThread())
         {
             base.inbox.wakeup();
         }
+        return 0;
     }
 
     /**
