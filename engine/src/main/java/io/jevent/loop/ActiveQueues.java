@@ -14,7 +14,8 @@ import org.agrona.concurrent.NanoClock;
  */
 final class ActiveQueues
 {
-    private final EventBase base;
+    private final LoopControl control;
+    private final Finalizers guard;
     private final Timeouts timeouts;
     private final LoopCounters counters;
     private final NanoClock clock;
@@ -32,10 +33,15 @@ final class ActiveQueues
     private int deferredsQueued;
     private DeferredTask freeDeferred;
 
-    ActiveQueues(final EventBase base, final Timeouts timeouts, final LoopCounters counters,
-        final EventBaseConfig config)
+    /**
+     * @param control tells a callback's run that the loop was broken
+     * @param guard   takes the exception a callback throws to the error handler
+     */
+    ActiveQueues(final LoopControl control, final Finalizers guard, final Timeouts timeouts,
+        final LoopCounters counters, final EventBaseConfig config)
     {
-        this.base = base;
+        this.control = control;
+        this.guard = guard;
         this.timeouts = timeouts;
         this.counters = counters;
         this.clock = config.clock();
@@ -225,7 +231,7 @@ final class ActiveQueues
     int process()
     {
         final long end = Long.MAX_VALUE == maxDispatchIntervalNanos ? Long.MAX_VALUE :
-            EventBase.deadlineAfter(clock.nanoTime(), maxDispatchIntervalNanos);
+            Timeouts.deadlineAfter(clock.nanoTime(), maxDispatchIntervalNanos);
         int c = 0;
         for (int i = 0; i < queues.length; i++)
         {
@@ -270,10 +276,10 @@ final class ActiveQueues
             }
             catch (final Throwable t)
             {
-                base.callbackFailed(t);
+                guard.failed(t);
             }
             counters.callbacks++;
-            if (base.gotBreak())
+            if (control.gotBreak())
             {
                 return -1;
             }
@@ -334,7 +340,7 @@ final class ActiveQueues
             calls--;
             e.ncalls = calls;
             e.callback.onEvent(e, e.fd, res);
-            if (base.gotBreak())
+            if (control.gotBreak())
             {
                 return;
             }

@@ -65,7 +65,7 @@ public final class Event extends CallbackNode
         this.channel = channel;
         this.events = events;
         this.callback = callback;
-        this.priority = base.defaultPriority();
+        this.priority = base.active.defaultPriority();
     }
 
     /**
@@ -349,7 +349,7 @@ public final class Event extends CallbackNode
                 periodNanos = timeoutNanos;
                 common = commonTimeout;
             }
-            base.timeouts.schedule(this, EventBase.deadlineAfter(base.now(), timeoutNanos), commonTimeout);
+            base.timeouts.schedule(this, Timeouts.deadlineAfter(base.now(), timeoutNanos), commonTimeout);
         }
         return 0;
     }

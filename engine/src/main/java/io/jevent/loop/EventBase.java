@@ -41,9 +41,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * From any thread, at any time: {@link #execute(Runnable)}, {@link #activateFromAnyThread(Event, int)},
  * {@link #loopBreak()}, {@link #loopExit(long, TimeUnit)} and {@link #free()}. They go through a
- * lock-free inbox with a wakeup that costs no syscall when the loop is already awake (Netty's
- * AWAKE/NONE/deadline word); a full inbox or a freed base refuses a task with
- * {@link RejectedExecutionException}, it never makes the caller spin.
+ * lock-free inbox whose wakeup costs no syscall when the loop is already awake; a full inbox or a
+ * freed base refuses a task with {@link RejectedExecutionException}, it never makes the caller spin.
  *
  * <h2>Errors in callbacks</h2>
  * An exception thrown by a callback (event, deferred callback, task, finalizer) goes to the base's
@@ -59,9 +58,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     public static final int MAX_COMMON_TIMEOUTS = 256;
     /** Deferred callbacks queued per pass before the rest move to the next pass. */
     public static final int MAX_DEFERREDS_QUEUED = 32;
-
-    /** A deadline that never comes: a timeout too large to represent means "never". */
-    static final long NEVER = Long.MAX_VALUE;
 
     /** The cross-thread entry: tasks, activations and wakeups from other threads. */
     final RemoteInbox inbox;
@@ -84,10 +80,9 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     private final LoopCounters counters = new LoopCounters();
     private final String method;
 
-    private final Ownership ownership = new Ownership(this);
-    private boolean gotTerm;
-    private volatile boolean gotBreak;
-    private final EventCallback exitCallback = (e, fd, what) -> gotTerm = true;
+    private final OnceEvents onceEvents;
+    private final LoopControl control = new LoopControl(this);
+    private final Ownership ownership = new Ownership(this, control);
 
     /**
      * A base with the defaults of {@link LoopConfiguration} (backend chosen by {@code jevent.backend},
@@ -115,7 +110,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         this.finalizers = new Finalizers(config.errorHandler(), counters);
         this.method = busySpin ? backend.method() + "-busy-spin" : backend.method();
         this.timeouts = new Timeouts(this, clock);
-        this.active = new ActiveQueues(this, timeouts, counters, config);
+        this.active = new ActiveQueues(control, finalizers, timeouts, counters, config);
+        this.onceEvents = new OnceEvents(this, active);
         this.evmap = new EvMap(backend, active);
         this.signals = new SignalMap(inbox, active, busySpin);
     }
@@ -185,15 +181,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public LoopCounters counters()
     {
-        counters.syscalls = backend.syscalls();
-        backend.ioCounters().copyTo(counters);
-        counters.timers = timeouts.size();
-        return counters;
-    }
-
-    int defaultPriority()
-    {
-        return active.defaultPriority();
+        return counters.refresh(backend, timeouts.size());
     }
 
     // ------------------------------------------------------------------ events
@@ -311,19 +299,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         final EventCallback callback)
     {
         checkUsable();
-        if (0 != (events & (EventFlags.SIGNAL | EventFlags.PERSIST)) ||
-            0 == (events & (EventFlags.TIMEOUT | EventFlags.READ | EventFlags.WRITE | EventFlags.CLOSED)))
-        {
-            return -1;
-        }
-        final Event e = newEvent(fd, events & ~EventFlags.TIMEOUT, callback);
-        e.once = true;
-        if (0 == (events & EventFlags.IO_MASK) && timeout <= 0)
-        {
-            active.activate(e, EventFlags.TIMEOUT, 1);
-            return 0;
-        }
-        return timeout >= 0 ? e.add(timeout, unit) : e.add();
+        return onceEvents.once(fd, events, timeout, unit, callback);
     }
 
     /**
@@ -384,7 +360,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
             while (!done)
             {
                 active.newPass();
-                if (gotTerm || gotBreak || ownership.freeRequested())
+                if (control.gotTerm() || control.gotBreak() || ownership.freeRequested())
                 {
                     break;
                 }
@@ -402,14 +378,14 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
                     retval = -1;
                     break;
                 }
-                if (gotBreak || ownership.freeRequested())
+                if (control.gotBreak() || ownership.freeRequested())
                 {
                     break;
                 }
                 if (0 != active.count())
                 {
                     final int ran = active.process();
-                    endPass();
+                    time.endPass(counters);
                     if (0 != (flags & LoopFlags.ONCE) && 0 == active.count() && 0 != ran)
                     {
                         done = true;
@@ -446,31 +422,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
-        if (isFreed())
-        {
-            return -1;
-        }
-        if (!inLoopThread())
-        {
-            try
-            {
-                inbox.execute(() -> loopExitOnLoop(timeout, unit), true);
-                return 0;
-            }
-            catch (final RejectedExecutionException ex)
-            {
-                return -1;
-            }
-        }
-        return once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
-    }
-
-    private void loopExitOnLoop(final long timeout, final TimeUnit unit)
-    {
-        if (!isFreed())
-        {
-            once(-1, EventFlags.TIMEOUT, timeout, unit, exitCallback);
-        }
+        return control.loopExit(timeout, unit);
     }
 
     /**
@@ -492,12 +444,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public int loopBreak()
     {
-        gotBreak = true;
-        if (!inLoopThread())
-        {
-            inbox.wakeup();
-        }
-        return 0;
+        return control.loopBreak();
     }
 
     /**
@@ -520,7 +467,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean gotExit()
     {
-        return gotTerm;
+        return control.gotTerm();
     }
 
     /**
@@ -528,7 +475,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public boolean gotBreak()
     {
-        return gotBreak;
+        return control.gotBreak();
     }
 
     /**
@@ -618,10 +565,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
      */
     public void updateCacheTime()
     {
-        if (time.isSet())
-        {
-            time.update();
-        }
+        time.refresh();
     }
 
     // ------------------------------------------------------------------ cross-thread
@@ -720,14 +664,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         finalizers.add(task);
     }
 
-    /**
-     * A callback threw: count it and hand it to the error handler, which may rethrow to stop the loop.
-     */
-    void callbackFailed(final Throwable t)
-    {
-        finalizers.failed(t);
-    }
-
     // ------------------------------------------------------------------ Agent
 
     /**
@@ -763,7 +699,7 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
                 throw new IllegalStateException("backend failed: " + backend.lastError());
             }
             final int ran = 0 != active.count() ? active.process() : 0;
-            endPass();
+            time.endPass(counters);
             return ready + ran;
         }
         finally
@@ -873,23 +809,6 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
-     * A loop starts on an idle base: the last loop's exit and break no longer count.
-     */
-    void clearExitFlags()
-    {
-        gotTerm = false;
-        gotBreak = false;
-    }
-
-    /**
-     * {@link #free()} of a running base: the loop stops after the callback now running.
-     */
-    void breakLoop()
-    {
-        gotBreak = true;
-    }
-
-    /**
      * Same as {@link #free()}.
      */
     @Override
@@ -935,8 +854,8 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
         if (0 != t)
         {
             final long deadline = t < 0 ? RemoteInbox.NONE : Math.min(RemoteInbox.NONE - 1,
-                deadlineAfter(clock.nanoTime(), t));
-            if (inbox.sleeping(deadline) || signals.pending() || gotBreak || ownership.freeRequested())
+                Timeouts.deadlineAfter(clock.nanoTime(), t));
+            if (inbox.sleeping(deadline) || signals.pending() || control.gotBreak() || ownership.freeRequested())
             {
                 t = 0;
             }
@@ -948,35 +867,18 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
 
     private int pollSpinning(final long timeoutNanos)
     {
-        final long deadline = timeoutNanos > 0 ? deadlineAfter(clock.nanoTime(), timeoutNanos) : NEVER;
+        final long deadline = timeoutNanos > 0 ? Timeouts.deadlineAfter(clock.nanoTime(), timeoutNanos) :
+            Timeouts.NEVER;
         while (true)
         {
             final int n = backend.poll(0, evmap);
-            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signals.pending() || gotBreak ||
-                ownership.freeRequested() || (NEVER != deadline && clock.nanoTime() - deadline >= 0))
+            if (0 != n || 0 == timeoutNanos || inbox.hasWork() || signals.pending() || control.gotBreak() ||
+                ownership.freeRequested() || (Timeouts.NEVER != deadline && clock.nanoTime() - deadline >= 0))
             {
                 idle.reset();
                 return n;
             }
             idle.idle(0);
-        }
-    }
-
-    /**
-     * @return {@code now + timeout}, or {@link #NEVER} where that overflows: a huge timeout means never
-     */
-    static long deadlineAfter(final long now, final long timeout)
-    {
-        final long d = now + timeout;
-        return ((now ^ d) & (timeout ^ d)) < 0 ? NEVER : d;
-    }
-
-    private void endPass()
-    {
-        final long took = time.sincePassStart();
-        if (took > counters.maxCycleNanos)
-        {
-            counters.maxCycleNanos = took;
         }
     }
 

@@ -32,6 +32,19 @@ public final class LoopCounters
     }
 
     /**
+     * Takes in what the backend counts itself, and the timers pending now.
+     *
+     * @return this
+     */
+    LoopCounters refresh(final IoBackend backend, final int timers)
+    {
+        syscalls = backend.syscalls();
+        backend.ioCounters().copyTo(this);
+        this.timers = timers;
+        return this;
+    }
+
+    /**
      * @return loop passes (polls) so far
      */
     public long iterations()

@@ -37,14 +37,16 @@ final class Ownership
     private static final boolean THREAD_CHECKS = LoopConfiguration.threadChecks();
 
     private final EventBase base;
+    private final LoopControl control;
     private volatile int state = IDLE;
     private volatile Thread ownerThread;
     private volatile boolean freeRequested;
     private boolean agentOwned;
 
-    Ownership(final EventBase base)
+    Ownership(final EventBase base, final LoopControl control)
     {
         this.base = base;
+        this.control = control;
     }
 
     int state()
@@ -101,7 +103,7 @@ final class Ownership
         }
         if (IDLE == state)
         {
-            base.clearExitFlags();
+            control.clear();
         }
         if (!STATE.compareAndSet(this, IDLE, RUNNING))
         {
@@ -282,7 +284,7 @@ final class Ownership
                 continue;
             }
             freeRequested = true;
-            base.breakLoop();
+            control.breakLoop();
             if (ownerThread == me)
             {
                 return;

@@ -45,9 +45,16 @@ final class TimeCache
         return System.currentTimeMillis() * 1000;
     }
 
-    boolean isSet()
+    /**
+     * libevent's {@code event_base_update_cache_time}: re-reads the clock if a time is cached (which restarts
+     * the pass).
+     */
+    void refresh()
     {
-        return 0 != nanos;
+        if (0 != nanos)
+        {
+            update();
+        }
     }
 
     /**
@@ -75,10 +82,14 @@ final class TimeCache
     }
 
     /**
-     * @return nanoseconds since the pass began
+     * Ends a pass that ran callbacks: records its length if it is the longest yet.
      */
-    long sincePassStart()
+    void endPass(final LoopCounters counters)
     {
-        return clock.nanoTime() - passStart;
+        final long took = clock.nanoTime() - passStart;
+        if (took > counters.maxCycleNanos)
+        {
+            counters.maxCycleNanos = took;
+        }
     }
 }

@@ -10,6 +10,9 @@ import org.agrona.concurrent.NanoClock;
  */
 final class Timeouts
 {
+    /** A deadline that never comes: a timeout too large to represent means "never". */
+    static final long NEVER = Long.MAX_VALUE;
+
     private final EventBase base;
     private final NanoClock clock;
     private final TimerHeap heap = new TimerHeap();
@@ -117,7 +120,7 @@ final class Timeouts
     long next()
     {
         final Event e = heap.peek();
-        if (null == e || EventBase.NEVER == e.deadline)
+        if (null == e || NEVER == e.deadline)
         {
             return -1;
         }
@@ -166,12 +169,21 @@ final class Timeouts
         }
         final long now = base.now();
         final long relative = 0 != (res & EventFlags.TIMEOUT) ? e.deadline : now;
-        long runAt = EventBase.deadlineAfter(relative, e.periodNanos);
+        long runAt = deadlineAfter(relative, e.periodNanos);
         if (runAt - now < 0)
         {
-            runAt = EventBase.deadlineAfter(now, e.periodNanos);
+            runAt = deadlineAfter(now, e.periodNanos);
         }
         schedule(e, runAt, e.common);
+    }
+
+    /**
+     * @return {@code now + timeout}, or {@link #NEVER} where that overflows: a huge timeout means never
+     */
+    static long deadlineAfter(final long now, final long timeout)
+    {
+        final long d = now + timeout;
+        return ((now ^ d) & (timeout ^ d)) < 0 ? NEVER : d;
     }
 
     // ------------------------------------------------------------------ internal timers
