@@ -76,7 +76,8 @@ interface EvbufferRobustnessSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("libevent remove_buffer_with_empty: moving 3 bytes out of two 2-byte references into a buffer ending in an empty reference")
+    @DisplayName("libevent remove_buffer_with_empty: moving 3 bytes out of two 2-byte references into a buffer " +
+        "ending in an empty reference")
     default void shouldRemoveBufferIntoBufferWithEmptyReference()
     {
         final Evbuffer src = newBuffer();

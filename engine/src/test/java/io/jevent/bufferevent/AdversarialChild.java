@@ -164,7 +164,8 @@ public final class AdversarialChild
         final SegmentPool pool = new SegmentPool(4096, 1 << 20, 64);
         final EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool));
         final SocketChannel[] pair = pair();
-        final BufferEvent bev = SocketBufferEvent.create(base, pair[0], BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, pair[0],
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final int writers = 4;
         final int records = 20_000;
         final int size = 16;
@@ -276,7 +277,8 @@ public final class AdversarialChild
         final SegmentPool pool = new SegmentPool(4096, 1 << 20, 64);
         final EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool));
         final SocketChannel[] pair = pair();
-        final BufferEvent bev = SocketBufferEvent.create(base, pair[0], BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, pair[0],
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = new Thread(() -> base.loop(LoopFlags.NO_EXIT_ON_EMPTY));
         loop.start();
         while (!base.isRunning())

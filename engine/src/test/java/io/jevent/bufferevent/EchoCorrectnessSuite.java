@@ -6,6 +6,7 @@ import io.jevent.loop.Errno;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
+import io.jevent.loop.LoopErrorHandlers;
 import io.jevent.loop.LoopFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -482,7 +483,7 @@ public abstract class EchoCorrectnessSuite
         final AtomicReference<Throwable> workerFailure = new AtomicReference<>();
         for (int i = 0; i < workers.length; i++)
         {
-            final EventBase w = new EventBase(config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
+            final EventBase w = new EventBase(config().pool(pool).errorHandler(LoopErrorHandlers.RETHROW));
             workers[i] = w;
             threads[i] = new Thread(() ->
             {

@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public interface EventBaseThreadingSemantics extends EventBaseFixture
 {
     @Test
-    @DisplayName("threads: tryExecute() (backing off while the inbox is full) and activateFromAnyThread() from 4 threads, 100,000 tasks: none lost, none run twice")
+    @DisplayName("threads: tryExecute() (backing off while the inbox is full) and activateFromAnyThread() " +
+        "from 4 threads, 100,000 tasks: none lost, none run twice")
     default void shouldRunEveryCrossThreadTaskExactlyOnce() throws Exception
     {
         final EventBase b = base();
@@ -47,7 +48,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         final int[] finalBitRuns = new int[threads];
         final int[] activations = {0};
         final Thread[] producers = new Thread[threads];
-        final Event target = b.newTimer(false, (e, fd, what) -> { });
+        final Event target = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         final Thread loopThread = Thread.currentThread();
         final List<Throwable> offThread = new CopyOnWriteArrayList<>();
         final Runnable checkDone = () ->
@@ -197,7 +200,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
             ranAt.set(System.nanoTime());
             b.loopBreak();
         });
-        b.newTimer(false, (e, fd, what) -> { }).add(20, TimeUnit.SECONDS);
+        b.newTimer(false, (e, fd, what) ->
+        {
+        }).add(20, TimeUnit.SECONDS);
         final AtomicInteger rc = new AtomicInteger(42);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Thread loop = new Thread(() ->
@@ -248,7 +253,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
             EventBaseFixture.drain(p.source());
         });
         assertEquals(0, r.add());
-        b.newTimer(true, (e, fd, what) -> { }).add(1, TimeUnit.HOURS);
+        b.newTimer(true, (e, fd, what) ->
+        {
+        }).add(1, TimeUnit.HOURS);
         for (int i = 0; i < 1000; i++)
         {
             assertEquals(0, b.doWork(), "idle with an idle channel and a far timer, call " + i);
@@ -264,7 +271,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         assertEquals(1, reads[0]);
         assertEquals(0, b.doWork(), "drained");
 
-        final Event manual = b.newTimer(false, (e, fd, what) -> { });
+        final Event manual = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         manual.active(EventFlags.TIMEOUT);
         assertTrue(b.doWork() > 0, "an active event is work");
         assertEquals(0, b.doWork());
