@@ -55,12 +55,7 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         final List<Throwable> offThread = new CopyOnWriteArrayList<>();
         final Runnable checkDone = () ->
         {
-            boolean allFinal = true;
-            for (int t = 0; t < threads; t++)
-            {
-                allFinal &= finalBitRuns[t] > 0;
-            }
-            if (ran[0] == total && allFinal)
+            if (ran[0] == total && allPositive(finalBitRuns))
             {
                 b.loopBreak();
             }
@@ -132,16 +127,37 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         assertEquals(List.of(), offThread);
         assertTrue(b.gotBreak(), "finished before the 25 s guard (rc " + rc + ", ran " + ran[0] + ")");
         assertEquals(total, ran[0]);
-        for (int i = 0; i < total; i++)
+        assertEachRanOnce(runs, finalBitRuns);
+        assertTrue(activationRuns[0] >= 1 && activationRuns[0] <= activations[0],
+            "at most one run per activation: " + activationRuns[0] + " runs for " + activations[0]);
+    }
+
+    private static boolean allPositive(final int[] counts)
+    {
+        for (final int count : counts)
         {
-            assertEquals(1, runs[i], "task " + i);
+            if (count <= 0)
+            {
+                return false;
+            }
         }
-        for (int t = 0; t < threads; t++)
+        return true;
+    }
+
+    /**
+     * Each of {@link #shouldRunEveryCrossThreadTaskExactlyOnce}'s tasks ran once, and each producer's final
+     * activation was seen in exactly one run.
+     */
+    private static void assertEachRanOnce(final int[] taskRuns, final int[] finalBitRuns)
+    {
+        for (int i = 0; i < taskRuns.length; i++)
+        {
+            assertEquals(1, taskRuns[i], "task " + i);
+        }
+        for (int t = 0; t < finalBitRuns.length; t++)
         {
             assertEquals(1, finalBitRuns[t], "final activation of thread " + t + " seen in exactly one run");
         }
-        assertTrue(activationRuns[0] >= 1 && activationRuns[0] <= activations[0],
-            "at most one run per activation: " + activationRuns[0] + " runs for " + activations[0]);
     }
 
     @Test
