@@ -121,7 +121,8 @@ interface EvbufferCallbackSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.5 st.42: the most recently added callback runs first; removeCallback removes the first match or returns -1")
+    @DisplayName("§1.5 st.42: the most recently added callback runs first; " +
+        "removeCallback removes the first match or returns -1")
     default void shouldRunMostRecentCallbackFirst()
     {
         final Evbuffer b = newBuffer();
@@ -151,7 +152,8 @@ interface EvbufferCallbackSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.5 st.43: a callback that drains on every growth leaves the buffer empty after an add (nested call)")
+    @DisplayName("§1.5 st.43: a callback that drains on every growth leaves the buffer empty " +
+        "after an add (nested call)")
     default void shouldAllowNestedDrainFromCallback()
     {
         final Evbuffer b = newBuffer();
@@ -175,7 +177,8 @@ interface EvbufferCallbackSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.5 st.44: deferred callbacks run later from the loop with the accumulated counts; NODEFER runs at once")
+    @DisplayName("§1.5 st.44: deferred callbacks run later from the loop with the accumulated counts; " +
+        "NODEFER runs at once")
     default void shouldDeferCallbacks()
     {
         final Evbuffer b = newBuffer();

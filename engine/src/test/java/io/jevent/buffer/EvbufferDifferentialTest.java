@@ -539,6 +539,23 @@ class EvbufferDifferentialTest
             }
             final int r = rnd.nextInt(1000);
             final Slot s = slot();
+            if (r < 400)
+            {
+                addOrTakeStep(r, s);
+            }
+            else if (r < 655)
+            {
+                moveOrReshapeStep(r, s);
+            }
+            else
+            {
+                readOrIoStep(r, s);
+            }
+        }
+
+        /** r in [0, 400): adds, prepends, drains, removes, copyouts, ptr. */
+        private void addOrTakeStep(final int r, final Slot s)
+        {
             if (r < 70)
             {
                 addArray(s);
@@ -579,11 +596,16 @@ class EvbufferDifferentialTest
             {
                 copyoutFrom(s);
             }
-            else if (r < 400)
+            else
             {
                 ptrOp(s);
             }
-            else if (r < 430)
+        }
+
+        /** r in [400, 655): moves between buffers, references, pullup, expand, reserve/commit. */
+        private void moveOrReshapeStep(final int r, final Slot s)
+        {
+            if (r < 430)
             {
                 addBuffer(s, slot());
             }
@@ -611,11 +633,16 @@ class EvbufferDifferentialTest
             {
                 expand(s);
             }
-            else if (r < 655)
+            else
             {
                 reserveCommit(s);
             }
-            else if (r < 685)
+        }
+
+        /** r in [655, 1000): peek, search, readLine, freeze, prepare/commit, I/O, maxRead, free, queries. */
+        private void readOrIoStep(final int r, final Slot s)
+        {
+            if (r < 685)
             {
                 peek(s);
             }
@@ -1271,29 +1298,15 @@ class EvbufferDifferentialTest
             }
         }
 
-        private void reserveCommit(final Slot s)
+        /**
+         * Between reserveSpace and commitSpace: at random, reserves again, queries, changes the buffer
+         * (add, drain, prepend), freezes its end for a refused commit, or adds to another slot.
+         *
+         * @return whether the reservation is still valid after what was done
+         */
+        private boolean interveneBeforeCommitSpace(final Slot s, final Extents e, final int k, final int r,
+            final int size)
         {
-            final int k = new int[] {0, 1, 1, 1, 2, 2, 3, 4, 6}[rnd.nextInt(9)];
-            final int size = size();
-            final Extents e = new Extents(k);
-            op("reserveSpace(" + size + ", " + k + " extents)");
-            final int r = s.buf.reserveSpace(size, e);
-            if (s.model.frozenEnd || k < 1)
-            {
-                assertEquals(-1, r, "reserveSpace");
-                return;
-            }
-            assertTrue(r >= 1 && r <= k, "reserveSpace returned " + r + " for " + k + " extents");
-            assertEquals(r, e.count());
-            assertEquals(s.model.length(), s.buf.length(), "reserveSpace changed the length");
-            if (1 == r)
-            {
-                assertTrue(e.length(0) >= size, "one extent smaller than the size reserved");
-            }
-            assertTrue(e.totalLength() >= size, "extents smaller than the size reserved: " + e.totalLength());
-            final byte[][] written = new byte[r][];
-            writeExtents(e, r, written);
-
             boolean stillValid = true;
             final int intervention = rnd.nextInt(20);
             if (intervention < 2)
@@ -1353,6 +1366,33 @@ class EvbufferDifferentialTest
                     addArray(other);
                 }
             }
+            return stillValid;
+        }
+
+        private void reserveCommit(final Slot s)
+        {
+            final int k = new int[] {0, 1, 1, 1, 2, 2, 3, 4, 6}[rnd.nextInt(9)];
+            final int size = size();
+            final Extents e = new Extents(k);
+            op("reserveSpace(" + size + ", " + k + " extents)");
+            final int r = s.buf.reserveSpace(size, e);
+            if (s.model.frozenEnd || k < 1)
+            {
+                assertEquals(-1, r, "reserveSpace");
+                return;
+            }
+            assertTrue(r >= 1 && r <= k, "reserveSpace returned " + r + " for " + k + " extents");
+            assertEquals(r, e.count());
+            assertEquals(s.model.length(), s.buf.length(), "reserveSpace changed the length");
+            if (1 == r)
+            {
+                assertTrue(e.length(0) >= size, "one extent smaller than the size reserved");
+            }
+            assertTrue(e.totalLength() >= size, "extents smaller than the size reserved: " + e.totalLength());
+            final byte[][] written = new byte[r][];
+            writeExtents(e, r, written);
+
+            final boolean stillValid = interveneBeforeCommitSpace(s, e, k, r, size);
 
             final int c = rnd.nextInt(20) == 0 ? r + 1 : rnd.nextInt(r + 1);
             boolean overgrown = false;

@@ -83,7 +83,8 @@ interface EvbufferFailureSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("a cleanup that throws during a drain: every cleanup due runs, the drain stands, the first exception is rethrown")
+    @DisplayName("a cleanup that throws during a drain: every cleanup due runs, the drain stands, " +
+        "the first exception is rethrown")
     default void shouldCompleteADrainWhoseCleanupsThrow()
     {
         final Evbuffer b = newBuffer();
@@ -193,7 +194,8 @@ interface EvbufferFailureSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("a callback that throws: the rest of the round runs, the first exception is rethrown, counts stay exact")
+    @DisplayName("a callback that throws: the rest of the round runs, the first exception is rethrown, " +
+        "counts stay exact")
     default void shouldRunEveryCallbackWhenOneThrows()
     {
         final Evbuffer b = newBuffer();

@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EvbufferOwnerTest
 {
-    private static final byte[] CONTENT =
-        "owned content, long enough to span several 16-byte segments\nsecond line\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CONTENT = ("owned content, long enough to span several 16-byte segments\n" +
+        "second line\r\n").getBytes(StandardCharsets.ISO_8859_1);
 
     /** What a loop's refusal looks like: an IllegalStateException subclass. */
     static final class WrongThreadException extends IllegalStateException
@@ -146,7 +146,8 @@ class EvbufferOwnerTest
     {
         final Evbuffer owned = newBuffer();
         final Evbuffer live = newBuffer();
-        final ByteBuffer referenced = ByteBuffer.allocateDirect(8).put(0, "REFERENC".getBytes(StandardCharsets.US_ASCII));
+        final ByteBuffer referenced = ByteBuffer.allocateDirect(8)
+            .put(0, "REFERENC".getBytes(StandardCharsets.US_ASCII));
         final int[] cleanups = new int[1];
         assertEquals(0, owned.add(CONTENT));
         assertEquals(0, owned.addReference(BufferUtil.address(referenced), 8, (a, l) -> cleanups[0]++));
@@ -268,7 +269,8 @@ class EvbufferOwnerTest
             assertThrows(WrongThreadException.class, input::length, "the loop's buffer from the test thread");
             assertThrows(WrongThreadException.class, () -> input.add(CONTENT));
             assertThrows(WrongThreadException.class, () -> output.addBuffer(input), "a move asks both owners");
-            assertThrows(WrongThreadException.class, () -> input.setOwner(null), "only the owner's thread may hand it on");
+            assertThrows(WrongThreadException.class, () -> input.setOwner(null),
+                "only the owner's thread may hand it on");
             loop.submit(() ->
             {
                 assertEquals(0, input.add(CONTENT));

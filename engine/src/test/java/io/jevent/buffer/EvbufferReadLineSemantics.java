@@ -32,7 +32,8 @@ interface EvbufferReadLineSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.2 st.24: a complete line is returned without its EOL and drained with it; otherwise NULL and unchanged")
+    @DisplayName("§1.2 st.24: a complete line is returned without its EOL and drained with it; " +
+        "otherwise NULL and unchanged")
     default void shouldReadCompleteLinesOnly()
     {
         final Evbuffer b = newBuffer();

@@ -49,7 +49,8 @@ interface EvbufferReferenceSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.1 st.12: cleanup runs exactly once, with the original address and length, on the last byte's drain")
+    @DisplayName("§1.1 st.12: cleanup runs exactly once, with the original address and length, " +
+        "on the last byte's drain")
     default void shouldCleanUpReferenceOnceWhenLastByteDrained()
     {
         final Evbuffer b = newBuffer();
@@ -182,7 +183,8 @@ interface EvbufferReferenceSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.1 st.12 (jevent difference): a zero-length reference is accepted, holds nothing, cleans up at once")
+    @DisplayName("§1.1 st.12 (jevent difference): a zero-length reference is accepted, holds nothing, " +
+        "cleans up at once")
     default void shouldCleanUpZeroLengthReferenceAtOnce()
     {
         final Evbuffer b = newBuffer();
@@ -223,7 +225,8 @@ interface EvbufferReferenceSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.1 st.13: addBufferReference appends a view of src; src is unchanged and both report the same length")
+    @DisplayName("§1.1 st.13: addBufferReference appends a view of src; " +
+        "src is unchanged and both report the same length")
     default void shouldShareBytesWithAddBufferReference()
     {
         final Evbuffer src = newBuffer();
@@ -278,7 +281,8 @@ interface EvbufferReferenceSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.1 st.13: addBufferReference: 0 for an empty src; -1 for dst == src, a frozen dst end, a src holding views")
+    @DisplayName("§1.1 st.13: addBufferReference: 0 for an empty src; " +
+        "-1 for dst == src, a frozen dst end, a src holding views")
     default void shouldRefuseInvalidAddBufferReference()
     {
         final Evbuffer src = newBuffer();

@@ -62,7 +62,8 @@ interface EvbufferReservePeekSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.3 st.32: several extents add up to size, start with the tail of the data; re-reserving gives the same")
+    @DisplayName("§1.3 st.32: several extents add up to size, start with the tail of the data; " +
+        "re-reserving gives the same")
     default void shouldReserveSeveralExtentsAndRepeatThem()
     {
         final Evbuffer b = newBuffer();
@@ -98,7 +99,8 @@ interface EvbufferReservePeekSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.3 st.32, st.33: a request over the free tail gives the tail first, then new room; vec[0] alone may be committed")
+    @DisplayName("§1.3 st.32, st.33: a request over the free tail gives the tail first, then new room; " +
+        "vec[0] alone may be committed")
     default void shouldReserveFreeTailFirstAndCommitFirstExtentAlone()
     {
         final Evbuffer b = newBuffer();
@@ -200,7 +202,8 @@ interface EvbufferReservePeekSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.3 st.33: commit fails with -1 and commits nothing for a wrong pointer, an over-long extent or a stale reservation")
+    @DisplayName("§1.3 st.33: commit fails with -1 and commits nothing for a wrong pointer, " +
+        "an over-long extent or a stale reservation")
     default void shouldRejectInvalidCommits()
     {
         final Evbuffer b = newBuffer();
@@ -260,7 +263,8 @@ interface EvbufferReservePeekSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("§1.3 st.34 (libevent test_evbuffer_reserve_with_empty): \"a\", reserve 4096 in 2, commit 'b', add \"c\" → \"abc\"")
+    @DisplayName("§1.3 st.34 (libevent test_evbuffer_reserve_with_empty): " +
+        "\"a\", reserve 4096 in 2, commit 'b', add \"c\" → \"abc\"")
     default void shouldNotTreatReservedSpaceAsData()
     {
         final Evbuffer b = newBuffer();

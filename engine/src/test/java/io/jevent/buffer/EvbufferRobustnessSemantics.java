@@ -76,7 +76,8 @@ interface EvbufferRobustnessSemantics extends EvbufferSemanticsFixture
     }
 
     @Test
-    @DisplayName("libevent remove_buffer_with_empty: moving 3 bytes out of two 2-byte references into a buffer ending in an empty reference")
+    @DisplayName("libevent remove_buffer_with_empty: moving 3 bytes out of two 2-byte references into a buffer " +
+        "ending in an empty reference")
     default void shouldRemoveBufferIntoBufferWithEmptyReference()
     {
         final Evbuffer src = newBuffer();
@@ -272,81 +273,13 @@ interface EvbufferRobustnessSemantics extends EvbufferSemanticsFixture
                     assertEquals(0, b.addBufferReference(v), what);
                     mb.append(mv);
                 }
-                case 10 ->
-                {
-                    final String s = randomText(rnd, 60);
-                    add(v, s);
-                    mv.append(s);
-                    final int n = rnd.nextInt(40);
-                    assertEquals(0, v.drain(n));
-                    mv.delete(0, Math.min(n, mv.length()));
-                }
-                case 11 ->
-                {
-                    final int n = mb.isEmpty() ? 0 : 1 + rnd.nextInt(mb.length());
-                    final long p = b.pullup(n);
-                    if (n == 0)
-                    {
-                        assertEquals(0, p, what);
-                    }
-                    else
-                    {
-                        assertEquals(mb.substring(0, n), memory(p, n), what);
-                    }
-                }
-                case 12 ->
-                {
-                    final Extents e = new Extents(1 + rnd.nextInt(3));
-                    final int k = b.reserveSpace(1 + rnd.nextInt(3 * pool().segmentSize()), e);
-                    assertTrue(k >= 1, what);
-                    final int commit = rnd.nextInt(k + 1);
-                    for (int i = 0; i < commit; i++)
-                    {
-                        final String s = randomText(rnd, Math.min(e.length(i), 25));
-                        new UnsafeBuffer(e.address(i), e.length(i)).putBytes(0, bytes(s));
-                        e.setLength(i, s.length());
-                        mb.append(s);
-                    }
-                    assertEquals(0, b.commitSpace(e, commit), what);
-                }
-                case 13 ->
-                {
-                    final int n = rnd.nextInt(2 * pool().segmentSize());
-                    assertEquals(0, b.expand(n), what);
-                    final String s = randomText(rnd, n);
-                    assertEquals(0, b.add(bytes(s)), what);
-                    mb.append(s);
-                }
-                case 14 ->
-                {
-                    if (mb.length() > 3)
-                    {
-                        final int from = rnd.nextInt(mb.length() - 3);
-                        final String needle = mb.substring(from, from + 1 + rnd.nextInt(3));
-                        final int start = rnd.nextInt(from + 1);
-                        assertEquals(mb.indexOf(needle, start), b.search(bytes(needle), start), what);
-                    }
-                }
-                case 15 ->
-                {
-                    final int pos = rnd.nextInt(mb.length() + 1);
-                    final EvbufferPtr p = new EvbufferPtr();
-                    assertEquals(0, b.ptrSet(p, pos, Evbuffer.PTR_SET), what);
-                    final int n = rnd.nextInt(100);
-                    final int got = b.copyoutFrom(p, out, 0, n);
-                    assertEquals(Math.min(n, mb.length() - pos), got, what);
-                    assertEquals(mb.substring(pos, pos + got), text(out, 0, got), what);
-                }
-                default ->
-                {
-                    final String line = mb.indexOf("\n") >= 0 ? mb.substring(0, mb.indexOf("\n")) : null;
-                    final String got = b.readLine(EolStyle.LF);
-                    assertEquals(line, got, what);
-                    if (null != line)
-                    {
-                        mb.delete(0, line.length() + 1);
-                    }
-                }
+                case 10 -> addAndDrainSource(rnd, v, mv);
+                case 11 -> checkPullup(rnd, b, mb, what);
+                case 12 -> reserveAndCommit(rnd, b, mb, what);
+                case 13 -> expandThenAdd(rnd, b, mb, what);
+                case 14 -> checkSearch(rnd, b, mb, what);
+                case 15 -> checkCopyoutFrom(rnd, b, mb, out, what);
+                default -> checkReadLine(b, mb, what);
             }
             if (mb.length() > 6000)
             {
@@ -361,6 +294,96 @@ interface EvbufferRobustnessSemantics extends EvbufferSemanticsFixture
                 validate(o, mo.toString());
                 assertEquals(mv.toString(), contents(v), what);
             }
+        }
+    }
+
+    /** Changes the buffer {@code b} holds references to: appends, then drains a little. */
+    private static void addAndDrainSource(final Random rnd, final Evbuffer v, final StringBuilder mv)
+    {
+        final String s = randomText(rnd, 60);
+        add(v, s);
+        mv.append(s);
+        final int n = rnd.nextInt(40);
+        assertEquals(0, v.drain(n));
+        mv.delete(0, Math.min(n, mv.length()));
+    }
+
+    /** pullup(n) makes the first n bytes contiguous, as the model has them. */
+    private static void checkPullup(final Random rnd, final Evbuffer b, final StringBuilder mb, final String what)
+    {
+        final int n = mb.isEmpty() ? 0 : 1 + rnd.nextInt(mb.length());
+        final long p = b.pullup(n);
+        if (n == 0)
+        {
+            assertEquals(0, p, what);
+        }
+        else
+        {
+            assertEquals(mb.substring(0, n), memory(p, n), what);
+        }
+    }
+
+    /** Reserves 1 to 3 extents, fills some of them and commits those. */
+    private void reserveAndCommit(final Random rnd, final Evbuffer b, final StringBuilder mb, final String what)
+    {
+        final Extents e = new Extents(1 + rnd.nextInt(3));
+        final int k = b.reserveSpace(1 + rnd.nextInt(3 * pool().segmentSize()), e);
+        assertTrue(k >= 1, what);
+        final int commit = rnd.nextInt(k + 1);
+        for (int i = 0; i < commit; i++)
+        {
+            final String s = randomText(rnd, Math.min(e.length(i), 25));
+            new UnsafeBuffer(e.address(i), e.length(i)).putBytes(0, bytes(s));
+            e.setLength(i, s.length());
+            mb.append(s);
+        }
+        assertEquals(0, b.commitSpace(e, commit), what);
+    }
+
+    /** expand(n), then an add of at most n bytes. */
+    private void expandThenAdd(final Random rnd, final Evbuffer b, final StringBuilder mb, final String what)
+    {
+        final int n = rnd.nextInt(2 * pool().segmentSize());
+        assertEquals(0, b.expand(n), what);
+        final String s = randomText(rnd, n);
+        assertEquals(0, b.add(bytes(s)), what);
+        mb.append(s);
+    }
+
+    /** search finds what String.indexOf finds in the model, for a needle taken from the content. */
+    private static void checkSearch(final Random rnd, final Evbuffer b, final StringBuilder mb, final String what)
+    {
+        if (mb.length() > 3)
+        {
+            final int from = rnd.nextInt(mb.length() - 3);
+            final String needle = mb.substring(from, from + 1 + rnd.nextInt(3));
+            final int start = rnd.nextInt(from + 1);
+            assertEquals(mb.indexOf(needle, start), b.search(bytes(needle), start), what);
+        }
+    }
+
+    /** copyoutFrom a pointer set at a random position copies what the model has there. */
+    private static void checkCopyoutFrom(final Random rnd, final Evbuffer b, final StringBuilder mb, final byte[] out,
+        final String what)
+    {
+        final int pos = rnd.nextInt(mb.length() + 1);
+        final EvbufferPtr p = new EvbufferPtr();
+        assertEquals(0, b.ptrSet(p, pos, Evbuffer.PTR_SET), what);
+        final int n = rnd.nextInt(100);
+        final int got = b.copyoutFrom(p, out, 0, n);
+        assertEquals(Math.min(n, mb.length() - pos), got, what);
+        assertEquals(mb.substring(pos, pos + got), text(out, 0, got), what);
+    }
+
+    /** readLine(LF) returns and drains the model's first line, or returns null without one. */
+    private static void checkReadLine(final Evbuffer b, final StringBuilder mb, final String what)
+    {
+        final String line = mb.indexOf("\n") >= 0 ? mb.substring(0, mb.indexOf("\n")) : null;
+        final String got = b.readLine(EolStyle.LF);
+        assertEquals(line, got, what);
+        if (null != line)
+        {
+            mb.delete(0, line.length() + 1);
         }
     }
 

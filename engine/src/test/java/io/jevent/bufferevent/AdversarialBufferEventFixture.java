@@ -26,7 +26,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The fixture both adversarial bufferevent suites share: a pool and base per test, loopback pairs, background
@@ -320,7 +319,7 @@ public abstract class AdversarialBufferEventFixture
             Thread.sleep(5);
             now = openFds();
         }
-        assertTrue(now <= expected, "sockets, pipes, epoll and event fds open after the test" + ": " + now + " open, " + expected +
-            " before (fewer is fine: an earlier test's channel may be closed by its cleaner meanwhile)");
+        assertTrue(now <= expected, "sockets, pipes, epoll and event fds open after the test" + ": " + now + " open, " +
+            expected + " before (fewer is fine: an earlier test's channel may be closed by its cleaner meanwhile)");
     }
 }

@@ -1,44 +1,31 @@
 package io.jevent.bufferevent;
 
 import io.jevent.buffer.Evbuffer;
-import io.jevent.buffer.SegmentPool;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
-import io.jevent.loop.AcceptedSocket;
 import io.jevent.loop.EventBase;
-import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
-import io.jevent.loop.LoopErrorHandlers;
 import io.jevent.loop.LoopFlags;
 import io.jevent.loop.WrongThreadException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,8 +51,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     // ================================================================== THREADSAFE
 
     /**
-     * Failed before the issue-8 fixes (hangs: free() never returns while the base lives). A THREADSAFE bufferevent freed
-     * from another thread while the loop's inbox is full: BufferEvent.free() catches the
+     * Failed before the issue-8 fixes (hangs: free() never returns while the base lives). A THREADSAFE bufferevent
+     * freed from another thread while the loop's inbox is full: BufferEvent.free() catches the
      * RejectedExecutionException of base.execute(), takes it for "the base is being freed" and parks
      * until base.isFreed(), which may be never. A full inbox should throw at once (as execute() does)
      * or the free be queued some other way; it must not hang the caller.
@@ -75,7 +62,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     {
         final EventBase b = newBase(configWithPool().remoteQueueCapacity(4));
         final Conn c = connect();
-        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = startLoop(b);
         final CountDownLatch busy = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -92,8 +80,11 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
             }
         });
         assertTrue(busy.await(5, TimeUnit.SECONDS));
+        final Runnable noop = () ->
+        {
+        };
         int queued = 0;
-        while (b.tryExecute(() -> { }))
+        while (b.tryExecute(noop))
         {
             queued++;
         }
@@ -167,9 +158,9 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     }
 
     /**
-     * Failed before the issue-8 fixes. After its base is freed, enable() on a bufferevent throws IllegalStateException, but
-     * write() returns 0: the bytes are accepted into an output no loop will ever send, and are lost.
-     * Same off the loop with THREADSAFE. A write that cannot be sent must be refused.
+     * Failed before the issue-8 fixes. After its base is freed, enable() on a bufferevent throws
+     * IllegalStateException, but write() returns 0: the bytes are accepted into an output no loop will ever send, and
+     * are lost. Same off the loop with THREADSAFE. A write that cannot be sent must be refused.
      */
     @Test
     public void shouldRefuseWritesToABufferEventWhoseBaseIsFreed() throws Exception
@@ -222,8 +213,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     }
 
     /**
-     * Failed before the issue-8 fixes (see the report for rates: records lost or garbled in most rounds, and in some runs
-     * glibc aborts the JVM, "malloc(): corrupted top size"). THREADSAFE promises writes from any
+     * Failed before the issue-8 fixes (see the report for rates: records lost or garbled in most rounds, and in some
+     * runs glibc aborts the JVM, "malloc(): corrupted top size"). THREADSAFE promises writes from any
      * thread; but while no loop runs, inLoopThread() is true on every thread, so 4 threads writing at
      * once all append straight into the unsynchronised output Evbuffer. Run in a child JVM because it
      * can corrupt the native heap.
@@ -271,7 +262,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         for (int round = 0; round < 50; round++)
         {
             final Conn c = connect();
-            final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+            final BufferEvent bev = SocketBufferEvent.create(base, c.local(),
+                BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
             bev.write(BufferEventFixture.pattern(1000, round));
             final CyclicBarrier barrier = new CyclicBarrier(2);
             final Thread a = background("free-a", () ->
@@ -302,7 +294,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     public void shouldFreeInsideItsOwnDeferredReadCallbackWithAnEventQueued() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.DEFER_CALLBACKS);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.DEFER_CALLBACKS);
         final List<String> seen = new ArrayList<>();
         bev.setCallbacks(b ->
         {
@@ -362,7 +355,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         final Conn c = connect();
         c.peer().setOption(StandardSocketOptions.SO_RCVBUF, 8192);
         c.local().setOption(StandardSocketOptions.SO_SNDBUF, 8192);
-        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = startLoop(base);
         for (int i = 0; i < 100; i++)
         {
@@ -499,8 +493,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     }
 
     /**
-     * Failed before the issue-8 fixes. ConnListener.bind on a freed base throws IllegalStateException, but only after it
-     * opened, bound and started listening on the socket (the events are made after): the socket is never
+     * Failed before the issue-8 fixes. ConnListener.bind on a freed base throws IllegalStateException, but only after
+     * it opened, bound and started listening on the socket (the events are made after): the socket is never
      * closed, the port stays taken, one fd leaks per call. (The wrong-thread case was fixed in 4bc4767;
      * this path is before that try block.)
      */
@@ -518,7 +512,9 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
         }
         final InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         assertThrows(IllegalStateException.class, () -> ConnListener.bind(b, at, ListenerFlags.CLOSE_ON_FREE, 16,
-            (l, s) -> { }));
+            (l, s) ->
+            {
+            }));
         final int after = openFds();
         boolean portFree;
         try (ServerSocketChannel again = ServerSocketChannel.open())
@@ -535,9 +531,9 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     }
 
     /**
-     * Failed before the issue-8 fixes. connect() of a socket-less bufferevent whose base is freed: SocketBufferEvent.connect
-     * checks only the thread (checkLive), opens a socket and starts the TCP handshake (the server gets
-     * the connection), then throws IllegalStateException when it re-creates its events on the freed
+     * Failed before the issue-8 fixes. connect() of a socket-less bufferevent whose base is freed:
+     * SocketBufferEvent.connect checks only the thread (checkLive), opens a socket and starts the TCP handshake (the
+     * server gets the connection), then throws IllegalStateException when it re-creates its events on the freed
      * base. Without CLOSE_ON_FREE, free() leaves that socket open: an fd leaks that the caller never
      * asked for. It must be refused before any socket is opened.
      */
@@ -624,8 +620,8 @@ public abstract class AdversarialBufferEventSuite extends AdversarialBufferEvent
     }
 
     /**
-     * Failed before the issue-8 fixes on epoll (nio passes). The accept callback gets a holder "valid during this call";
-     * on epoll its peer address is decoded lazily from the listening socket's native scratch. Freeing
+     * Failed before the issue-8 fixes on epoll (nio passes). The accept callback gets a holder "valid during this
+     * call"; on epoll its peer address is decoded lazily from the listening socket's native scratch. Freeing
      * the listener inside the callback (allowed: "free from inside a callback") frees that scratch
      * (NativeListenSocket.close), and remoteAddress() called afterwards in the same callback reads freed
      * native memory: null or a wrong address (a use after free of malloc'ed memory).

@@ -164,7 +164,8 @@ public final class AdversarialChild
         final SegmentPool pool = new SegmentPool(4096, 1 << 20, 64);
         final EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool));
         final SocketChannel[] pair = pair();
-        final BufferEvent bev = SocketBufferEvent.create(base, pair[0], BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, pair[0],
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final int writers = 4;
         final int records = 20_000;
         final int size = 16;
@@ -243,8 +244,29 @@ public final class AdversarialChild
         {
             return "the peer received " + got.size() + " of " + expected + " bytes accepted with 0";
         }
+        final String badRecord = firstBadRecord(got.toByteArray(), writers, size);
+        if (null != badRecord)
+        {
+            return badRecord;
+        }
+        if (0 != pool.outstandingSegments())
+        {
+            return pool.outstandingSegments() + " segments never returned";
+        }
+        pool.close();
+        return "ok";
+    }
+
+    /**
+     * Checks the records of {@link #writesBeforeLoop} as the peer received them: each writer's
+     * (id, seq, ~seq) records intact and in its own order.
+     *
+     * @return a description of the first garbled or out-of-order record, or null if there is none
+     */
+    private static String firstBadRecord(final byte[] received, final int writers, final int size)
+    {
         final long[] next = new long[writers];
-        final ByteBuffer in = ByteBuffer.wrap(got.toByteArray());
+        final ByteBuffer in = ByteBuffer.wrap(received);
         while (in.hasRemaining())
         {
             final int id = in.getInt();
@@ -257,12 +279,7 @@ public final class AdversarialChild
             }
             next[id]++;
         }
-        if (0 != pool.outstandingSegments())
-        {
-            return pool.outstandingSegments() + " segments never returned";
-        }
-        pool.close();
-        return "ok";
+        return null;
     }
 
     /**
@@ -276,7 +293,8 @@ public final class AdversarialChild
         final SegmentPool pool = new SegmentPool(4096, 1 << 20, 64);
         final EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool));
         final SocketChannel[] pair = pair();
-        final BufferEvent bev = SocketBufferEvent.create(base, pair[0], BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, pair[0],
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = new Thread(() -> base.loop(LoopFlags.NO_EXIT_ON_EMPTY));
         loop.start();
         while (!base.isRunning())

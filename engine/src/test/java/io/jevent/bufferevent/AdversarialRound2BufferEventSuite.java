@@ -1,28 +1,19 @@
 package io.jevent.bufferevent;
 
 import io.jevent.buffer.Evbuffer;
-import io.jevent.buffer.SegmentPool;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
 import io.jevent.loop.Event;
 import io.jevent.loop.EventBase;
-import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
-import io.jevent.loop.LoopErrorHandlers;
-import io.jevent.loop.LoopFlags;
 import io.jevent.loop.Transport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,7 +24,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,10 +75,10 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     // ================================================================== THREADSAFE writes staged while no loop runs
 
     /**
-     * Failed before the second round of issue-8 fixes: one thread, no other. A THREADSAFE bufferevent; before the loop runs the program writes
-     * "HELLO " (no loop runs, so it is staged and its hand-over queued as a task, RemoteWrites), adds
-     * a timer that is due at once, and runs the loop on the same thread. The timer's callback writes
-     * "WORLD" on the loop thread: straight into the output. The timer is activated by expireTimers()
+     * Failed before the second round of issue-8 fixes: one thread, no other. A THREADSAFE bufferevent; before the loop
+     * runs the program writes "HELLO " (no loop runs, so it is staged and its hand-over queued as a task,
+     * RemoteWrites), adds a timer that is due at once, and runs the loop on the same thread. The timer's callback
+     * writes "WORLD" on the loop thread: straight into the output. The timer is activated by expireTimers()
      * before drainRemote() queues the hand-over behind it in the same pass, so the peer receives
      * "WORLDHELLO ": the single writer's order is not kept. Without THREADSAFE the same program sends
      * "HELLO WORLD". Every run.
@@ -163,7 +153,8 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     {
         final EventBase b = newBase(configWithPool());
         final Conn c = connect();
-        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         for (int i = 0; i < 50; i++)
         {
             assertEquals(0, bev.write(BufferEventFixture.pattern(3000, i)));
@@ -187,7 +178,8 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     public void shouldDiscardStagedWritesOfABufferEventFreedBeforeTheLoopRan() throws Exception
     {
         final Conn c = connect();
-        final BufferEvent bev = SocketBufferEvent.create(base, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(base, c.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         for (int i = 0; i < 20; i++)
         {
             assertEquals(0, bev.write(BufferEventFixture.pattern(5000, i)));
@@ -205,9 +197,9 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     // ================================================================== THREADSAFE + BOUNDED_OUTPUT off the loop
 
     /**
-     * Failed before the second round of issue-8 fixes: BOUNDED_OUTPUT promises that write* calls that would take the output past the write high
-     * watermark refuse (BevOptions.BOUNDED_OUTPUT). High watermark 1000, writing disabled so the output
-     * keeps what it is given. A task on the loop writes 1000 bytes (accepted: the output is full).
+     * Failed before the second round of issue-8 fixes: BOUNDED_OUTPUT promises that write* calls that would take the
+     * output past the write high watermark refuse (BevOptions.BOUNDED_OUTPUT). High watermark 1000, writing disabled
+     * so the output keeps what it is given. A task on the loop writes 1000 bytes (accepted: the output is full).
      * Then, with no loop running and no race at all, this thread writes 1000 more: accepted with 0,
      * and the output holds 2000 bytes, twice the bound. The off-loop check (RemoteWrites.fullOffLoop)
      * compares against loopOutput, which only a hand-over or a socket write updates
@@ -245,7 +237,8 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
     {
         final EventBase b = newBase(configWithPool().remoteQueueCapacity(4));
         final Conn c = connect();
-        final BufferEvent bev = SocketBufferEvent.create(b, c.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent bev = SocketBufferEvent.create(b, c.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final Thread loop = startLoop(b);
         final CountDownLatch busy = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -262,7 +255,10 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
             }
         });
         assertTrue(busy.await(5, TimeUnit.SECONDS));
-        while (b.tryExecute(() -> { }))
+        final Runnable noop = () ->
+        {
+        };
+        while (b.tryExecute(noop))
         {
             Thread.onSpinWait();
         }
@@ -307,7 +303,8 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
         final Conn c1 = connect();
         final Conn c2 = connect();
         final Conn c3 = connect();
-        final BufferEvent safe = SocketBufferEvent.create(b, c1.local(), BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+        final BufferEvent safe = SocketBufferEvent.create(b, c1.local(),
+            BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
         final BufferEvent plain = SocketBufferEvent.create(b, c2.local(), BevOptions.CLOSE_ON_FREE);
         final BufferEvent survivor = track(SocketBufferEvent.create(b, c3.local(), BevOptions.CLOSE_ON_FREE));
         final AtomicInteger ran = new AtomicInteger();
@@ -433,7 +430,8 @@ public abstract class AdversarialRound2BufferEventSuite extends AdversarialBuffe
             {
                 lis.free();
                 peer.set(String.valueOf(s.remoteAddress()));
-                final BufferEvent bev = SocketBufferEvent.create(worker, s, BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
+                final BufferEvent bev = SocketBufferEvent.create(worker, s,
+                    BevOptions.CLOSE_ON_FREE | BevOptions.THREADSAFE);
                 worker.execute(() ->
                 {
                     bev.setCallbacks(x -> x.writeBuffer(x.input()), null, (x, what) -> x.free());

@@ -228,7 +228,8 @@ public interface BufferEventConnectSemantics extends BufferEventFixture
         final List<BufferEvent> all = new ArrayList<>();
         for (int i = 0; i < 100; i++)
         {
-            final BufferEvent b = track(SocketBufferEvent.create(base(), (SocketChannel)null, BevOptions.DEFER_CALLBACKS));
+            final BufferEvent b = track(SocketBufferEvent.create(base(), (SocketChannel)null,
+                BevOptions.DEFER_CALLBACKS));
             b.setCallbacks(x -> reads[0]++, null, null);
             all.add(b);
         }

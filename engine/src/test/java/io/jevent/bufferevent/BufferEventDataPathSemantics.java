@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public interface BufferEventDataPathSemantics extends BufferEventFixture
 {
     @Test
-    @DisplayName("data path: the read guess starts at initialRead, grows 4x after a read that fills it, up to maxSingleRead")
+    @DisplayName("data path: the read guess starts at initialRead, grows 4x after a read that fills it, " +
+        "up to maxSingleRead")
     default void shouldGrowTheReadGuessWhileReadsFillIt()
     {
         final Conn c = connect();

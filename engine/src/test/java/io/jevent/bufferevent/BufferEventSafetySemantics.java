@@ -79,7 +79,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("threads: while the loop runs, every call on a bufferevent from another thread throws and changes nothing")
+    @DisplayName("threads: while the loop runs, every call on a bufferevent from another thread " +
+        "throws and changes nothing")
     default void shouldRefuseBufferEventCallsFromAnotherThread() throws Exception
     {
         final Conn c = connect();
@@ -111,7 +112,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("THREADSAFE: 4 threads write 5,000 records each while the loop runs; the peer gets every byte, each thread's in order")
+    @DisplayName("THREADSAFE: 4 threads write 5,000 records each while the loop runs; " +
+        "the peer gets every byte, each thread's in order")
     default void shouldTakeThreadsafeWritesFromManyThreads() throws Exception
     {
         final Conn c = connect();
@@ -179,7 +181,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("THREADSAFE + BOUNDED_OUTPUT: off-loop writes to a peer that reads late stop at the bound and lose nothing")
+    @DisplayName("THREADSAFE + BOUNDED_OUTPUT: off-loop writes to a peer that reads late " +
+        "stop at the bound and lose nothing")
     default void shouldBoundThreadsafeWritesFromAnotherThread() throws Exception
     {
         final Conn c = connect();
@@ -228,7 +231,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("THREADSAFE: enable, disable and free from another thread are handed to the loop; nothing runs after the free")
+    @DisplayName("THREADSAFE: enable, disable and free from another thread are handed to the loop; " +
+        "nothing runs after the free")
     default void shouldHandEnableDisableAndFreeToTheLoop() throws Exception
     {
         final Conn c = connect();
@@ -300,7 +304,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("free: a bufferevent freed after its base closes its socket (CLOSE_ON_FREE) and returns its memory at once")
+    @DisplayName("free: a bufferevent freed after its base closes its socket (CLOSE_ON_FREE) " +
+        "and returns its memory at once")
     default void shouldCloseTheSocketWhenFreedAfterTheBase() throws Exception
     {
         final Conn c = connect();
@@ -368,7 +373,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("deferred: events triggered inside a deferred callback arrive in one call with exactly their bits (2.1.12)")
+    @DisplayName("deferred: events triggered inside a deferred callback arrive in one call " +
+        "with exactly their bits (2.1.12)")
     default void shouldDeliverEventsTriggeredDuringADeferredRunInOneCall()
     {
         final Conn c = connect();
@@ -405,9 +411,15 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         assertEquals(0, bev.write(BufferEventFixture.bytes("abc")));
         assertEquals(0, bev.flush(EventFlags.WRITE, BufferEvent.FLUSH_FINISHED), "nothing held back to flush");
         assertEquals(3, bev.output().length(), "flush writes nothing itself");
-        final DataCallback r = b -> { };
-        final DataCallback w = b -> { };
-        final EventsCallback e = (b, what) -> { };
+        final DataCallback r = b ->
+        {
+        };
+        final DataCallback w = b ->
+        {
+        };
+        final EventsCallback e = (b, what) ->
+        {
+        };
         assertNull(bev.readCallback());
         bev.setCallbacks(r, w, e);
         assertSame(r, bev.readCallback());
@@ -436,7 +448,8 @@ public interface BufferEventSafetySemantics extends BufferEventFixture
         {
             final long expected = s.replace("\ud834\udd1e", "AAAA").replaceAll("[\ud800-\udfff]", "?")
                 .getBytes(StandardCharsets.UTF_8).length;
-            assertEquals(expected, io.jevent.buffer.Evbuffer.utf8Length(s), "length of " + s.codePoints().boxed().toList());
+            assertEquals(expected, io.jevent.buffer.Evbuffer.utf8Length(s),
+                "length of " + s.codePoints().boxed().toList());
             final io.jevent.buffer.Evbuffer b = new io.jevent.buffer.Evbuffer(pool());
             assertEquals(expected, b.addUtf8(s), "what addUtf8 appends for " + s.codePoints().boxed().toList());
             b.free();

@@ -4,6 +4,7 @@ import io.jevent.buffer.SegmentPool;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
+import io.jevent.loop.LoopErrorHandlers;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -31,7 +32,9 @@ class BufferEventSmokeTest
     static void echo(final String backend) throws Exception
     {
         final SegmentPool pool = new SegmentPool(4096, 1 << 20, 64);
-        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend).pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
+        final EventBaseConfig config = new EventBaseConfig().backend(backend).pool(pool)
+            .errorHandler(LoopErrorHandlers.RETHROW);
+        try (EventBase base = new EventBase(config);
             ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -100,14 +103,16 @@ class BufferEventSmokeTest
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             port = ((InetSocketAddress)s.getLocalAddress()).getPort();
         }
-        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
+        try (EventBase base = new EventBase(new EventBaseConfig().backend(backend)
+            .errorHandler(LoopErrorHandlers.RETHROW)))
         {
             final List<String> events = new ArrayList<>();
             final BufferEvent bev = SocketBufferEvent.create(base, (SocketChannel)null, BevOptions.CLOSE_ON_FREE);
             bev.setCallbacks(b -> events.add("read"), b -> events.add("write"),
                 (b, what) -> events.add(BevFlags.toString(what)));
             bev.enable(EventFlags.READ | EventFlags.WRITE);
-            assertEquals(0, ((SocketBufferEvent)bev).connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            assertEquals(0,
+                ((SocketBufferEvent)bev).connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
             base.dispatch();
             assertEquals(List.of("ERROR"), events);
             bev.free();

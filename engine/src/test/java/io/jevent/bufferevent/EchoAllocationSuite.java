@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@value #ROUND_TRIPS} round trips must stay below one byte per round trip. Every echo is checked.
  * <p>
  * Measured (JDK 17): 0 B per 20,000 round trips after the warm-up on nio and epoll, blocking and
- * busy-spinning. Interpreted ({@code -Xint}, blocking) every window after the first is 0 B too, so the path allocates nothing by
- * construction, not by escape analysis (without it, {@code -XX:-DoEscapeAnalysis}: 0 B on epoll, under
+ * busy-spinning. Interpreted ({@code -Xint}, blocking) every window after the first is 0 B too, so the path allocates
+ * nothing by construction, not by escape analysis (without it, {@code -XX:-DoEscapeAnalysis}: 0 B on epoll, under
  * 600 B per window on nio while C2 still compiled, then 0). The first 20,000 round trips allocate once
  * (6 to 18 B per round trip spread over them: class loading and first-use set-up); the warm-up covers
  * them. A callback that allocates a 16-byte array per read fails the bound (32 B per round trip). Do

@@ -6,6 +6,7 @@ import io.jevent.loop.Errno;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
+import io.jevent.loop.LoopErrorHandlers;
 import io.jevent.loop.LoopFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -367,6 +368,23 @@ public abstract class EchoCorrectnessSuite
      * One echo conversation: {@code sizes} messages, each written whole then read back and checked;
      * then a half-close, the trailer, and EOF.
      */
+    /**
+     * @return for each of {@code connections} conversations, 1 to 3 message sizes of {@link #messageSize}
+     */
+    private static int[][] randomPlans(final Random rnd, final int connections)
+    {
+        final int[][] plans = new int[connections][];
+        for (int i = 0; i < connections; i++)
+        {
+            plans[i] = new int[1 + rnd.nextInt(3)];
+            for (int j = 0; j < plans[i].length; j++)
+            {
+                plans[i][j] = messageSize(rnd);
+            }
+        }
+        return plans;
+    }
+
     private static long converse(final Socket s, final int seed, final int[] sizes) throws IOException
     {
         final OutputStream out = s.getOutputStream();
@@ -415,15 +433,7 @@ public abstract class EchoCorrectnessSuite
                 sockets.add(client(echoAddress));
             }
             final Random rnd = new Random(42);
-            final int[][] plans = new int[connections][];
-            for (int i = 0; i < connections; i++)
-            {
-                plans[i] = new int[1 + rnd.nextInt(3)];
-                for (int j = 0; j < plans[i].length; j++)
-                {
-                    plans[i][j] = messageSize(rnd);
-                }
-            }
+            final int[][] plans = randomPlans(rnd, connections);
             plans[0] = new int[] {256 << 10, 1, 256 << 10};
             plans[1] = new int[] {1};
             final long expected = java.util.Arrays.stream(plans).flatMapToInt(java.util.Arrays::stream).asLongStream()
@@ -480,23 +490,7 @@ public abstract class EchoCorrectnessSuite
         final Thread[] threads = new Thread[workers.length];
         final Set<BufferEvent> workerLive = ConcurrentHashMap.newKeySet();
         final AtomicReference<Throwable> workerFailure = new AtomicReference<>();
-        for (int i = 0; i < workers.length; i++)
-        {
-            final EventBase w = new EventBase(config().pool(pool).errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW));
-            workers[i] = w;
-            threads[i] = new Thread(() ->
-            {
-                try
-                {
-                    w.loop(LoopFlags.NO_EXIT_ON_EMPTY);
-                }
-                catch (final Throwable ex)
-                {
-                    workerFailure.compareAndSet(null, ex);
-                }
-            }, "worker-" + i);
-            threads[i].start();
-        }
+        startWorkers(workers, threads, workerFailure);
         final AtomicInteger next = new AtomicInteger();
         final AtomicReference<ConnListener> acceptor = new AtomicReference<>();
         final CountDownLatch listening = new CountDownLatch(1);
@@ -516,15 +510,7 @@ public abstract class EchoCorrectnessSuite
         final int streams = 16;
         final int streamBytes = 2 << 20;
         final Random rnd = new Random(7);
-        final int[][] plans = new int[connections][];
-        for (int i = 0; i < connections; i++)
-        {
-            plans[i] = new int[1 + rnd.nextInt(3)];
-            for (int j = 0; j < plans[i].length; j++)
-            {
-                plans[i][j] = messageSize(rnd);
-            }
-        }
+        final int[][] plans = randomPlans(rnd, connections);
         final AtomicLong checked = new AtomicLong();
         final ExecutorService clients = Executors.newFixedThreadPool(8 + 2 * streams);
         try
@@ -536,45 +522,14 @@ public abstract class EchoCorrectnessSuite
                 final int seed = 5000 + i;
                 done.add(clients.submit(() ->
                 {
-                    final OutputStream out = s.getOutputStream();
-                    final byte[] chunk = new byte[65536];
-                    for (long off = 0; off < streamBytes; off += chunk.length)
-                    {
-                        for (int k = 0; k < chunk.length; k++)
-                        {
-                            chunk[k] = BufferEventFixture.patternByte(seed, off + k);
-                        }
-                        out.write(chunk);
-                    }
-                    s.shutdownOutput();
+                    sendStream(s, seed, streamBytes);
                     return null;
                 }));
                 done.add(clients.submit(() ->
                 {
                     try (s)
                     {
-                        final InputStream in = s.getInputStream();
-                        final byte[] buf = new byte[65536];
-                        long pos = 0;
-                        while (pos < streamBytes)
-                        {
-                            final int n = in.read(buf, 0, (int)Math.min(buf.length, streamBytes - pos));
-                            if (n < 0)
-                            {
-                                throw new AssertionError("stream " + seed + ": EOF after " + pos + " bytes");
-                            }
-                            for (int k = 0; k < n; k++)
-                            {
-                                if (buf[k] != BufferEventFixture.patternByte(seed, pos + k))
-                                {
-                                    throw new AssertionError("stream " + seed + ": byte " + (pos + k) + " differs");
-                                }
-                            }
-                            pos += n;
-                        }
-                        assertArrayEquals(TRAILER, in.readNBytes(TRAILER.length));
-                        assertEquals(-1, in.read());
-                        checked.addAndGet(pos);
+                        checked.addAndGet(receiveStreamEcho(s, seed, streamBytes));
                     }
                     return null;
                 }));
@@ -609,26 +564,110 @@ public abstract class EchoCorrectnessSuite
                 freed.countDown();
             });
             assertTrue(freed.await(10, TimeUnit.SECONDS));
-            for (int i = 0; i < workers.length; i++)
-            {
-                final EventBase w = workers[i];
-                w.execute(() ->
-                {
-                    for (final BufferEvent b : workerLive)
-                    {
-                        b.free();
-                    }
-                    w.loopBreak();
-                });
-                threads[i].join(10_000);
-                w.free();
-            }
+            stopWorkers(workers, threads, workerLive);
         }
         assertNull(workerFailure.get(), () -> "a worker failed: " + workerFailure.get());
         final long expected = java.util.Arrays.stream(plans).flatMapToInt(java.util.Arrays::stream).asLongStream()
             .sum() + (long)streams * streamBytes;
         assertEquals(expected, checked.get(), "bytes echoed and checked");
         assertEquals(0, workerLive.size(), "every worker connection freed at its EOF");
+    }
+
+    /**
+     * Starts a loop thread for each of {@code workers}; the first failure of any of them goes to {@code failure}.
+     */
+    private void startWorkers(final EventBase[] workers, final Thread[] threads,
+        final AtomicReference<Throwable> failure)
+    {
+        for (int i = 0; i < workers.length; i++)
+        {
+            final EventBase w = new EventBase(config().pool(pool).errorHandler(LoopErrorHandlers.RETHROW));
+            workers[i] = w;
+            threads[i] = new Thread(() ->
+            {
+                try
+                {
+                    w.loop(LoopFlags.NO_EXIT_ON_EMPTY);
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            }, "worker-" + i);
+            threads[i].start();
+        }
+    }
+
+    /**
+     * Frees, on its own loop, every connection a worker still has, breaks each worker's loop and frees the worker.
+     */
+    private static void stopWorkers(final EventBase[] workers, final Thread[] threads, final Set<BufferEvent> live)
+        throws InterruptedException
+    {
+        for (int i = 0; i < workers.length; i++)
+        {
+            final EventBase w = workers[i];
+            w.execute(() ->
+            {
+                for (final BufferEvent b : live)
+                {
+                    b.free();
+                }
+                w.loopBreak();
+            });
+            threads[i].join(10_000);
+            w.free();
+        }
+    }
+
+    /**
+     * Sends {@code bytes} bytes of the pattern of {@code seed}, then shuts the output down.
+     */
+    private static void sendStream(final Socket s, final int seed, final long bytes) throws IOException
+    {
+        final OutputStream out = s.getOutputStream();
+        final byte[] chunk = new byte[65536];
+        for (long off = 0; off < bytes; off += chunk.length)
+        {
+            for (int k = 0; k < chunk.length; k++)
+            {
+                chunk[k] = BufferEventFixture.patternByte(seed, off + k);
+            }
+            out.write(chunk);
+        }
+        s.shutdownOutput();
+    }
+
+    /**
+     * Reads the echo of {@link #sendStream}: {@code bytes} bytes of the pattern of {@code seed}, each checked,
+     * then the trailer and EOF.
+     *
+     * @return the bytes checked
+     */
+    private static long receiveStreamEcho(final Socket s, final int seed, final long bytes) throws IOException
+    {
+        final InputStream in = s.getInputStream();
+        final byte[] buf = new byte[65536];
+        long pos = 0;
+        while (pos < bytes)
+        {
+            final int n = in.read(buf, 0, (int)Math.min(buf.length, bytes - pos));
+            if (n < 0)
+            {
+                throw new AssertionError("stream " + seed + ": EOF after " + pos + " bytes");
+            }
+            for (int k = 0; k < n; k++)
+            {
+                if (buf[k] != BufferEventFixture.patternByte(seed, pos + k))
+                {
+                    throw new AssertionError("stream " + seed + ": byte " + (pos + k) + " differs");
+                }
+            }
+            pos += n;
+        }
+        assertArrayEquals(TRAILER, in.readNBytes(TRAILER.length));
+        assertEquals(-1, in.read());
+        return pos;
     }
 
     /**

@@ -145,7 +145,9 @@ public interface ConnListenerSemantics extends BufferEventFixture
     @DisplayName("122: bind with backlog 0 returns null")
     default void shouldReturnNullForBacklogZero()
     {
-        assertNull(ConnListener.bind(base(), anyLoopbackPort(), 0, 0, (l, s) -> { }));
+        assertNull(ConnListener.bind(base(), anyLoopbackPort(), 0, 0, (l, s) ->
+        {
+        }));
     }
 
     @Test
@@ -425,12 +427,16 @@ public interface ConnListenerSemantics extends BufferEventFixture
     }
 
     @Test
-    @DisplayName("listener: after free, localAddress() throws; free after the base closes the socket; wrong thread throws")
+    @DisplayName("listener: after free, localAddress() throws; free after the base closes the socket; " +
+        "wrong thread throws")
     default void shouldRefuseListenerUseAfterFreeAndFromAnotherThread() throws Exception
     {
         final EventBase other = new EventBase(configWithPool());
+        final AcceptCallback noop = (li, s) ->
+        {
+        };
         final ConnListener l = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0,
-            -1, (li, s) -> { });
+            -1, noop);
         final InetSocketAddress where = l.localAddress();
         assertNotEquals(0, where.getPort(), "bound to the port the kernel picked");
         final Thread loopThread = new Thread(() -> other.loop(LoopFlags.NO_EXIT_ON_EMPTY), "listener-loop");
@@ -444,10 +450,10 @@ public interface ConnListenerSemantics extends BufferEventFixture
         assertThrows(WrongThreadException.class, l::free);
         final java.util.Set<String> before = EchoCorrectnessSuite.socketFds();
         assertThrows(WrongThreadException.class, () -> ConnListener.bind(other,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, -1, (li, s) -> { }));
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, -1, noop));
         assertEquals(before, EchoCorrectnessSuite.socketFds(), "the refused listener closed the socket it opened");
-        final ConnListener disabled = ConnListener.bind(other, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            ListenerFlags.DISABLED, -1, (li, s) -> { });
+        final ConnListener disabled = ConnListener.bind(other,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ListenerFlags.DISABLED, -1, noop);
         final CountDownLatch enabled = new CountDownLatch(1);
         other.execute(() ->
         {

@@ -155,7 +155,9 @@ public final class ListenerEmfileChild
         base.loopExit(50, TimeUnit.MILLISECONDS);
         base.loop(LoopFlags.NO_EXIT_ON_EMPTY);
         // a retry-timer round trip: the back-off path uses timers and the accept event
-        base.once(-1, EventFlags.TIMEOUT, 1, TimeUnit.MILLISECONDS, (e, fd, what) -> { });
+        base.once(-1, EventFlags.TIMEOUT, 1, TimeUnit.MILLISECONDS, (e, fd, what) ->
+        {
+        });
         base.loopExit(20, TimeUnit.MILLISECONDS);
         base.loop(LoopFlags.NO_EXIT_ON_EMPTY);
         // the listener's own log line (no error callback) names the errno; the listener readied its

@@ -254,7 +254,9 @@ public abstract class AdversarialLoopSuite
     void keepSignalHandled(final int sig)
     {
         final EventBase keeper = newBase();
-        assertEquals(0, keeper.newSignal(sig, true, (e, fd, what) -> { }).add());
+        assertEquals(0, keeper.newSignal(sig, true, (e, fd, what) ->
+        {
+        }).add());
     }
 
     static void waitRunning(final EventBase b)
@@ -315,8 +317,8 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * Failed before the issue-8 fixes, every run (thousands of accepted tasks lost, from the first round on). 4 producer
-     * threads execute()/tryExecute() numbered tasks and activate an event while the loop runs; the main
+     * Failed before the issue-8 fixes, every run (thousands of accepted tasks lost, from the first round on). 4
+     * producer threads execute()/tryExecute() numbered tasks and activate an event while the loop runs; the main
      * thread frees the base from outside. Every task that was accepted must run exactly once, and no
      * refused one may run. Same cause as shouldRunATaskQueuedBehindATaskThatFreesTheBase: tasks the
      * loop had already moved from the inbox into its active queue (drainRemote -> defer) when the free
@@ -568,8 +570,8 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * Failed before the issue-8 fixes on every backend, every run (1 round in 25 to 1 in 40,000 loses the break; the test
-     * runs up to 1 to 3 s and stops at 3 lost). A thread sees
+     * Failed before the issue-8 fixes on every backend, every run (1 round in 25 to 1 in 40,000 loses the break; the
+     * test runs up to 1 to 3 s and stops at 3 lost). A thread sees
      * isRunning() turn true and calls loopBreak(): loop() has already claimed the base (state RUNNING)
      * but only then clears gotBreak (EventBase.loop: enter() before "gotTerm = false; gotBreak = false"),
      * wiping out the break; the loop then sleeps forever. A break from another thread while the loop is
@@ -624,8 +626,8 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * Failed before the issue-8 fixes on epoll (nio refuses raw fds with IllegalArgumentException, as documented). An event on
-     * an fd number no kernel hands out (Integer.MAX_VALUE): add() should return -1 (the backend refused
+     * Failed before the issue-8 fixes on epoll (nio refuses raw fds with IllegalArgumentException, as documented). An
+     * event on an fd number no kernel hands out (Integer.MAX_VALUE): add() should return -1 (the backend refused
      * the fd), instead FdTable.getOrCreate overflows "fd + 1" and throws ArrayIndexOutOfBoundsException;
      * a large but positive number (say 1,000,000,000) makes it allocate a multi-GB table instead.
      */
@@ -636,7 +638,9 @@ public abstract class AdversarialLoopSuite
         final Event e;
         try
         {
-            e = b.newEvent(Integer.MAX_VALUE, EventFlags.READ, (ev, fd, what) -> { });
+            e = b.newEvent(Integer.MAX_VALUE, EventFlags.READ, (ev, fd, what) ->
+            {
+            });
         }
         catch (final IllegalArgumentException ex)
         {
@@ -660,8 +664,8 @@ public abstract class AdversarialLoopSuite
     // ================================================================== errors during free
 
     /**
-     * Failed before the issue-8 fixes. With {@link LoopErrorHandlers#RETHROW}, a queued task that throws while free() runs
-     * it: free() rethrows (fine) but leaves teardown() half done, the base marked FREED with its backend
+     * Failed before the issue-8 fixes. With {@link LoopErrorHandlers#RETHROW}, a queued task that throws while free()
+     * runs it: free() rethrows (fine) but leaves teardown() half done, the base marked FREED with its backend
      * (epoll fd + eventfd, or the Selector's fds) never closed and its signal handlers still installed.
      */
     @Test
@@ -861,8 +865,8 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * Failed before the issue-8 fixes, every run (about 1,000 accepted tasks lost in the first round). An AgentRunner hosts
-     * the base while 3 threads execute() numbered tasks and the main thread frees the base: the runner
+     * Failed before the issue-8 fixes, every run (about 1,000 accepted tasks lost in the first round). An AgentRunner
+     * hosts the base while 3 threads execute() numbered tasks and the main thread frees the base: the runner
      * stops, every accepted task must run exactly once, no refused one may run. Same cause as
      * shouldRunATaskQueuedBehindATaskThatFreesTheBase, through doWork(): processQueue() returns on the
      * gotBreak set by free(), exit() tears down, and the tasks already in the active queue are dropped.
@@ -1318,16 +1322,19 @@ public abstract class AdversarialLoopSuite
         assertThrows(NullPointerException.class, () -> b.activateFromAnyThread(null, 1));
         assertThrows(NullPointerException.class, () -> b.loopExit(1, null));
         final EventBase other = newBase();
-        final Event foreign = other.newTimer(false, (e, fd, what) -> { });
+        final EventCallback noop = (e, fd, what) ->
+        {
+        };
+        final Event foreign = other.newTimer(false, noop);
         assertThrows(IllegalArgumentException.class, () -> b.activateFromAnyThread(foreign, 1));
-        final Event t = b.newTimer(false, (e, fd, what) -> { });
+        final Event t = b.newTimer(false, noop);
         assertThrows(IllegalArgumentException.class, () -> t.add(-1, TimeUnit.MILLISECONDS));
         assertThrows(IllegalArgumentException.class, () -> t.add(Long.MIN_VALUE, TimeUnit.DAYS));
         assertThrows(IllegalArgumentException.class, () -> t.add(other.initCommonTimeout(1, TimeUnit.SECONDS)));
         assertFalse(t.isPending());
-        assertThrows(IllegalArgumentException.class, () -> b.newSignal(0, false, (e, fd, what) -> { }));
-        assertThrows(IllegalArgumentException.class, () -> b.newSignal(65, false, (e, fd, what) -> { }));
-        assertThrows(IllegalArgumentException.class, () -> b.newEvent(-2, EventFlags.READ, (e, fd, what) -> { }));
+        assertThrows(IllegalArgumentException.class, () -> b.newSignal(0, false, noop));
+        assertThrows(IllegalArgumentException.class, () -> b.newSignal(65, false, noop));
+        assertThrows(IllegalArgumentException.class, () -> b.newEvent(-2, EventFlags.READ, noop));
         assertEquals(-1, b.priorityInit(Integer.MAX_VALUE));
         assertEquals(-1, b.priorityInit(0));
         assertEquals(-1, t.setPriority(Integer.MAX_VALUE));
@@ -1353,9 +1360,9 @@ public abstract class AdversarialLoopSuite
     }
 
     /**
-     * Failed before the issue-8 fixes (within 2 s on every backend, 12 of 12 runs). loopExit() is documented as callable from any
-     * thread at any time. While the loop is between two runs, inLoopThread() is true for every thread,
-     * so loopExit() does not hand the request to the loop but creates and adds a once-event itself;
+     * Failed before the issue-8 fixes (within 2 s on every backend, 12 of 12 runs). loopExit() is documented as
+     * callable from any thread at any time. While the loop is between two runs, inLoopThread() is true for every
+     * thread, so loopExit() does not hand the request to the loop but creates and adds a once-event itself;
      * when the loop thread starts its next run meanwhile, that add throws WrongThreadException (and
      * when it does not throw, two threads are changing the timer heap at once).
      */
@@ -1372,7 +1379,9 @@ public abstract class AdversarialLoopSuite
         final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Throwable> loopFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger loops = new AtomicInteger();
-        final Event keep = b.newTimer(true, (e, fd, what) -> { });
+        final Event keep = b.newTimer(true, (e, fd, what) ->
+        {
+        });
         keep.add(1, TimeUnit.HOURS);
         final Thread loop = start("loop", loopFailures, () ->
         {
@@ -1530,7 +1539,9 @@ public abstract class AdversarialLoopSuite
             {
                 one.clear();
                 p.sink().write(one);
-                b.tryExecute(() -> { });
+                b.tryExecute(() ->
+                {
+                });
             }
         });
         sleepMs(50);

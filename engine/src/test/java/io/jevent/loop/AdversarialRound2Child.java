@@ -151,16 +151,19 @@ public final class AdversarialRound2Child
             s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
             final int fd = ChannelFds.fdOf(s);
             final int rounds = 100_000;
+            final io.jevent.listener.AcceptCallback noop = (l, a) ->
+            {
+            };
             for (int i = 0; i < 1000; i++)
             {
-                io.jevent.listener.ConnListener.wrap(base, fd, io.jevent.listener.ListenerFlags.DISABLED, 0,
-                    (l, a) -> { }).free();
+                io.jevent.listener.ConnListener.wrap(base, fd, io.jevent.listener.ListenerFlags.DISABLED, 0, noop)
+                    .free();
             }
             final long before = otherCommittedKb();
             for (int i = 0; i < rounds; i++)
             {
-                io.jevent.listener.ConnListener.wrap(base, fd, io.jevent.listener.ListenerFlags.DISABLED, 0,
-                    (l, a) -> { }).free();
+                io.jevent.listener.ConnListener.wrap(base, fd, io.jevent.listener.ListenerFlags.DISABLED, 0, noop)
+                    .free();
             }
             final long grownKb = otherCommittedKb() - before;
             base.free();

@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class AdversarialRound2ConfigTest
 {
     /**
-     * Failed before the second round of issue-8 fixes: the issue-8 fixes validate the loop's numeric properties (LoopConfiguration.longProperty
-     * names the property and refuses a value that is not a number in range, as BufferConfiguration
-     * does "rather than being replaced by the default"). The two boolean ones are read with
+     * Failed before the second round of issue-8 fixes: the issue-8 fixes validate the loop's numeric properties
+     * (LoopConfiguration.longProperty names the property and refuses a value that is not a number in range, as
+     * BufferConfiguration does "rather than being replaced by the default"). The two boolean ones are read with
      * Boolean.parseBoolean (LoopConfiguration.threadChecks, busySpin), which silently turns every value
      * but "true" into false: -Djevent.loop.threadChecks=1 (or yes, on, a typo) switches the thread
      * checks OFF, failing open; -Djevent.busySpin=1 quietly blocks instead of spinning. Every run.

@@ -103,8 +103,8 @@ public abstract class AdversarialRound2LoopSuite
     // ================================================================== agent hosts
 
     /**
-     * Failed before the second round of issue-8 fixes: EventBase documents CompositeAgent as a host. Two bases in one CompositeAgent on one
-     * AgentRunner; the first is freed from another thread (free() is "safe from any thread at any
+     * Failed before the second round of issue-8 fixes: EventBase documents CompositeAgent as a host. Two bases in one
+     * CompositeAgent on one AgentRunner; the first is freed from another thread (free() is "safe from any thread at any
      * time"). Its next doWork() frees it and throws AgentTerminationException (EventBase.doWork), which
      * CompositeAgent.doWork passes up: the runner stops and closes every agent of the composite, so the
      * second base, never freed by anyone, is freed too (its onClose) and its timer stops firing.
@@ -147,9 +147,9 @@ public abstract class AdversarialRound2LoopSuite
     }
 
     /**
-     * Failed before the second round of issue-8 fixes: the agent host's thread owns the base between duty cycles (onStart: "the thread checks
-     * hold between duty cycles too"); there it reads from a blocking pipe into a buffer it owns
-     * (Evbuffer.readFrom, "normally non-blocking"). Another thread hands the buffer's free to the loop
+     * Failed before the second round of issue-8 fixes: the agent host's thread owns the base between duty cycles
+     * (onStart: "the thread checks hold between duty cycles too"); there it reads from a blocking pipe into a buffer
+     * it owns (Evbuffer.readFrom, "normally non-blocking"). Another thread hands the buffer's free to the loop
      * (execute) and frees the base. EventBase.free waits AGENT_FREE_WAIT_NANOS (1 s) for the host, then
      * claims the base on the calling thread (awaitAgentFree, then teardown): the accepted task runs
      * there, concurrently with the host thread's call still in progress, and frees the buffer under it.
@@ -235,8 +235,8 @@ public abstract class AdversarialRound2LoopSuite
     }
 
     /**
-     * Failed before the second round of issue-8 fixes: a mistake, a second host: the base's loop runs on one thread and an AgentInvoker (or an
-     * AgentRunner) is started for it on another. EventBase.onStart detects it and throws
+     * Failed before the second round of issue-8 fixes: a mistake, a second host: the base's loop runs on one thread
+     * and an AgentInvoker (or an AgentRunner) is started for it on another. EventBase.onStart detects it and throws
      * WrongThreadException, as documented; but Agrona's AgentInvoker.start (and AgentRunner.run) answer
      * a failed onStart by closing the agent, and EventBase.onClose frees the base unconditionally
      * (onClose: "free()"), so the refused host frees the base under the loop that rightly runs it: that
@@ -305,7 +305,9 @@ public abstract class AdversarialRound2LoopSuite
         assertEquals(100, ran.get());
         assertSame(Thread.currentThread(), ranOn.get());
         assertTrue(tookMs < 500, "free() waited " + tookMs + " ms for a dead host");
-        assertThrows(RejectedExecutionException.class, () -> b.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> b.execute(() ->
+        {
+        }));
     }
 
     /**
@@ -374,9 +376,9 @@ public abstract class AdversarialRound2LoopSuite
     }
 
     /**
-     * Failed (hung) before the second round of issue-8 fixes: free() is "safe from any thread and at any time"; from another thread while the
-     * loop runs it "waits until it has" freed. Two loops, each on its own thread, each run a task that
-     * frees the other base (say a shutdown broadcast to every loop). Each free() finds the other base
+     * Failed (hung) before the second round of issue-8 fixes: free() is "safe from any thread and at any time"; from
+     * another thread while the loop runs it "waits until it has" freed. Two loops, each on its own thread, each run a
+     * task that frees the other base (say a shutdown broadcast to every loop). Each free() finds the other base
      * RUNNING and parks in EventBase.awaitLoopExit until that loop returns, but that loop is itself
      * parked inside its task: both loop threads wait for each other forever, nothing detects it.
      * Every run (the child JVM gives up after 2 s and reports both threads parked in awaitLoopExit;
@@ -415,7 +417,9 @@ public abstract class AdversarialRound2LoopSuite
     public void shouldExitALoopStartedOnAnotherThreadAfterAHandedOverLoopExit() throws Exception
     {
         final EventBase b = newBase();
-        final Event far = b.newTimer(false, (e, fd, what) -> { });
+        final Event far = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         far.add(1, TimeUnit.HOURS);
         assertEquals(0, b.loopExit());
         final AtomicInteger rc = new AtomicInteger(99);
@@ -431,8 +435,8 @@ public abstract class AdversarialRound2LoopSuite
     // ================================================================== calls after free
 
     /**
-     * Failed before the second round of issue-8 fixes: "After it, every call on the base or its events throws IllegalStateException, except
-     * free() and the read-only accessors" (EventBase.free, README). defer() (public, the
+     * Failed before the second round of issue-8 fixes: "After it, every call on the base or its events throws
+     * IllegalStateException, except free() and the read-only accessors" (EventBase.free, README). defer() (public, the
      * CallbackDeferrer of Evbuffer.deferCallbacks) only checks the thread (EventBase.defer:
      * checkThread, then deferTask), so on a freed base it queues the task into an active queue no
      * loop will ever run and returns normally: a buffer whose callbacks are deferred to that base
@@ -516,7 +520,9 @@ public abstract class AdversarialRound2LoopSuite
         for (int round = 0; round < 5; round++)
         {
             final EventBase b = newBase();
-            final Event ev = b.newTimer(false, (e, fd, what) -> { });
+            final Event ev = b.newTimer(false, (e, fd, what) ->
+            {
+            });
             final int per = 30_000;
             final AtomicIntegerArray runs = new AtomicIntegerArray(3 * per);
             final AtomicIntegerArray accepted = new AtomicIntegerArray(3 * per);

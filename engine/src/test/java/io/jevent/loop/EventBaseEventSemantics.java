@@ -40,7 +40,8 @@ public interface EventBaseEventSemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.110: TIMEOUT then READ on an active event OR into one call with res 0x3; pending reports them")
+    @DisplayName("§1.15 st.110: TIMEOUT then READ on an active event OR into one call with res 0x3; " +
+        "pending reports them")
     default void shouldOrActivationsOfAnActiveEvent()
     {
         final EventBase b = base();
@@ -266,9 +267,13 @@ public interface EventBaseEventSemantics extends EventBaseFixture
     {
         final EventBase b = base();
         assertThrows(IllegalArgumentException.class, () -> b.newEvent(-1, EventFlags.SIGNAL | EventFlags.READ,
-            (e, fd, what) -> { }));
+            (e, fd, what) ->
+            {
+            }));
         assertThrows(IllegalArgumentException.class, () -> b.newEvent(pipe().source(),
-            EventFlags.SIGNAL | EventFlags.WRITE, (e, fd, what) -> { }));
+            EventFlags.SIGNAL | EventFlags.WRITE, (e, fd, what) ->
+            {
+            }));
     }
 
     @Test

@@ -49,7 +49,9 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
     default void shouldReturnZeroAfterExitOrBreak()
     {
         final EventBase b = base();
-        final Event far = b.newTimer(false, (e, fd, what) -> { });
+        final Event far = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         far.add(10, TimeUnit.SECONDS);
         b.newTimer(false, (e, fd, what) -> b.loopExit()).add(10, TimeUnit.MILLISECONDS);
         assertEquals(0, b.dispatch());
@@ -140,7 +142,8 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.104: NONBLOCK keeps running an always-writable persistent event: 5 calls until it deletes itself, rc 1")
+    @DisplayName("§1.15 st.104: NONBLOCK keeps running an always-writable persistent event: " +
+        "5 calls until it deletes itself, rc 1")
     default void shouldKeepGoingInNonblockWhileCallbacksBecomeActive()
     {
         final EventBase b = base();
@@ -261,7 +264,9 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
     {
         final EventBase b = base();
         assertFalse(b.gotExit());
-        b.newTimer(false, (e, fd, what) -> { }).add(10, TimeUnit.SECONDS);
+        b.newTimer(false, (e, fd, what) ->
+        {
+        }).add(10, TimeUnit.SECONDS);
         b.loopExit(10, TimeUnit.MILLISECONDS);
         assertEquals(0, b.dispatch());
         assertTrue(b.gotExit());
@@ -295,7 +300,8 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.106: test loopbreak: of two 0-ms timers, the one that runs first breaks and the other never fires")
+    @DisplayName("§1.15 st.106: test loopbreak: of two 0-ms timers, " +
+        "the one that runs first breaks and the other never fires")
     default void shouldNotFireTheSecondZeroTimerAfterLoopBreak()
     {
         final EventBase b = base();
@@ -315,7 +321,8 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.106: loopContinue re-polls after the current callback; the next active event runs in a later pass")
+    @DisplayName("§1.15 st.106: loopContinue re-polls after the current callback; " +
+        "the next active event runs in a later pass")
     default void shouldRepollAfterLoopContinue()
     {
         final EventBase b = base();
@@ -352,7 +359,8 @@ public interface EventBaseLoopControlSemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("counters: the longest pass covers a slow callback, resetMaxCycle starts over; roleName names the method")
+    @DisplayName("counters: the longest pass covers a slow callback, resetMaxCycle starts over; " +
+        "roleName names the method")
     default void shouldMeasureTheLongestPass()
     {
         final EventBase b = base();

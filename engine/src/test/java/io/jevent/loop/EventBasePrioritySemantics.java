@@ -24,18 +24,22 @@ public interface EventBasePrioritySemantics extends EventBaseFixture
     {
         final EventBase b = base();
         assertEquals(1, b.priorities());
-        assertEquals(0, b.newTimer(false, (e, fd, what) -> { }).priority());
+        final EventCallback noop = (e, fd, what) ->
+        {
+        };
+        assertEquals(0, b.newTimer(false, noop).priority());
         assertEquals(0, b.priorityInit(3));
         assertEquals(3, b.priorities());
-        assertEquals(1, b.newTimer(false, (e, fd, what) -> { }).priority());
+        assertEquals(1, b.newTimer(false, noop).priority());
         assertEquals(0, b.priorityInit(8));
-        assertEquals(4, b.newTimer(false, (e, fd, what) -> { }).priority());
+        assertEquals(4, b.newTimer(false, noop).priority());
         assertEquals(0, b.priorityInit(255));
-        assertEquals(127, b.newTimer(false, (e, fd, what) -> { }).priority());
+        assertEquals(127, b.newTimer(false, noop).priority());
     }
 
     @Test
-    @DisplayName("§1.15 st.107: priorityInit(256), (0) and (-1) return -1; so does priorityInit while a callback is active")
+    @DisplayName("§1.15 st.107: priorityInit(256), (0) and (-1) return -1; " +
+        "so does priorityInit while a callback is active")
     default void shouldRejectBadPriorityInit()
     {
         final EventBase b = base();
@@ -43,7 +47,9 @@ public interface EventBasePrioritySemantics extends EventBaseFixture
         assertEquals(-1, b.priorityInit(0));
         assertEquals(-1, b.priorityInit(-1));
         assertEquals(1, b.priorities());
-        final Event ev = b.newTimer(false, (e, fd, what) -> { });
+        final Event ev = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         ev.active(EventFlags.TIMEOUT);
         assertEquals(-1, b.priorityInit(3), "a callback is active");
         assertEquals(1, b.priorities());
@@ -56,7 +62,9 @@ public interface EventBasePrioritySemantics extends EventBaseFixture
     default void shouldRejectSetPriorityOnActiveEventOrOutOfRange()
     {
         final EventBase b = newBase(backendConfig().priorities(3));
-        final Event ev = b.newTimer(false, (e, fd, what) -> { });
+        final Event ev = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         assertEquals(-1, ev.setPriority(3));
         assertEquals(-1, ev.setPriority(-1));
         assertEquals(0, ev.setPriority(2));
@@ -100,7 +108,8 @@ public interface EventBasePrioritySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.108: a lower queue starves while a higher one keeps re-activating; same-queue activations run in the same pass")
+    @DisplayName("§1.15 st.108: a lower queue starves while a higher one keeps re-activating; " +
+        "same-queue activations run in the same pass")
     default void shouldStarveLowerQueues()
     {
         final EventBase b = newBase(backendConfig().priorities(2));
@@ -170,7 +179,8 @@ public interface EventBasePrioritySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.109: activating a higher priority stops the current queue after that callback, even with more queued")
+    @DisplayName("§1.15 st.109: activating a higher priority stops the current queue after that callback, " +
+        "even with more queued")
     default void shouldStopTheCurrentQueueOnInversion()
     {
         final EventBase b = newBase(backendConfig().priorities(3));

@@ -68,7 +68,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("threads: while the loop runs, add/del/active/free of an event from another thread throw and change nothing")
+    @DisplayName("threads: while the loop runs, add/del/active/free of an event from another thread " +
+        "throw and change nothing")
     default void shouldRefuseEventCallsFromAnotherThreadWhileTheLoopRuns() throws Exception
     {
         final EventBase b = base();
@@ -83,9 +84,13 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
         assertThrows(WrongThreadException.class, timer::free);
         assertThrows(WrongThreadException.class, () -> timer.setPriority(0));
         assertThrows(WrongThreadException.class, () -> b.once(-1, EventFlags.TIMEOUT, 0, TimeUnit.MILLISECONDS,
-            (e, fd, what) -> { }));
+            (e, fd, what) ->
+            {
+            }));
         assertThrows(WrongThreadException.class, () -> b.initCommonTimeout(5, TimeUnit.MILLISECONDS));
-        assertThrows(WrongThreadException.class, () -> b.finalizeLater(() -> { }));
+        assertThrows(WrongThreadException.class, () -> b.finalizeLater(() ->
+        {
+        }));
         assertThrows(WrongThreadException.class, () -> b.loop(0));
         assertFalse(b.inLoopThread());
         assertFalse(timer.isPending(), "nothing changed");
@@ -108,7 +113,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("threads: an event created on another thread while the loop runs is handed over with execute() and fires")
+    @DisplayName("threads: an event created on another thread while the loop runs is handed over " +
+        "with execute() and fires")
     default void shouldAcceptEventsCreatedOnAnyThread() throws Exception
     {
         final EventBase b = base();
@@ -152,7 +158,9 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     default void shouldBreakASleepingLoopFromAnotherThreadPromptly() throws Exception
     {
         final EventBase b = base();
-        final Event far = b.newTimer(false, (e, fd, what) -> { });
+        final Event far = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         far.add(10, TimeUnit.SECONDS);
         final List<Throwable> failures = new CopyOnWriteArrayList<>();
         final Thread loop = startLoop(b, failures);
@@ -172,7 +180,9 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     default void shouldExitASleepingLoopFromAnotherThread() throws Exception
     {
         final EventBase b = base();
-        final Event far = b.newTimer(false, (e, fd, what) -> { });
+        final Event far = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         far.add(10, TimeUnit.SECONDS);
         final List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread loop = startLoop(b, failures);
@@ -260,7 +270,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("inbox: a full inbox refuses execute() at once with RejectedExecutionException (tryExecute: false), without spinning")
+    @DisplayName("inbox: a full inbox refuses execute() at once with RejectedExecutionException " +
+        "(tryExecute: false), without spinning")
     default void shouldRefuseAFullInboxAtOnce()
     {
         final EventBase b = newBase(backendConfig().remoteQueueCapacity(16));
@@ -339,9 +350,12 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     {
         final SocketChannel[] pair = tcpPair();
         final EventBase b = newBase(backendConfig());
-        final Event read = b.newEvent(pair[0], EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> { });
-        final Event timer = b.newTimer(true, (e, fd, what) -> { });
-        final Event early = b.newTimer(false, (e, fd, what) -> { });
+        final EventCallback noop = (e, fd, what) ->
+        {
+        };
+        final Event read = b.newEvent(pair[0], EventFlags.READ | EventFlags.PERSIST, noop);
+        final Event timer = b.newTimer(true, noop);
+        final Event early = b.newTimer(false, noop);
         assertEquals(0, read.add());
         assertEquals(0, timer.add(1, TimeUnit.SECONDS));
         early.free();
@@ -352,7 +366,7 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
         assertThrows(IllegalStateException.class, () -> timer.add(1, TimeUnit.MILLISECONDS));
         assertThrows(IllegalStateException.class, () -> timer.active(1));
         assertThrows(IllegalStateException.class, () -> b.loop(0));
-        assertThrows(IllegalStateException.class, () -> b.newTimer(false, (e, fd, what) -> { }));
+        assertThrows(IllegalStateException.class, () -> b.newTimer(false, noop));
         read.free();
         timer.free();
         read.free();
@@ -361,7 +375,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("free: free() from another thread while the loop sleeps stops it, frees it, and no callback runs after")
+    @DisplayName("free: free() from another thread while the loop sleeps stops it, frees it, " +
+        "and no callback runs after")
     default void shouldFreeASleepingLoopFromAnotherThread() throws Exception
     {
         final SocketChannel[] pair = tcpPair();
@@ -390,8 +405,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("free: free() from another thread of a base hosted by an AgentRunner asks the agent thread to free it " +
-        "and returns; the last tasks run there, the runner keeps running (idle) until closed")
+    @DisplayName("free: free() from another thread of a base hosted by an AgentRunner asks the agent thread " +
+        "to free it and returns; the last tasks run there, the runner keeps running (idle) until closed")
     default void shouldLetTheAgentThreadFreeItsBase() throws Exception
     {
         final EventBase b = newBase(backendConfig());
@@ -403,7 +418,9 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
         b.execute(started::countDown);
         assertTrue(started.await(5, TimeUnit.SECONDS), "the agent runs");
         final AtomicReference<Thread> lastTaskOn = new AtomicReference<>();
-        final Event timer = b.newTimer(false, (e, fd, what) -> { });
+        final Event timer = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         b.execute(() -> timer.add(1, TimeUnit.HOURS));
         b.execute(() -> lastTaskOn.set(Thread.currentThread()));
         final long t0 = System.nanoTime();
@@ -445,7 +462,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("timeouts: add(Long.MAX_VALUE ns) and add(Long.MAX_VALUE s) mean never; a pending loopExit(200 ms) still fires")
+    @DisplayName("timeouts: add(Long.MAX_VALUE ns) and add(Long.MAX_VALUE s) mean never; " +
+        "a pending loopExit(200 ms) still fires")
     default void shouldTreatHugeTimeoutsAsNever()
     {
         final EventBase b = base();
@@ -478,7 +496,8 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("timeouts: a pending event moves between plain and common timeouts any number of times, fires once, at the last")
+    @DisplayName("timeouts: a pending event moves between plain and common timeouts any number of times, fires once, " +
+        "at the last")
     default void shouldMoveEventsBetweenPlainAndCommonTimeouts()
     {
         final EventBase b = base();
@@ -519,7 +538,9 @@ public interface EventBaseSafetySemantics extends EventBaseFixture
     {
         final SocketChannel[] pair = tcpPair();
         final EventBase b = base();
-        final Event e = b.newEvent(pair[0], EventFlags.READ, (ev, fd, what) -> { });
+        final Event e = b.newEvent(pair[0], EventFlags.READ, (ev, fd, what) ->
+        {
+        });
         pair[0].close();
         assertEquals(-1, e.add());
         assertFalse(e.isPending());

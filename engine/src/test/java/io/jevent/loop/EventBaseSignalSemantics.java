@@ -47,7 +47,8 @@ public interface EventBaseSignalSemantics extends EventBaseFixture
     }
 
     @Test
-    @DisplayName("§1.15 st.116: a signal raised k times since the last dispatch runs the callback k times with (signum, SIGNAL)")
+    @DisplayName("§1.15 st.116: a signal raised k times since the last dispatch runs the callback " +
+        "k times with (signum, SIGNAL)")
     default void shouldRunSignalCallbackOncePerArrival()
     {
         final EventBase b = base();
@@ -77,7 +78,9 @@ public interface EventBaseSignalSemantics extends EventBaseFixture
         final AtomicInteger calls = new AtomicInteger();
         final Event ev = b.newSignal(testSignal(), false, (e, fd, what) -> calls.incrementAndGet());
         assertEquals(0, ev.add());
-        b.newTimer(false, (e, fd, what) -> { }).add(10, TimeUnit.SECONDS);
+        b.newTimer(false, (e, fd, what) ->
+        {
+        }).add(10, TimeUnit.SECONDS);
         final Thread raiser = new Thread(() ->
         {
             sleepMs(200);
@@ -196,7 +199,10 @@ public interface EventBaseSignalSemantics extends EventBaseFixture
     default void shouldRejectBadSignalNumbers()
     {
         final EventBase b = base();
-        assertThrows(IllegalArgumentException.class, () -> b.newSignal(0, false, (e, fd, what) -> { }));
-        assertThrows(IllegalArgumentException.class, () -> b.newSignal(65, false, (e, fd, what) -> { }));
+        final EventCallback noop = (e, fd, what) ->
+        {
+        };
+        assertThrows(IllegalArgumentException.class, () -> b.newSignal(0, false, noop));
+        assertThrows(IllegalArgumentException.class, () -> b.newSignal(65, false, noop));
     }
 }

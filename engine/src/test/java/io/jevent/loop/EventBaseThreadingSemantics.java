@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public interface EventBaseThreadingSemantics extends EventBaseFixture
 {
     @Test
-    @DisplayName("threads: tryExecute() (backing off while the inbox is full) and activateFromAnyThread() from 4 threads, 100,000 tasks: none lost, none run twice")
+    @DisplayName("threads: tryExecute() (backing off while the inbox is full) and activateFromAnyThread() " +
+        "from 4 threads, 100,000 tasks: none lost, none run twice")
     default void shouldRunEveryCrossThreadTaskExactlyOnce() throws Exception
     {
         final EventBase b = base();
@@ -47,17 +48,14 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         final int[] finalBitRuns = new int[threads];
         final int[] activations = {0};
         final Thread[] producers = new Thread[threads];
-        final Event target = b.newTimer(false, (e, fd, what) -> { });
+        final Event target = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         final Thread loopThread = Thread.currentThread();
         final List<Throwable> offThread = new CopyOnWriteArrayList<>();
         final Runnable checkDone = () ->
         {
-            boolean allFinal = true;
-            for (int t = 0; t < threads; t++)
-            {
-                allFinal &= finalBitRuns[t] > 0;
-            }
-            if (ran[0] == total && allFinal)
+            if (ran[0] == total && allPositive(finalBitRuns))
             {
                 b.loopBreak();
             }
@@ -129,16 +127,37 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         assertEquals(List.of(), offThread);
         assertTrue(b.gotBreak(), "finished before the 25 s guard (rc " + rc + ", ran " + ran[0] + ")");
         assertEquals(total, ran[0]);
-        for (int i = 0; i < total; i++)
+        assertEachRanOnce(runs, finalBitRuns);
+        assertTrue(activationRuns[0] >= 1 && activationRuns[0] <= activations[0],
+            "at most one run per activation: " + activationRuns[0] + " runs for " + activations[0]);
+    }
+
+    private static boolean allPositive(final int[] counts)
+    {
+        for (final int count : counts)
         {
-            assertEquals(1, runs[i], "task " + i);
+            if (count <= 0)
+            {
+                return false;
+            }
         }
-        for (int t = 0; t < threads; t++)
+        return true;
+    }
+
+    /**
+     * Each of {@link #shouldRunEveryCrossThreadTaskExactlyOnce}'s tasks ran once, and each producer's final
+     * activation was seen in exactly one run.
+     */
+    private static void assertEachRanOnce(final int[] taskRuns, final int[] finalBitRuns)
+    {
+        for (int i = 0; i < taskRuns.length; i++)
+        {
+            assertEquals(1, taskRuns[i], "task " + i);
+        }
+        for (int t = 0; t < finalBitRuns.length; t++)
         {
             assertEquals(1, finalBitRuns[t], "final activation of thread " + t + " seen in exactly one run");
         }
-        assertTrue(activationRuns[0] >= 1 && activationRuns[0] <= activations[0],
-            "at most one run per activation: " + activationRuns[0] + " runs for " + activations[0]);
     }
 
     @Test
@@ -197,7 +216,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
             ranAt.set(System.nanoTime());
             b.loopBreak();
         });
-        b.newTimer(false, (e, fd, what) -> { }).add(20, TimeUnit.SECONDS);
+        b.newTimer(false, (e, fd, what) ->
+        {
+        }).add(20, TimeUnit.SECONDS);
         final AtomicInteger rc = new AtomicInteger(42);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Thread loop = new Thread(() ->
@@ -248,7 +269,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
             EventBaseFixture.drain(p.source());
         });
         assertEquals(0, r.add());
-        b.newTimer(true, (e, fd, what) -> { }).add(1, TimeUnit.HOURS);
+        b.newTimer(true, (e, fd, what) ->
+        {
+        }).add(1, TimeUnit.HOURS);
         for (int i = 0; i < 1000; i++)
         {
             assertEquals(0, b.doWork(), "idle with an idle channel and a far timer, call " + i);
@@ -264,7 +287,9 @@ public interface EventBaseThreadingSemantics extends EventBaseFixture
         assertEquals(1, reads[0]);
         assertEquals(0, b.doWork(), "drained");
 
-        final Event manual = b.newTimer(false, (e, fd, what) -> { });
+        final Event manual = b.newTimer(false, (e, fd, what) ->
+        {
+        });
         manual.active(EventFlags.TIMEOUT);
         assertTrue(b.doWork() > 0, "an active event is work");
         assertEquals(0, b.doWork());

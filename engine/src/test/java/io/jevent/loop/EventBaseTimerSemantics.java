@@ -129,7 +129,8 @@ public interface EventBaseTimerSemantics extends EventBaseFixture
         assertEquals(1, b.dispatch());
         assertEquals(List.of(EventFlags.READ, EventFlags.TIMEOUT), events);
         assertTrue(at.get(1) >= at.get(0) + 190, "timeout 200 ms after the read, not at 200 ms: " + at);
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(200), nextMinusNow.get(0), "after I/O: next deadline = cached now + T");
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(200), nextMinusNow.get(0),
+            "after I/O: next deadline = cached now + T");
     }
 
     @Test
@@ -259,7 +260,9 @@ public interface EventBaseTimerSemantics extends EventBaseFixture
     default void shouldRejectBadOnceKinds()
     {
         final EventBase b = base();
-        final EventCallback cb = (e, fd, what) -> { };
+        final EventCallback cb = (e, fd, what) ->
+        {
+        };
         assertEquals(-1, b.once(-1, EventFlags.SIGNAL, 10, TimeUnit.MILLISECONDS, cb));
         assertEquals(-1, b.once(-1, EventFlags.TIMEOUT | EventFlags.PERSIST, 10, TimeUnit.MILLISECONDS, cb));
         assertEquals(-1, b.once(-1, 0, 10, TimeUnit.MILLISECONDS, cb));
@@ -312,7 +315,9 @@ public interface EventBaseTimerSemantics extends EventBaseFixture
             assertEquals(EventFlags.TIMEOUT, what);
             called[0] += 100;
         }));
-        assertEquals(-1, b.once(-1, 0, -1, TimeUnit.MILLISECONDS, (e, f, what) -> { }));
+        assertEquals(-1, b.once(-1, 0, -1, TimeUnit.MILLISECONDS, (e, f, what) ->
+        {
+        }));
         final EventCallback immediate = (e, f, what) ->
         {
             assertEquals(EventFlags.TIMEOUT, what);

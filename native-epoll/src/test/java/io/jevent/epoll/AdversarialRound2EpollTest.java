@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AdversarialRound2EpollTest
 {
     /**
-     * Failed before the second round of issue-8 fixes: a listener made with ConnListener.wrap without CLOSE_ON_FREE (the caller keeps its
-     * socket, as libevent's evconnlistener_new without LEV_OPT_CLOSE_ON_FREE) never frees the
+     * Failed before the second round of issue-8 fixes: a listener made with ConnListener.wrap without CLOSE_ON_FREE
+     * (the caller keeps its socket, as libevent's evconnlistener_new without LEV_OPT_CLOSE_ON_FREE) never frees the
      * 144 bytes of native scratch its NativeListenSocket mallocs in its constructor: only
      * NativeListenSocket.close() frees it, and ConnListener.free() calls close() only with
      * CLOSE_ON_FREE. A server that pauses accepting by freeing and re-wrapping its listening socket

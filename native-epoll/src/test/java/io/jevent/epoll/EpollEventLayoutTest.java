@@ -23,13 +23,15 @@ class EpollEventLayoutTest
         Files.writeString(source, "#include <stdio.h>\n#include <stddef.h>\n#include <sys/epoll.h>\n" +
             "#include <sys/uio.h>\n#include <time.h>\n" +
             "int main(void)\n{\n" +
-            "    printf(\"%zu %zu %zu %zu %zu\\n\", sizeof(struct epoll_event), offsetof(struct epoll_event, events),\n" +
+            "    printf(\"%zu %zu %zu %zu %zu\\n\", sizeof(struct epoll_event), " +
+            "offsetof(struct epoll_event, events),\n" +
             "        offsetof(struct epoll_event, data), sizeof(struct iovec), sizeof(struct timespec));\n" +
             "    return 0;\n}\n");
         final Process gcc;
         try
         {
-            gcc = new ProcessBuilder("gcc", "-o", binary.toString(), source.toString()).redirectErrorStream(true).start();
+            gcc = new ProcessBuilder("gcc", "-o", binary.toString(), source.toString())
+                .redirectErrorStream(true).start();
         }
         catch (final IOException ex)
         {

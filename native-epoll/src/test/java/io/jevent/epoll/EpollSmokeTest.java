@@ -4,6 +4,7 @@ import io.jevent.loop.Event;
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.EventFlags;
+import io.jevent.loop.LoopErrorHandlers;
 import org.agrona.UnsafeApi;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,8 @@ class EpollSmokeTest
     @Test
     void shouldDispatchRawFdsTimersAndWakeups() throws Exception
     {
-        try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
+        try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll")
+            .errorHandler(LoopErrorHandlers.RETHROW)))
         {
             assertEquals("epoll", base.method());
             final long pair = LibC.socketPair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK);

@@ -38,7 +38,8 @@ class EpollStaleFdTest
             final long first = LibC.socketPair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK);
             final int a = LibC.firstFd(first);
             final AtomicInteger stale = new AtomicInteger();
-            final Event old = base.newEvent(a, EventFlags.READ | EventFlags.PERSIST, (e, fd, what) -> stale.incrementAndGet());
+            final Event old = base.newEvent(a, EventFlags.READ | EventFlags.PERSIST,
+                (e, fd, what) -> stale.incrementAndGet());
             assertEquals(0, old.add());
             LibC.close(a);
             LibC.close(LibC.secondFd(first));

@@ -368,7 +368,8 @@ class LibCTest
         final StringBuilder c = new StringBuilder()
             .append("#define _GNU_SOURCE\n#include <stdio.h>\n#include <errno.h>\n#include <fcntl.h>\n")
             .append("#include <limits.h>\n#include <string.h>\n#include <sys/socket.h>\n#include <sys/uio.h>\n")
-            .append("#include <sys/epoll.h>\n#include <sys/eventfd.h>\n#include <netinet/in.h>\n#include <netinet/tcp.h>\n#include <sys/prctl.h>\n")
+            .append("#include <sys/epoll.h>\n#include <sys/eventfd.h>\n#include <netinet/in.h>\n")
+            .append("#include <netinet/tcp.h>\n#include <sys/prctl.h>\n")
             .append("int main(void)\n{\n");
         for (final String name : expected.keySet())
         {

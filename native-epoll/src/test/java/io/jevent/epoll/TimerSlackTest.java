@@ -2,6 +2,7 @@ package io.jevent.epoll;
 
 import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
+import io.jevent.loop.LoopErrorHandlers;
 import io.jevent.loop.LoopFlags;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,8 @@ class TimerSlackTest
         {
             LibC.prctl(LibC.PR_SET_TIMERSLACK, 50_000, 0, 0, 0);
             before.set(LibC.prctl(LibC.PR_GET_TIMERSLACK, 0, 0, 0, 0));
-            try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll").errorHandler(io.jevent.loop.LoopErrorHandlers.RETHROW)))
+            try (EventBase base = new EventBase(new EventBaseConfig().backend("epoll")
+                .errorHandler(LoopErrorHandlers.RETHROW)))
             {
                 base.loop(LoopFlags.NONBLOCK | LoopFlags.NO_EXIT_ON_EMPTY | LoopFlags.ONCE);
             }
