@@ -365,10 +365,6 @@ public abstract class EchoCorrectnessSuite
     }
 
     /**
-     * One echo conversation: {@code sizes} messages, each written whole then read back and checked;
-     * then a half-close, the trailer, and EOF.
-     */
-    /**
      * @return for each of {@code connections} conversations, 1 to 3 message sizes of {@link #messageSize}
      */
     private static int[][] randomPlans(final Random rnd, final int connections)
@@ -385,6 +381,10 @@ public abstract class EchoCorrectnessSuite
         return plans;
     }
 
+    /**
+     * One echo conversation: {@code sizes} messages, each written whole then read back and checked;
+     * then a half-close, the trailer, and EOF.
+     */
     private static long converse(final Socket s, final int seed, final int[] sizes) throws IOException
     {
         final OutputStream out = s.getOutputStream();
