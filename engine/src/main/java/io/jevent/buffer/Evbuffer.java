@@ -36,7 +36,7 @@ import java.util.Objects;
  *   <li>A zero-length reference holds no byte, so its cleanup runs at once and no chain is made.</li>
  *   <li>A reference costs a pooled wrapper object, never a memory block (libevent 1198).</li>
  *   <li>The per-read cap is configurable ({@link #setMaxRead(int)}, default 16 KiB as in 2.2), and there is
- *       one cap per read: a buffer driven by an owner that installed a hook ({@link #ownerHook}, a
+ *       one cap per read: a buffer driven by an owner that installed a hook ({@link #setOwnerHook}, a
  *       bufferevent's input) reads what the owner asks, since the owner sizes its reads itself;
  *       {@link #maxRead()} then only sizes a read that asks for a negative count.</li>
  *   <li>A buffer has one open claim on its memory at a time: a reservation ({@link #reserveSpace}) or
@@ -273,7 +273,7 @@ public final class Evbuffer implements AutoCloseable
     /**
      * Sets the cap of one scattering read (libevent 2.2 {@code evbuffer_set_max_read}): the size of a read
      * that asks for a negative count, and the cap of every other read, except in a buffer whose owner
-     * installed a hook ({@link #ownerHook}). Such an owner (a bufferevent) sizes each read itself and its
+     * installed a hook ({@link #setOwnerHook}). Such an owner (a bufferevent) sizes each read itself and its
      * request is the only cap, so its setting (the bufferevent's max single read) lives in one place.
      *
      * @param maxRead bytes, at least 1

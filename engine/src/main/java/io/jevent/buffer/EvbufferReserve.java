@@ -73,6 +73,18 @@ final class EvbufferReserve
     }
 
     /**
+     * A preparation refused for a frozen end claims nothing: it ends an open preparation, as any
+     * preparation does, and leaves an open reservation to be committed.
+     */
+    private void endRefused()
+    {
+        if (RESERVE != mode)
+        {
+            end();
+        }
+    }
+
+    /**
      * Ends the current claim: no commit is accepted any more, and whatever it handed out (this buffer's
      * ByteBuffer views, the lengths of the iovec array it filled) moves no byte.
      */
@@ -186,12 +198,13 @@ final class EvbufferReserve
      */
     int prepareRead(final int howmuch, final IovecArray v)
     {
-        end();
         if (b.frozenEnd)
         {
+            endRefused();
             v.count(0);
             return -1;
         }
+        end();
         final int k = setupRead(howmuch, v.capacity());
         for (int i = 0; i < k; i++)
         {
@@ -210,11 +223,12 @@ final class EvbufferReserve
      */
     int prepareRead(final int howmuch, final ByteBuffer[] bufs)
     {
-        end();
         if (b.frozenEnd)
         {
+            endRefused();
             return -1;
         }
+        end();
         final int k = setupRead(howmuch, bufs.length);
         System.arraycopy(pointReadViews(k), 0, bufs, 0, k);
         return k;
@@ -258,11 +272,12 @@ final class EvbufferReserve
      */
     long readFrom(final ScatteringByteChannel channel, final int howmuch) throws IOException
     {
-        end();
         if (b.frozenEnd)
         {
+            endRefused();
             return Evbuffer.FROZEN;
         }
+        end();
         final int k = setupRead(howmuch, b.readIovecs);
         if (0 == k)
         {
@@ -292,7 +307,7 @@ final class EvbufferReserve
      * Sets up a read of at most {@code howmuch} bytes into at most {@code capacity} extents. The one
      * read cap is applied here: a negative howmuch reads {@link Evbuffer#maxRead()} bytes, and an
      * explicit one is capped by maxRead too, except in a buffer whose owner installed a hook
-     * ({@link Evbuffer#ownerHook}): that owner (a bufferevent) sizes its reads itself, and its size is the
+     * ({@link Evbuffer#setOwnerHook}): that owner (a bufferevent) sizes its reads itself, and its size is the
      * only cap.
      */
     private int setupRead(final int howmuch, final int capacity)
@@ -417,12 +432,13 @@ final class EvbufferReserve
      */
     int prepareWrite(final long howmuch, final IovecArray v)
     {
-        end();
         if (b.frozenStart)
         {
+            endRefused();
             v.count(0);
             return -1;
         }
+        end();
         final int k = setupWrite(howmuch, v.capacity());
         for (int i = 0; i < k; i++)
         {
@@ -440,11 +456,12 @@ final class EvbufferReserve
      */
     int prepareWrite(final long howmuch, final ByteBuffer[] bufs)
     {
-        end();
         if (b.frozenStart)
         {
+            endRefused();
             return -1;
         }
+        end();
         final int k = setupWrite(howmuch, bufs.length);
         System.arraycopy(pointWriteViews(k), 0, bufs, 0, k);
         return k;
@@ -477,11 +494,12 @@ final class EvbufferReserve
      */
     long writeTo(final GatheringByteChannel channel, final long howmuch) throws IOException
     {
-        end();
         if (b.frozenStart)
         {
+            endRefused();
             return Evbuffer.FROZEN;
         }
+        end();
         final int k = setupWrite(howmuch, b.writeIovecs);
         if (0 == k)
         {

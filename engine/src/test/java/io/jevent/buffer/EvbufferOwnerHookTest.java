@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The owner's hook ({@link Evbuffer#ownerHook}) and the one read cap it brings, the one open claim on a
+ * The owner's hook ({@link Evbuffer#setOwnerHook}) and the one read cap it brings, the one open claim on a
  * buffer's memory, the pool's capacity rule, the per-buffer spare limit
  * ({@link Evbuffer#setMaxSpareSize(int)}) and {@link Evbuffer#releaseSpares()}: what a bufferevent uses
  * to learn of its buffers' changes and to hold no memory while idle.
@@ -104,6 +104,30 @@ class EvbufferOwnerHookTest
         final byte[] got = new byte[4];
         assertEquals(3, b.copyout(got, 0, 4));
         assertEquals("ta!", new String(got, 0, 3, StandardCharsets.ISO_8859_1));
+        b.free();
+    }
+
+    @Test
+    void shouldKeepAReservationThroughAPreparationRefusedForAFrozenEnd()
+    {
+        final Evbuffer b = new Evbuffer(pool);
+        b.add(bytes("abc"));
+        final Extents e = new Extents(1);
+        final ByteBuffer[] bufs = new ByteBuffer[2];
+        assertEquals(1, b.reserveSpace(10, e));
+        e.buffer(0).put(bytes("defg"));
+        e.setLength(0, 4);
+        b.freeze(true);
+        assertEquals(-1, b.prepareWrite(-1, bufs), "the start is frozen");
+        b.unfreeze(true);
+        b.freeze(false);
+        assertEquals(-1, b.prepareRead(10, bufs), "the end is frozen");
+        b.unfreeze(false);
+        assertEquals(0, b.commitSpace(e, 1), "a refused preparation claimed nothing");
+        assertEquals(7, b.length());
+        final byte[] got = new byte[7];
+        assertEquals(7, b.copyout(got, 0, 7));
+        assertEquals("abcdefg", new String(got, StandardCharsets.ISO_8859_1));
         b.free();
     }
 
