@@ -564,7 +564,8 @@ public final class SocketBufferEvent extends BufferEvent
     }
 
     /**
-     * The write attempted before arming writability: one gathering write; armed only if data remains.
+     * The write attempted before arming writability: one gathering write; armed only if data remains and
+     * the write did not suspend writing (an emptied rate-limit bucket re-arms it when it refills).
      */
     private void flushFromLoop()
     {
@@ -581,7 +582,10 @@ public final class SocketBufferEvent extends BufferEvent
         }
         if (output.length() > 0)
         {
-            addWrite();
+            if (0 == writeSuspended)
+            {
+                addWrite();
+            }
         }
         else
         {

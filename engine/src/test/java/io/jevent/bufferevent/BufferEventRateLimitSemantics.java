@@ -114,6 +114,27 @@ public interface BufferEventRateLimitSemantics extends BufferEventFixture
     }
 
     @Test
+    @DisplayName("97: a write its empty bucket suspended leaves writability unarmed until the refill")
+    default void shouldNotWakeForWritabilityWhileTheWriteBucketIsEmpty()
+    {
+        final Conn c = connect();
+        final SocketBufferEvent bev = bev(c, BevOptions.CLOSE_ON_FREE);
+        bev.rateLimit().set(TokenBucketConfig.create(1000, 1000, 40, 40, 3_600_000));
+        assertEquals(0, bev.write(new byte[100]));
+        runFor(50);
+        assertEquals(60, bev.output().length(), "40 B went out, the bucket holds no more");
+        assertEquals(0, bev.rateLimit().writeLimit());
+        final long callbacks = base().counters().callbacks();
+        final long passes = base().counters().iterations();
+        runFor(100);
+        assertEquals(60, bev.output().length());
+        assertTrue(base().counters().iterations() - passes < 10,
+            "the loop slept instead of waking for a writable socket: "
+                + (base().counters().iterations() - passes) + " passes, "
+                + (base().counters().callbacks() - callbacks) + " callbacks");
+    }
+
+    @Test
     @DisplayName("98: removing the limit resumes reading a bufferevent its empty bucket suspended")
     default void shouldResumeReadingWhenTheLimitIsRemoved()
     {
