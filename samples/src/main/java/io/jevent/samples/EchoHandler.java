@@ -4,6 +4,7 @@ import io.jevent.bufferevent.BevFlags;
 import io.jevent.bufferevent.BufferEvent;
 import io.jevent.bufferevent.DataCallback;
 import io.jevent.bufferevent.EventsCallback;
+import io.jevent.bufferevent.SocketBufferEvent;
 import io.jevent.loop.EventFlags;
 
 import java.util.Collections;
@@ -47,6 +48,7 @@ public final class EchoHandler
     private final long highWatermark;
     private final long lowWatermark;
     private final long idleTimeoutMs;
+    private final int sendBuffer;
     private final Set<BufferEvent> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private final DataCallback readCallback = this::onRead;
     private final DataCallback writeCallback = this::onWrite;
@@ -65,10 +67,11 @@ public final class EchoHandler
         this.highWatermark = options.highWatermark();
         this.lowWatermark = options.lowWatermark();
         this.idleTimeoutMs = options.idleTimeoutMs();
+        this.sendBuffer = options.sendBuffer();
     }
 
     /**
-     * Takes a new connection: sets its watermarks, timeouts and callbacks and enables it.
+     * Takes a new connection: sets its watermarks, timeouts, send buffer and callbacks and enables it.
      *
      * @param bev a socket bufferevent of this handler's loop, made with {@code CLOSE_ON_FREE}
      */
@@ -81,6 +84,10 @@ public final class EchoHandler
         if (idleTimeoutMs > 0)
         {
             bev.setTimeouts(idleTimeoutMs, idleTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        if (sendBuffer > 0 && bev instanceof SocketBufferEvent)
+        {
+            ((SocketBufferEvent)bev).transport().setBufferSize(true, sendBuffer);
         }
         bev.setCallbacks(readCallback, writeCallback, eventsCallback);
         bev.enable(EventFlags.READ | EventFlags.WRITE);

@@ -19,6 +19,8 @@ package io.jevent.samples;
  *   <li>{@code --idle-timeout MS} (default 0: none): close a connection that neither reads nor gets
  *       its echo out for this long</li>
  *   <li>{@code --backlog N} (default {@value #BACKLOG_DEFAULT}): the listen backlog</li>
+ *   <li>{@code --send-buffer BYTES} (default 0: the kernel's autotuned size, up to tcp_wmem's 4 MiB):
+ *       SO_SNDBUF of each connection, which bounds the kernel memory of a peer that never reads</li>
  * </ul>
  *
  * @param backend       the backend name as given ("" for the best available)
@@ -30,9 +32,10 @@ package io.jevent.samples;
  * @param lowWatermark  unsent echo bytes at which it reads again
  * @param idleTimeoutMs idle timeout in milliseconds, 0 for none
  * @param backlog       listen backlog
+ * @param sendBuffer    SO_SNDBUF of each connection, 0 for the kernel's default
  */
 public record EchoOptions(String backend, String host, int port, int loops, boolean acceptor, long highWatermark,
-    long lowWatermark, long idleTimeoutMs, int backlog)
+    long lowWatermark, long idleTimeoutMs, int backlog, int sendBuffer)
 {
     /** Default {@code --host}. */
     public static final String HOST_DEFAULT = "127.0.0.1";
@@ -55,14 +58,16 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
      * @param lowWatermark  see the record
      * @param idleTimeoutMs see the record
      * @param backlog       see the record
+     * @param sendBuffer    see the record
      */
     public EchoOptions
     {
         if (loops < 1 || highWatermark < 1 || lowWatermark < 0 || lowWatermark >= highWatermark || idleTimeoutMs < 0 ||
-            backlog < 1 || port < 0 || port > 65535)
+            backlog < 1 || port < 0 || port > 65535 || sendBuffer < 0)
         {
             throw new IllegalArgumentException("bad echo options: loops " + loops + ", watermarks " + lowWatermark +
-                "/" + highWatermark + ", idle timeout " + idleTimeoutMs + ", backlog " + backlog + ", port " + port);
+                "/" + highWatermark + ", idle timeout " + idleTimeoutMs + ", backlog " + backlog + ", port " + port +
+                ", send buffer " + sendBuffer);
         }
     }
 
@@ -82,6 +87,7 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
         long low = -1;
         long idle = 0;
         int backlog = BACKLOG_DEFAULT;
+        int sendBuffer = 0;
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
@@ -105,10 +111,12 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
                 case "--low-watermark" -> low = Long.parseLong(value);
                 case "--idle-timeout" -> idle = Long.parseLong(value);
                 case "--backlog" -> backlog = Integer.parseInt(value);
+                case "--send-buffer" -> sendBuffer = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return new EchoOptions(backend, host, port, loops, acceptor, high, low < 0 ? high / 2 : low, idle, backlog);
+        return new EchoOptions(backend, host, port, loops, acceptor, high, low < 0 ? high / 2 : low, idle, backlog,
+            sendBuffer);
     }
 
     /**

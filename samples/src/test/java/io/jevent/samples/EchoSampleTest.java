@@ -55,6 +55,8 @@ class EchoSampleTest
      * wakeup's reads; 1 MiB bounds both.
      */
     private static final long NON_READER_BOUND = 1L << 20;
+    /** The server's SO_SNDBUF in the tiny-packet non-reader case. */
+    private static final int TINY_SEND_BUFFER = 64 * 1024;
     /** Longest a free of the non-reading connection may take, finalizer included. */
     private static final long FREE_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -87,14 +89,18 @@ class EchoSampleTest
     /**
      * Bulk: 64 KiB writes. Tiny packets: 10-byte writes with a 4 KiB receive buffer, so the echo backs
      * up at once and every server read, a few bytes, takes a segment of its own (22 MB of segments for
-     * 256 KiB of echo before the handler counted segments).
+     * 256 KiB of echo before the handler counted segments). The tiny case bounds the server's send buffer
+     * ({@code --send-buffer}): autotuned to 4 MB, it took the 10-byte writer up to 45 s to fill before the
+     * echo backed up into the bufferevent.
      */
     @ParameterizedTest
     @CsvSource({"epoll, 65536, 0", "epoll, 10, 4096", "nio, 65536, 0", "nio, 10, 4096"})
     void shouldHoldBoundedMemoryForAClientThatNeverReads(final String backend, final int chunk,
         final int receiveBuffer) throws Exception
     {
-        final InetSocketAddress address = start("--backend", backend);
+        final InetSocketAddress address = receiveBuffer > 0
+            ? start("--backend", backend, "--send-buffer", Integer.toString(TINY_SEND_BUFFER))
+            : start("--backend", backend);
         final long maxHeld;
         final long sent;
         try (SocketChannel channel = SocketChannel.open())
