@@ -127,6 +127,18 @@ public final class EventBase implements Agent, CallbackDeferrer, BufferOwner, Ex
     }
 
     /**
+     * How the backend reaches the kernel: {@code "ffm"} (java.lang.foreign, the default for epoll on
+     * JDK 22+) or {@code "jna"} (JDK 17–21, or {@code -Djevent.native=jna}) for epoll, {@code "jdk"} for
+     * nio. Together with {@link #method()} it names what a benchmark row measured.
+     *
+     * @return {@code "ffm"}, {@code "jna"} or {@code "jdk"}
+     */
+    public String binding()
+    {
+        return backend.binding();
+    }
+
+    /**
      * @return the backend's feature bits ({@link IoBackend#FEATURE_CLOSED} …)
      */
     public int features()

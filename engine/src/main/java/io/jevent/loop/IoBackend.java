@@ -24,6 +24,15 @@ public interface IoBackend extends AutoCloseable
     String method();
 
     /**
+     * @return how the backend reaches the kernel: {@code "ffm"} or {@code "jna"} for epoll's libc
+     *     binding, {@code "jdk"} for a backend built on the JDK's own classes (nio)
+     */
+    default String binding()
+    {
+        return "jdk";
+    }
+
+    /**
      * @return OR of the FEATURE_ constants
      */
     int features();

@@ -585,11 +585,20 @@ public abstract class EvbufferTransportSuite
         final int iterations = 20_000;
         assertEquals(iterations, echoCycles(out, in, iterations));
         final long tid = Thread.currentThread().getId();
-        final long before = mx.getThreadAllocatedBytes(tid);
-        final int moved = echoCycles(out, in, iterations);
-        final long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        assertEquals(iterations, moved);
-        assertTrue(allocated < 4096, "allocated " + allocated + " bytes over " + iterations + " cycles");
+        // Steady state is after C2 has compiled the path: until then a java.lang.foreign downcall
+        // allocates (about 28 B per cycle on JDK 25), so windows are measured until one is clean.
+        final StringBuilder windows = new StringBuilder();
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 50 && allocated >= 4096; window++)
+        {
+            final long before = mx.getThreadAllocatedBytes(tid);
+            final int moved = echoCycles(out, in, iterations);
+            allocated = mx.getThreadAllocatedBytes(tid) - before;
+            assertEquals(iterations, moved);
+            windows.append(' ').append(allocated);
+        }
+        assertTrue(allocated < 4096, "allocated " + allocated + " bytes over " + iterations + " cycles in the last " +
+            "of these windows:" + windows);
         assertContent(payload, out);
         out.free();
         in.free();

@@ -156,6 +156,12 @@ public final class EpollBackend implements IoBackend
     }
 
     @Override
+    public String binding()
+    {
+        return LibC.binding();
+    }
+
+    @Override
     public int features()
     {
         return FEATURE_CLOSED | FEATURE_ET | FEATURE_RAW_FDS;

@@ -19,6 +19,21 @@ public final class EpollConfiguration
     /** Default timer slack of epoll loop threads: 1 ns. */
     public static final long TIMER_SLACK_DEFAULT = 1;
 
+    /**
+     * Property: the libc binding, {@value #NATIVE_AUTO} (java.lang.foreign on JDK 22+, JNA before),
+     * {@value #NATIVE_JNA} or {@value #NATIVE_FFM}. A forced binding that cannot load leaves libc
+     * unavailable (with the reason) rather than falling back.
+     */
+    public static final String NATIVE_PROP_NAME = "jevent.native";
+    /** Binding chosen by the JDK: ffm on 22+, jna before. */
+    public static final String NATIVE_AUTO = "auto";
+    /** JNA direct mapping (JDK 17+). */
+    public static final String NATIVE_JNA = "jna";
+    /** java.lang.foreign downcalls (JDK 22+, from the multi-release jar). */
+    public static final String NATIVE_FFM = "ffm";
+    /** Default binding: {@value #NATIVE_AUTO}. */
+    public static final String NATIVE_DEFAULT = NATIVE_AUTO;
+
     private EpollConfiguration()
     {
     }
@@ -39,5 +54,19 @@ public final class EpollConfiguration
     {
         return (int)PropertyValues.inRange(EVENTS_PROP_NAME, System.getProperty(EVENTS_PROP_NAME), EVENTS_DEFAULT,
             1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @return the configured libc binding: {@value #NATIVE_AUTO}, {@value #NATIVE_JNA} or {@value #NATIVE_FFM}
+     * @throws IllegalArgumentException naming the property, for any other value
+     */
+    public static String nativeBinding()
+    {
+        final String value = System.getProperty(NATIVE_PROP_NAME, NATIVE_DEFAULT).trim();
+        if (NATIVE_AUTO.equals(value) || NATIVE_JNA.equals(value) || NATIVE_FFM.equals(value))
+        {
+            return value;
+        }
+        throw new IllegalArgumentException(NATIVE_PROP_NAME + " must be auto, jna or ffm, not '" + value + "'");
     }
 }

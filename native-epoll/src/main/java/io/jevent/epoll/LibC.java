@@ -1,27 +1,34 @@
 package io.jevent.epoll;
 
 import io.jevent.loop.Errno;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import org.agrona.UnsafeApi;
 
 /**
- * The libc calls of the epoll backend, bound with JNA <em>direct mapping</em>: every native takes and
- * returns primitives only (ints, and raw {@code long} addresses of off-heap memory), so a call goes
- * through JNA's fast path with no argument conversion and no allocation (java-techniques §4).
- * This is the only class that touches JNA; an FFM binding for JDK 22+ can replace it behind the same
- * static signatures.
+ * The libc calls of the epoll backend, transport and listener: every call takes and returns
+ * primitives only (ints, and raw {@code long} addresses of off-heap memory) and allocates nothing.
  * <p>
- * <b>Errors.</b> The natives return what libc returns: -1 on failure. Only then read {@link #errno()}:
- * JNA saves errno after every call but never clears it, so after a success it holds a stale value.
- * Nothing here declares {@code LastErrorException}, which would turn every EAGAIN into an exception.
+ * <b>Bindings.</b> Two implement the calls, chosen once when this class initialises
+ * ({@link #binding()} names the one in use):
+ * <ul>
+ *   <li>{@code ffm}, java.lang.foreign downcalls (JDK 22+): handles made once, errno captured by the
+ *   call itself ({@code Linker.Option.captureCallState}), {@code critical} for calls that never block.
+ *   Its classes are in the jar's {@code META-INF/versions/22}, so a jar built on JDK 22+ carries both
+ *   bindings and still runs on JDK 17;</li>
+ *   <li>{@code jna}, JNA direct mapping (java-techniques §4), on any JDK 17+.</li>
+ * </ul>
+ * The default, {@code auto}, takes ffm on JDK 22+ when the jar has it and jna otherwise;
+ * {@code -Djevent.native=jna|ffm} ({@link EpollConfiguration#NATIVE_PROP_NAME}) forces one. Both need
+ * {@code --enable-native-access=ALL-UNNAMED} on JDK 22+ to run without a warning (jevent.jvm.flags).
+ * <p>
+ * <b>Errors.</b> The calls return what libc returns: -1 on failure. Only then read {@link #errno()},
+ * on the same thread, before any other call here: it is the errno the thread's last call left, stale
+ * after a success. No call throws for an error return, so EAGAIN costs no exception.
  * Error numbers and their names are in {@link Errno}.
  * <p>
- * <b>Availability.</b> Binding happens once, when this class initialises. On anything but 64-bit
- * Linux on x86_64 or aarch64, or when JNA's native part cannot load, nothing is bound: the class still
- * initialises, {@link #isAvailable()} returns false and {@link #unavailabilityCause()} says why;
- * calling a native then throws {@link UnsatisfiedLinkError}. Use {@link #ensureAvailable()} to fail
- * early with the cause.
+ * <b>Availability.</b> On anything but Linux on x86_64 or aarch64, or when the chosen binding cannot
+ * load, nothing is bound: the class still initialises, {@link #isAvailable()} returns false and
+ * {@link #unavailabilityCause()} says why; a call then throws {@link UnsatisfiedLinkError}. Use
+ * {@link #ensureAvailable()} to fail early with the cause.
  * <p>
  * <b>Constants</b> are hard-coded for LP64 Linux; the values below are identical on x86_64 and
  * aarch64 (both use asm-generic for them) and are checked against the C headers by a gcc probe.
@@ -120,36 +127,12 @@ public final class LibC
     /** {@code EFD_NONBLOCK}. */
     public static final int EFD_NONBLOCK = 0x800;
 
-    private static final Throwable UNAVAILABILITY_CAUSE = bind();
+    private static final NativeBinding BINDING = NativeBinding.choose();
+    private static final NativeCalls CALLS = BINDING.calls();
+    private static final Throwable UNAVAILABILITY_CAUSE = BINDING.cause();
 
     private LibC()
     {
-    }
-
-    private static Throwable bind()
-    {
-        try
-        {
-            final String arch = System.getProperty("os.arch", "");
-            if (!Platform.isLinux())
-            {
-                return new UnsupportedOperationException("not Linux: " + System.getProperty("os.name"));
-            }
-            if (!"amd64".equals(arch) && !"x86_64".equals(arch) && !"aarch64".equals(arch))
-            {
-                return new UnsupportedOperationException("unsupported architecture: " + arch);
-            }
-            if (8 != Native.POINTER_SIZE || 8 != Native.SIZE_T_SIZE)
-            {
-                return new UnsupportedOperationException("not LP64: pointer size " + Native.POINTER_SIZE);
-            }
-            Native.register(LibC.class, Platform.C_LIBRARY_NAME);
-            return null;
-        }
-        catch (final Throwable t)
-        {
-            return t;
-        }
     }
 
     /**
@@ -158,6 +141,14 @@ public final class LibC
     public static boolean isAvailable()
     {
         return null == UNAVAILABILITY_CAUSE;
+    }
+
+    /**
+     * @return the binding in use: {@code "ffm"}, {@code "jna"}, or {@code "none"} when unavailable
+     */
+    public static String binding()
+    {
+        return CALLS.name();
     }
 
     /**
@@ -176,7 +167,7 @@ public final class LibC
         if (null != UNAVAILABILITY_CAUSE)
         {
             final UnsatisfiedLinkError e =
-                new UnsatisfiedLinkError("libc via JNA unavailable: " + UNAVAILABILITY_CAUSE);
+                new UnsatisfiedLinkError("libc unavailable: " + UNAVAILABILITY_CAUSE);
             e.initCause(UNAVAILABILITY_CAUSE);
             throw e;
         }
@@ -189,10 +180,10 @@ public final class LibC
      */
     public static int errno()
     {
-        return Native.getLastError();
+        return CALLS.errno();
     }
 
-    // ------------------------------------------------------------------ natives (raw, unchecked)
+    // ------------------------------------------------------------------ calls (raw, unchecked)
 
     /**
      * {@code ssize_t read(int fd, void *buf, size_t count)}.
@@ -202,7 +193,10 @@ public final class LibC
      * @param count most bytes to read
      * @return bytes read, 0 at end of file, or -1 with {@link #errno()}
      */
-    public static native long read(int fd, long buf, long count);
+    public static long read(final int fd, final long buf, final long count)
+    {
+        return CALLS.read(fd, buf, count);
+    }
 
     /**
      * {@code ssize_t write(int fd, const void *buf, size_t count)}.
@@ -212,7 +206,10 @@ public final class LibC
      * @param count bytes to write
      * @return bytes written, or -1 with {@link #errno()}
      */
-    public static native long write(int fd, long buf, long count);
+    public static long write(final int fd, final long buf, final long count)
+    {
+        return CALLS.write(fd, buf, count);
+    }
 
     /**
      * {@code ssize_t readv(int fd, const struct iovec *iov, int iovcnt)}.
@@ -222,7 +219,10 @@ public final class LibC
      * @param iovcnt entries, at most {@link #IOV_MAX}
      * @return bytes read, 0 at end of file, or -1 with {@link #errno()}
      */
-    public static native long readv(int fd, long iov, int iovcnt);
+    public static long readv(final int fd, final long iov, final int iovcnt)
+    {
+        return CALLS.readv(fd, iov, iovcnt);
+    }
 
     /**
      * {@code ssize_t writev(int fd, const struct iovec *iov, int iovcnt)}.
@@ -232,7 +232,10 @@ public final class LibC
      * @param iovcnt entries, at most {@link #IOV_MAX}
      * @return bytes written, or -1 with {@link #errno()}
      */
-    public static native long writev(int fd, long iov, int iovcnt);
+    public static long writev(final int fd, final long iov, final int iovcnt)
+    {
+        return CALLS.writev(fd, iov, iovcnt);
+    }
 
     /**
      * {@code int close(int fd)}. Do not retry on EINTR: on Linux the fd is released anyway.
@@ -240,7 +243,10 @@ public final class LibC
      * @param fd file descriptor
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int close(int fd);
+    public static int close(final int fd)
+    {
+        return CALLS.close(fd);
+    }
 
     /**
      * {@code int pipe2(int pipefd[2], int flags)}.
@@ -249,7 +255,10 @@ public final class LibC
      * @param flags  {@link #O_NONBLOCK} and/or {@link #O_CLOEXEC}, or 0
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int pipe2(long pipefd, int flags);
+    public static int pipe2(final long pipefd, final int flags)
+    {
+        return CALLS.pipe2(pipefd, flags);
+    }
 
     /**
      * {@code int socketpair(int domain, int type, int protocol, int sv[2])}.
@@ -261,7 +270,10 @@ public final class LibC
      * @param sv       address of 8 writable bytes for the two fds
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int socketpair(int domain, int type, int protocol, long sv);
+    public static int socketpair(final int domain, final int type, final int protocol, final long sv)
+    {
+        return CALLS.socketpair(domain, type, protocol, sv);
+    }
 
     /**
      * {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags)}.
@@ -272,7 +284,10 @@ public final class LibC
      * @param flags  e.g. {@link #MSG_NOSIGNAL}
      * @return bytes sent, or -1 with {@link #errno()}
      */
-    public static native long send(int sockfd, long buf, long len, int flags);
+    public static long send(final int sockfd, final long buf, final long len, final int flags)
+    {
+        return CALLS.send(sockfd, buf, len, flags);
+    }
 
     /**
      * {@code ssize_t recv(int sockfd, void *buf, size_t len, int flags)}.
@@ -283,7 +298,10 @@ public final class LibC
      * @param flags  e.g. {@link #MSG_DONTWAIT} or {@link #MSG_PEEK}
      * @return bytes received, 0 when the peer has shut down, or -1 with {@link #errno()}
      */
-    public static native long recv(int sockfd, long buf, long len, int flags);
+    public static long recv(final int sockfd, final long buf, final long len, final int flags)
+    {
+        return CALLS.recv(sockfd, buf, len, flags);
+    }
 
     /**
      * {@code int shutdown(int sockfd, int how)}.
@@ -292,7 +310,10 @@ public final class LibC
      * @param how    {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int shutdown(int sockfd, int how);
+    public static int shutdown(final int sockfd, final int how)
+    {
+        return CALLS.shutdown(sockfd, how);
+    }
 
     /**
      * {@code int epoll_create1(int flags)}.
@@ -300,7 +321,10 @@ public final class LibC
      * @param flags {@link #EPOLL_CLOEXEC} or 0
      * @return the epoll fd, or -1 with {@link #errno()}
      */
-    public static native int epoll_create1(int flags);
+    public static int epoll_create1(final int flags)
+    {
+        return CALLS.epollCreate1(flags);
+    }
 
     /**
      * {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)}.
@@ -311,7 +335,10 @@ public final class LibC
      * @param event address of one {@code struct epoll_event} (see {@link EpollEventLayout}), or 0 for DEL
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int epoll_ctl(int epfd, int op, int fd, long event);
+    public static int epoll_ctl(final int epfd, final int op, final int fd, final long event)
+    {
+        return CALLS.epollCtl(epfd, op, fd, event);
+    }
 
     /**
      * {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)}.
@@ -322,7 +349,38 @@ public final class LibC
      * @param timeout   milliseconds; -1 blocks, 0 polls
      * @return ready count, or -1 with {@link #errno()} (EINTR when a signal interrupted the wait)
      */
-    public static native int epoll_wait(int epfd, long events, int maxevents, int timeout);
+    public static int epoll_wait(final int epfd, final long events, final int maxevents, final int timeout)
+    {
+        return CALLS.epollWait(epfd, events, maxevents, timeout);
+    }
+
+    /**
+     * {@code int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+     * const struct timespec *timeout, const sigset_t *sigmask)} (glibc 2.35, Linux 5.11); use it only
+     * when {@link Pwait2#isAvailable()}.
+     *
+     * @param epfd      epoll fd
+     * @param events    address of maxevents structs
+     * @param maxevents capacity
+     * @param timeout   address of {@code {long tv_sec; long tv_nsec;}}, or 0 to block
+     * @param sigmask   0
+     * @return ready count, or -1 with {@link #errno()}
+     * @throws UnsatisfiedLinkError if the C library lacks the symbol
+     */
+    public static int epoll_pwait2(final int epfd, final long events, final int maxevents, final long timeout,
+        final long sigmask)
+    {
+        return CALLS.epollPwait2(epfd, events, maxevents, timeout, sigmask);
+    }
+
+    /**
+     * @return true if the C library has {@code epoll_pwait2} (the kernel may still refuse it: see
+     *     {@link Pwait2#isAvailable()})
+     */
+    static boolean hasPwait2Symbol()
+    {
+        return CALLS.hasPwait2();
+    }
 
     /**
      * {@code int eventfd(unsigned int initval, int flags)}.
@@ -331,7 +389,10 @@ public final class LibC
      * @param flags   {@link #EFD_NONBLOCK} and/or {@link #EFD_CLOEXEC}
      * @return the fd, or -1 with {@link #errno()}
      */
-    public static native int eventfd(int initval, int flags);
+    public static int eventfd(final int initval, final int flags)
+    {
+        return CALLS.eventfd(initval, flags);
+    }
 
     /**
      * {@code int socket(int domain, int type, int protocol)}.
@@ -342,7 +403,10 @@ public final class LibC
      * @param protocol 0
      * @return the fd, or -1 with {@link #errno()}
      */
-    public static native int socket(int domain, int type, int protocol);
+    public static int socket(final int domain, final int type, final int protocol)
+    {
+        return CALLS.socket(domain, type, protocol);
+    }
 
     /**
      * {@code int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}.
@@ -352,7 +416,10 @@ public final class LibC
      * @param addrlen its length
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int bind(int sockfd, long addr, int addrlen);
+    public static int bind(final int sockfd, final long addr, final int addrlen)
+    {
+        return CALLS.bind(sockfd, addr, addrlen);
+    }
 
     /**
      * {@code int listen(int sockfd, int backlog)}.
@@ -361,7 +428,10 @@ public final class LibC
      * @param backlog pending connection queue length
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int listen(int sockfd, int backlog);
+    public static int listen(final int sockfd, final int backlog)
+    {
+        return CALLS.listen(sockfd, backlog);
+    }
 
     /**
      * {@code int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)}.
@@ -372,7 +442,10 @@ public final class LibC
      * @param flags   {@link #SOCK_NONBLOCK} and/or {@link #SOCK_CLOEXEC}
      * @return the new fd, or -1 with {@link #errno()} (EAGAIN when none is pending)
      */
-    public static native int accept4(int sockfd, long addr, long addrlen, int flags);
+    public static int accept4(final int sockfd, final long addr, final long addrlen, final int flags)
+    {
+        return CALLS.accept4(sockfd, addr, addrlen, flags);
+    }
 
     /**
      * {@code int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)}.
@@ -382,7 +455,10 @@ public final class LibC
      * @param addrlen its length
      * @return 0, or -1 with {@link #errno()} (EINPROGRESS on a non-blocking socket)
      */
-    public static native int connect(int sockfd, long addr, int addrlen);
+    public static int connect(final int sockfd, final long addr, final int addrlen)
+    {
+        return CALLS.connect(sockfd, addr, addrlen);
+    }
 
     /**
      * {@code int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen)}.
@@ -394,7 +470,11 @@ public final class LibC
      * @param optlen  address of a socklen_t holding the room, updated to the value's length
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int getsockopt(int sockfd, int level, int optname, long optval, long optlen);
+    public static int getsockopt(final int sockfd, final int level, final int optname, final long optval,
+        final long optlen)
+    {
+        return CALLS.getsockopt(sockfd, level, optname, optval, optlen);
+    }
 
     /**
      * {@code int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)}.
@@ -406,7 +486,11 @@ public final class LibC
      * @param optlen  its length
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int setsockopt(int sockfd, int level, int optname, long optval, int optlen);
+    public static int setsockopt(final int sockfd, final int level, final int optname, final long optval,
+        final int optlen)
+    {
+        return CALLS.setsockopt(sockfd, level, optname, optval, optlen);
+    }
 
     /**
      * {@code int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)}.
@@ -416,7 +500,10 @@ public final class LibC
      * @param addrlen address of a socklen_t holding the room, updated
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int getsockname(int sockfd, long addr, long addrlen);
+    public static int getsockname(final int sockfd, final long addr, final long addrlen)
+    {
+        return CALLS.getsockname(sockfd, addr, addrlen);
+    }
 
     /**
      * {@code int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen)}.
@@ -426,7 +513,10 @@ public final class LibC
      * @param addrlen address of a socklen_t holding the room, updated
      * @return 0, or -1 with {@link #errno()}
      */
-    public static native int getpeername(int sockfd, long addr, long addrlen);
+    public static int getpeername(final int sockfd, final long addr, final long addrlen)
+    {
+        return CALLS.getpeername(sockfd, addr, addrlen);
+    }
 
     /**
      * {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}.
@@ -437,7 +527,10 @@ public final class LibC
      * @param flags  e.g. {@link #MSG_NOSIGNAL}
      * @return bytes sent, or -1 with {@link #errno()}
      */
-    public static native long sendmsg(int sockfd, long msg, int flags);
+    public static long sendmsg(final int sockfd, final long msg, final int flags)
+    {
+        return CALLS.sendmsg(sockfd, msg, flags);
+    }
 
     /**
      * {@code int prctl(int option, unsigned long arg2, ...)} with four further arguments.
@@ -449,7 +542,10 @@ public final class LibC
      * @param arg5   fourth argument
      * @return the result, or -1 with {@link #errno()}
      */
-    public static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+    public static int prctl(final int option, final long arg2, final long arg3, final long arg4, final long arg5)
+    {
+        return CALLS.prctl(option, arg2, arg3, arg4, arg5);
+    }
 
 
     // ------------------------------------------------------------------ setup helpers (cold path)

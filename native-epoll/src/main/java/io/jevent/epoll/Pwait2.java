@@ -1,25 +1,23 @@
 package io.jevent.epoll;
 
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
+import org.agrona.UnsafeApi;
 
 /**
- * {@code epoll_pwait2} (Linux 5.11, glibc 2.35), bound apart from {@link LibC} because older C
- * libraries lack it: it takes the timeout as a {@code struct timespec}, so waits have nanosecond
- * rather than millisecond resolution and need no timerfd. {@link #isAvailable()} tells whether both
- * the symbol and the kernel support it.
+ * Whether {@code epoll_pwait2} (Linux 5.11, glibc 2.35) can be used: it takes the timeout as a
+ * {@code struct timespec}, so waits have nanosecond rather than millisecond resolution and need no
+ * timerfd. {@link #isAvailable()} tells whether both the symbol and the kernel support it (probed once);
+ * {@code -Djevent.epoll.noPwait2=true} turns it off.
  */
 public final class Pwait2
 {
-    private static final boolean AVAILABLE = bind();
+    private static final boolean AVAILABLE = probe();
 
     private Pwait2()
     {
     }
 
     /**
-     * {@code int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
-     * const struct timespec *timeout, const sigset_t *sigmask)}.
+     * {@link LibC#epoll_pwait2(int, long, int, long, long)}: call it only when {@link #isAvailable()}.
      *
      * @param epfd      epoll fd
      * @param events    address of maxevents structs
@@ -28,7 +26,11 @@ public final class Pwait2
      * @param sigmask   0
      * @return ready count, or -1 with {@link LibC#errno()}
      */
-    public static native int epoll_pwait2(int epfd, long events, int maxevents, long timeout, long sigmask);
+    public static int epoll_pwait2(final int epfd, final long events, final int maxevents, final long timeout,
+        final long sigmask)
+    {
+        return LibC.epoll_pwait2(epfd, events, maxevents, timeout, sigmask);
+    }
 
     /**
      * @return true if epoll_pwait2 can be called here
@@ -38,17 +40,9 @@ public final class Pwait2
         return AVAILABLE;
     }
 
-    private static boolean bind()
+    private static boolean probe()
     {
-        if (!LibC.isAvailable() || Boolean.getBoolean("jevent.epoll.noPwait2"))
-        {
-            return false;
-        }
-        try
-        {
-            Native.register(Pwait2.class, Platform.C_LIBRARY_NAME);
-        }
-        catch (final Throwable t)
+        if (!LibC.isAvailable() || Boolean.getBoolean("jevent.epoll.noPwait2") || !LibC.hasPwait2Symbol())
         {
             return false;
         }
@@ -57,16 +51,16 @@ public final class Pwait2
         {
             return false;
         }
-        final long buf = org.agrona.UnsafeApi.allocateMemory(64);
+        final long buf = UnsafeApi.allocateMemory(64);
         try
         {
-            org.agrona.UnsafeApi.putLong(buf, 0);
-            org.agrona.UnsafeApi.putLong(buf + 8, 0);
-            return epoll_pwait2(epfd, buf + 16, 1, buf, 0) >= 0;
+            UnsafeApi.putLong(buf, 0);
+            UnsafeApi.putLong(buf + 8, 0);
+            return LibC.epoll_pwait2(epfd, buf + 16, 1, buf, 0) >= 0;
         }
         finally
         {
-            org.agrona.UnsafeApi.freeMemory(buf);
+            UnsafeApi.freeMemory(buf);
             LibC.close(epfd);
         }
     }

@@ -66,12 +66,32 @@ class LibCTest
     }
 
     @Test
+    void shouldUseTheBindingTheJdkOrThePropertyChooses()
+    {
+        final String forced = System.getProperty(EpollConfiguration.NATIVE_PROP_NAME, EpollConfiguration.NATIVE_AUTO);
+        final String expected = EpollConfiguration.NATIVE_AUTO.equals(forced)
+            ? (Runtime.version().feature() >= 22 ? "ffm" : "jna") : forced;
+        assertEquals(expected, LibC.binding());
+    }
+
+    @Test
     void shouldReportUnavailabilityInsteadOfCrashing() throws IOException, InterruptedException
     {
-        assertEquals("false UnsatisfiedLinkError", runProbe("-Djna.nosys=true", "-Djna.nounpack=true",
-            "-Djna.noclasspath=true"));
-        assertEquals("false UnsupportedOperationException", runProbe("-Dos.arch=riscv64"));
-        assertEquals("true null", runProbe("-Dunused=1"));
+        assertEquals("false UnsatisfiedLinkError none", runProbe("-Djevent.native=jna", "-Djna.nosys=true",
+            "-Djna.nounpack=true", "-Djna.noclasspath=true"));
+        assertEquals("false UnsupportedOperationException none", runProbe("-Dos.arch=riscv64"));
+        assertEquals("false UnsupportedOperationException none", runProbe("-Dos.name=FreeBSD"));
+        assertEquals("false IllegalArgumentException none", runProbe("-Djevent.native=jni"));
+        assertEquals("true null jna", runProbe("-Djevent.native=jna"));
+        final boolean ffm = Runtime.version().feature() >= 22;
+        assertEquals(ffm ? "true null ffm" : "false UnsupportedOperationException none",
+            runProbe("-Djevent.native=ffm"));
+        assertEquals(ffm ? "true null ffm" : "true null jna", runProbe("-Djevent.native=auto"));
+        if (ffm)
+        {
+            assertEquals("true null ffm", runProbe("-Djevent.native=ffm", "-Djna.nosys=true", "-Djna.nounpack=true",
+                "-Djna.noclasspath=true"), "ffm needs nothing of JNA");
+        }
     }
 
     /**
@@ -96,8 +116,18 @@ class LibCTest
                 {
                     throw new AssertionError("cause not attached", ex);
                 }
+                try
+                {
+                    LibC.close(-1);
+                    throw new AssertionError("a call without a binding returned");
+                }
+                catch (final UnsatisfiedLinkError expected)
+                {
+                    // what every call does when nothing is bound
+                }
             }
-            System.out.print(LibC.isAvailable() + " " + (null == cause ? "null" : cause.getClass().getSimpleName()));
+            System.out.print(LibC.isAvailable() + " " + (null == cause ? "null" : cause.getClass().getSimpleName()) +
+                " " + LibC.binding());
         }
     }
 
@@ -345,13 +375,20 @@ class LibCTest
         try
         {
             final int iterations = 20_000;
-            eagainLoop(r, iterations);
             final long tid = Thread.currentThread().getId();
-            final long before = mx.getThreadAllocatedBytes(tid);
-            final int hits = eagainLoop(r, iterations);
-            final long allocated = mx.getThreadAllocatedBytes(tid) - before;
-            assertEquals(iterations, hits);
-            assertTrue(allocated < 4096, "allocated " + allocated + " bytes over " + iterations + " calls");
+            // steady state is after C2: an ffm downcall allocates until then (40 B per call on JDK 25)
+            final StringBuilder windows = new StringBuilder();
+            long allocated = Long.MAX_VALUE;
+            for (int window = 0; window < 100 && allocated >= 4096; window++)
+            {
+                final long before = mx.getThreadAllocatedBytes(tid);
+                final int hits = eagainLoop(r, iterations);
+                allocated = mx.getThreadAllocatedBytes(tid) - before;
+                assertEquals(iterations, hits);
+                windows.append(' ').append(allocated);
+            }
+            assertTrue(allocated < 4096, "allocated " + allocated + " bytes over " + iterations + " calls in the " +
+                "last of these windows, after warm-up:" + windows);
         }
         finally
         {

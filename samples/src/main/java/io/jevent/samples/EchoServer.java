@@ -182,6 +182,14 @@ public final class EchoServer
     }
 
     /**
+     * @return how the loops reach the kernel: {@code ffm} or {@code jna} on epoll, {@code jdk} on nio
+     */
+    public String binding()
+    {
+        return workers.get(0).base.binding();
+    }
+
+    /**
      * @return every loop: the workers (or the SO_REUSEPORT loops), then the acceptor if there is one
      */
     public List<EventBase> bases()
@@ -285,7 +293,7 @@ public final class EchoServer
         final EchoOptions options = EchoOptions.parse(args);
         final EchoServer server = new EchoServer(options);
         final InetSocketAddress address = server.start();
-        System.out.println("echo-server " + server.method() + " listening on " +
+        System.out.println("echo-server " + server.method() + " (" + server.binding() + ") listening on " +
             address.getAddress().getHostAddress() + ":" + address.getPort() + " with " + options.loops() +
             (options.acceptor() ? " worker loop(s) behind an acceptor" : " loop(s)") + ", high watermark " +
             options.highWatermark() + " B");
