@@ -4,6 +4,8 @@
 #
 # Programs: C-epoll (bench/c/bench.c, bench_cascade.c, -m epoll), jevent-epoll, jevent-nio and
 # their busy-spin variants (io.jevent.bench.loop.DispatchBench / CascadeBench in benchmarks.jar).
+# jevent-epoll uses the libc binding the JDK picks (ffm on JDK 22+ with a jar built on 22+, else jna);
+# when that is ffm, jevent-epoll-jna (-Djevent.native=jna) runs too, so both bindings stand side by side.
 # Every program prints 25 runs in microseconds; the first WARMUP (5) are dropped for all alike,
 # then min / median / mean / max of the rest are reported, with median ratios jevent/C and
 # jevent-epoll/jevent-nio, as a table and as CSV.
@@ -75,8 +77,8 @@ fi
 
 # ---------------------------------------------------------------- Java jar
 if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
-    echo "== building benchmarks.jar (mvn -DskipTests install)"
-    (cd "$ROOT" && mvn -B -q ${MVN_ARGS:-} -DskipTests install) >"$OUT/mvn.log" 2>&1 \
+    echo "== building benchmarks.jar (mvn -DskipTests package)"
+    (cd "$ROOT" && mvn -B -q ${MVN_ARGS:-} -DskipTests package) >"$OUT/mvn.log" 2>&1 \
         || { echo "Maven build failed, see $OUT/mvn.log"; exit 1; }
 fi
 [ -f "$JAR" ] || { echo "no $JAR"; exit 1; }
@@ -84,6 +86,7 @@ fi
 JFLAGS="$("$JAVA" -cp "$JAR" io.jevent.samples.PrintFlags)" || { echo "cannot read JVM flags from $JAR"; exit 1; }
 JAVA_CMD=("$JAVA" $JFLAGS -cp "$JAR")
 JAVA_METHODS="$("${JAVA_CMD[@]}" io.jevent.bench.loop.DispatchBench -l 2>/dev/null)"
+BINDING="$("${JAVA_CMD[@]}" io.jevent.samples.PrintBinding 2>/dev/null)"
 
 # ---------------------------------------------------------------- fd limit
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
@@ -97,6 +100,7 @@ PROGRAMS=()
 [ "$C_OK" = 1 ] && PROGRAMS+=("C-epoll")
 if grep -q epoll <<<"$JAVA_METHODS"; then
     PROGRAMS+=("jevent-epoll" "jevent-epoll-busy-spin")
+    [ "$BINDING" = ffm ] && PROGRAMS+=("jevent-epoll-jna")
 else
     echo "== jevent-epoll: SKIPPED - the epoll backend is not in $JAR ($JAVA_METHODS)"
 fi
@@ -104,7 +108,7 @@ PROGRAMS+=("jevent-nio" "jevent-nio-busy-spin")
 echo "== programs: ${PROGRAMS[*]}; Java extra warm-up runs: $JWARM"
 {
     echo "machine: nproc=$(nproc), CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-    echo "kernel: $(uname -r); JDK: $("$JAVA" -version 2>&1 | head -2 | tail -1)"
+    echo "kernel: $(uname -r); JDK: $("$JAVA" -version 2>&1 | head -2 | tail -1); jevent-epoll's libc binding: $BINDING"
     echo "libevent: $(dpkg-query -W -f='${Version}' libevent-dev 2>/dev/null || echo '?'); date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); java warm-up runs: $JWARM; runs kept: $((25 - WARMUP)) of 25"
 } | tee "$OUT/machine.txt"
@@ -118,10 +122,11 @@ cmd_for() {
         else echo "$OUT/cbin/bench_cascade -n $n -m epoll"; fi
     else
         local m="${prog#jevent-}"
-        local wu=""
+        local wu="" java="${JAVA_CMD[*]}"
         [ "$JWARM" != 0 ] && wu=" -W $JWARM"
-        if [ "$kind" = bench ]; then echo "${JAVA_CMD[*]} io.jevent.bench.loop.DispatchBench -n $n -a $a -w $w -m $m$wu"
-        else echo "${JAVA_CMD[*]} io.jevent.bench.loop.CascadeBench -n $n -m $m$wu"; fi
+        if [ "${m%-jna}" != "$m" ]; then m="${m%-jna}"; java="$JAVA $JFLAGS -Djevent.native=jna -cp $JAR"; fi
+        if [ "$kind" = bench ]; then echo "$java io.jevent.bench.loop.DispatchBench -n $n -a $a -w $w -m $m$wu"
+        else echo "$java io.jevent.bench.loop.CascadeBench -n $n -m $m$wu"; fi
     fi
 }
 
@@ -198,16 +203,16 @@ awk -F, -v progs="${PROGRAMS[*]}" '
         np = split(progs, p, " ")
         printf "%-32s", "case (us, min/median)"
         for (i = 1; i <= np; i++) printf " | %22s", p[i]
-        printf " | %9s | %9s | %10s\n", "epoll/C", "nio/C", "epoll/nio"
+        printf " | %9s | %9s | %9s | %10s\n", "epoll/C", "jna/C", "nio/C", "epoll/nio"
         for (k = 1; k <= nk; k++) {
             key = order[k]
             printf "%-32s", key
             for (i = 1; i <= np; i++) printf " | %22s", (((key, p[i]) in md) ? mn[key, p[i]] " / " md[key, p[i]] : "-")
-            c = md[key, "C-epoll"]; e = md[key, "jevent-epoll"]; o = md[key, "jevent-nio"]
-            printf " | %9s | %9s | %10s\n", ratio(e, c), ratio(o, c), ratio(e, o)
+            c = md[key, "C-epoll"]; e = md[key, "jevent-epoll"]; o = md[key, "jevent-nio"]; j = md[key, "jevent-epoll-jna"]
+            printf " | %9s | %9s | %9s | %10s\n", ratio(e, c), ratio(j, c), ratio(o, c), ratio(e, o)
         }
         print ""
-        print "ratios are of medians: jevent-epoll/C-epoll, jevent-nio/C-epoll, jevent-epoll/jevent-nio (busy-spin columns: see CSV)"
+        print "ratios are of medians (time: below 1 is faster than C): jevent-epoll/C-epoll, jevent-epoll-jna/C-epoll (- when not run), jevent-nio/C-epoll, jevent-epoll/jevent-nio (busy-spin columns: see CSV)"
     }' "$CSV" >"$TABLE.body"
 cat "$OUT/machine.txt" "$TABLE.body" >"$TABLE"; rm -f "$TABLE.body"
 cat "$TABLE"
