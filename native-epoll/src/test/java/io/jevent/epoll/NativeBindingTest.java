@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * How {@link NativeBinding} chooses between ffm and jna, and what the unbound binding does: odd property
  * values, a forced ffm on JDK 17, auto without the versions/22 classes, JDK 22+ without
- * {@code --enable-native-access}, and JDK 24+ with native access denied. The child JVMs run
- * {@link LibCTest.AvailabilityProbe}, which prints {@code available cause binding}.
+ * {@code --enable-native-access}, and JDK 24+ with native access denied (unavailable, the cause naming it).
+ * The child JVMs run {@link LibCTest.AvailabilityProbe}, which prints {@code available cause binding}.
  */
 class NativeBindingTest
 {
@@ -113,6 +113,46 @@ class NativeBindingTest
         assertEquals("true null ffm", lines.get(lines.size() - 1), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("WARNING") && l.contains("FfmCalls")),
             () -> "the JDK warns once, naming FfmCalls:\n" + String.join("\n", lines));
+    }
+
+    @Test
+    void shouldReportDeniedNativeAccessAsUnavailableWithTheReason() throws IOException, InterruptedException
+    {
+        assumeTrue(Runtime.version().feature() >= 24, "--illegal-native-access is JDK 24+");
+        final List<String> deny = List.of("--illegal-native-access=deny");
+        for (final String binding : List.of("auto", "ffm", "jna"))
+        {
+            final List<String> flags = new ArrayList<>(deny);
+            flags.add("-Djevent.native=" + binding);
+            assertEquals("false IllegalCallerException none", probe(currentJava(), classPath(), flags), binding);
+        }
+        final List<String> lines = run(currentJava(), classPath(), deny, ReasonProbe.class.getName());
+        final String reason = lines.get(lines.size() - 1);
+        assertTrue(reason.startsWith("libc unavailable: java.lang.IllegalCallerException: Illegal native access"),
+            reason);
+        assertTrue(reason.contains("jna") && reason.endsWith("ffm failed first: IllegalCallerException"),
+            () -> "auto names JNA's failure and keeps ffm's: " + reason);
+    }
+
+    /**
+     * Prints what {@link LibC#ensureAvailable()} says, and the first failure auto mode had (ffm's).
+     */
+    static final class ReasonProbe
+    {
+        public static void main(final String[] args)
+        {
+            try
+            {
+                LibC.ensureAvailable();
+                System.out.print("available");
+            }
+            catch (final UnsatisfiedLinkError ex)
+            {
+                final Throwable[] suppressed = ex.getCause().getSuppressed();
+                System.out.print(ex.getMessage().replace('\n', ' ') + (0 == suppressed.length ? "" :
+                    "; ffm failed first: " + suppressed[0].getClass().getSimpleName()));
+            }
+        }
     }
 
     @Test
@@ -209,9 +249,15 @@ class NativeBindingTest
     private static List<String> run(final String java, final String classPath, final List<String> flags)
         throws IOException, InterruptedException
     {
+        return run(java, classPath, flags, PROBE);
+    }
+
+    private static List<String> run(final String java, final String classPath, final List<String> flags,
+        final String main) throws IOException, InterruptedException
+    {
         final List<String> cmd = new ArrayList<>(List.of(java, "--add-exports", ADD_EXPORTS, "-cp", classPath));
         cmd.addAll(flags);
-        cmd.add(PROBE);
+        cmd.add(main);
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
