@@ -11,7 +11,7 @@ import org.agrona.UnsafeApi;
  * ({@link #binding()} names the one in use):
  * <ul>
  *   <li>{@code ffm}, java.lang.foreign downcalls (JDK 22+): handles made once, errno captured by the
- *   call itself ({@code Linker.Option.captureCallState}), {@code critical} for calls that never block.
+ *   call itself ({@code Linker.Option.captureCallState}), {@code critical} for calls that never wait.
  *   Its classes are in the jar's {@code META-INF/versions/22}, so a jar built on JDK 22+ carries both
  *   bindings and still runs on JDK 17;</li>
  *   <li>{@code jna}, JNA direct mapping (java-techniques §4), on any JDK 17+.</li>
