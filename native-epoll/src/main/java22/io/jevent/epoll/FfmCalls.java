@@ -494,6 +494,10 @@ final class FfmCalls extends NativeCalls
     @Override
     int epollPwait2(final int epfd, final long events, final int maxevents, final long timeout, final long sigmask)
     {
+        if (null == EPOLL_PWAIT2)
+        {
+            throw new UnsatisfiedLinkError("libc has no epoll_pwait2 (glibc 2.35+)");
+        }
         try
         {
             return (int)EPOLL_PWAIT2.invokeExact(STATE.get(), epfd, events, maxevents, timeout, sigmask);
