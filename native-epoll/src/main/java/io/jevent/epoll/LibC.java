@@ -11,7 +11,7 @@ import org.agrona.UnsafeApi;
  * ({@link #binding()} names the one in use):
  * <ul>
  *   <li>{@code ffm}, java.lang.foreign downcalls (JDK 22+): handles made once, errno captured by the
- *   call itself ({@code Linker.Option.captureCallState}), {@code critical} for calls that never block.
+ *   call itself ({@code Linker.Option.captureCallState}), {@code critical} for calls that never wait.
  *   Its classes are in the jar's {@code META-INF/versions/22}, so a jar built on JDK 22+ carries both
  *   bindings and still runs on JDK 17;</li>
  *   <li>{@code jna}, JNA direct mapping (java-techniques §4), on any JDK 17+.</li>
@@ -23,7 +23,9 @@ import org.agrona.UnsafeApi;
  * <b>Errors.</b> The calls return what libc returns: -1 on failure. Only then read {@link #errno()},
  * on the same thread, before any other call here: it is the errno the thread's last call left, stale
  * after a success. No call throws for an error return, so EAGAIN costs no exception.
- * Error numbers and their names are in {@link Errno}.
+ * Error numbers and their names are in {@link Errno}. A virtual thread: on ffm errno is its own (a capture
+ * segment per virtual thread that calls here, made on its first call); on jna it is the carrier thread's,
+ * so read it before anything that can unmount the virtual thread (blocking, {@code Thread.yield()}).
  * <p>
  * <b>Availability.</b> On anything but Linux on x86_64 or aarch64, or when the chosen binding cannot
  * load, nothing is bound: the class still initialises, {@link #isAvailable()} returns false and

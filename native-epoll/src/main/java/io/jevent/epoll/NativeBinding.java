@@ -1,10 +1,14 @@
 package io.jevent.epoll;
 
+import java.lang.reflect.InvocationTargetException;
+
 /**
  * Chooses the binding behind {@link LibC} once, when it initialises: java.lang.foreign on JDK 22+
  * (the class {@code FfmCalls} exists only in the jar's {@code META-INF/versions/22}), JNA otherwise,
  * or the one {@link EpollConfiguration#NATIVE_PROP_NAME} forces. A forced binding that cannot load is
- * not replaced by the other: libc is then unavailable, with the reason.
+ * not replaced by the other: libc is then unavailable, with the reason. The reason is the failure itself,
+ * unwrapped from class initialisation and reflection; when auto tried ffm, then jna, and both failed, it is
+ * jna's failure with ffm's attached as suppressed.
  */
 final class NativeBinding
 {
@@ -54,6 +58,7 @@ final class NativeBinding
             {
                 return new NativeBinding(new JnaCalls(), null);
             }
+            Throwable ffmFailure = null;
             if (EpollConfiguration.NATIVE_FFM.equals(wanted) || Runtime.version().feature() >= 22)
             {
                 try
@@ -64,16 +69,46 @@ final class NativeBinding
                 {
                     if (EpollConfiguration.NATIVE_FFM.equals(wanted))
                     {
-                        return unbound(t);
+                        return unbound(reason(t));
                     }
+                    ffmFailure = reason(t);
                 }
             }
-            return new NativeBinding(new JnaCalls(), null);
+            try
+            {
+                return new NativeBinding(new JnaCalls(), null);
+            }
+            catch (final Throwable t)
+            {
+                final Throwable jna = reason(t);
+                if (null != ffmFailure && jna != ffmFailure)
+                {
+                    jna.addSuppressed(ffmFailure);
+                }
+                return unbound(jna);
+            }
         }
         catch (final Throwable t)
         {
-            return unbound(t);
+            return unbound(reason(t));
         }
+    }
+
+    /**
+     * The failure itself rather than its wrapper: a class initialiser's exception comes wrapped in an
+     * {@link ExceptionInInitializerError} (whose message is null, so "libc unavailable:
+     * java.lang.ExceptionInInitializerError" would be all a user sees, e.g. of native access denied on
+     * JDK 24+), a constructor's called by reflection in an {@link InvocationTargetException}.
+     */
+    static Throwable reason(final Throwable t)
+    {
+        Throwable r = t;
+        while ((r instanceof ExceptionInInitializerError || r instanceof InvocationTargetException) &&
+            null != r.getCause())
+        {
+            r = r.getCause();
+        }
+        return r;
     }
 
     private static NativeBinding unbound(final Throwable cause)

@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -23,10 +24,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * typed with primitives only: pointers and {@code size_t} are {@code JAVA_LONG}, {@code int} and
  * {@code socklen_t} are {@code JAVA_INT} (the gcc probe in the tests checks the C sizes). Every handle
  * captures errno into this thread's capture segment ({@code Linker.Option.captureCallState}), made once
- * per thread, so reading errno after a failed call is exact and a call allocates nothing. Calls that can
- * never block (socket setup, options, epoll_ctl, eventfd creation) are {@code critical}: no thread-state
- * transition. Calls that may block on a blocking fd (read, write, accept4, connect, close with
- * SO_LINGER, the epoll waits) are not, so a safepoint never waits for them.
+ * per thread, so reading errno after a failed call is exact and a call allocates nothing.
+ * <p>
+ * Calls that never wait (creating pipes, socket pairs, eventfds and epoll fds, epoll_ctl, listen, shutdown,
+ * getsockname, getpeername) are {@code critical}: no thread-state transition, so a safepoint waits for them
+ * to return. All others are not, so a safepoint never waits for them: the data path and accept4, connect
+ * and close, which may block on a blocking fd or with SO_LINGER; the epoll waits; socket, which may wait
+ * for modprobe to load a protocol family's module; bind, which for an AF_UNIX path creates a file (disk,
+ * NFS, FUSE); and setsockopt and getsockopt, which take any option, some of which take the global rtnl
+ * mutex (multicast membership and filters) or load a module (TCP_CONGESTION). (epoll_ctl polls the fd it
+ * adds, which for a FUSE file asks the FUSE daemon; jevent registers sockets, pipes and eventfds.)
  */
 @SuppressWarnings("restricted")
 final class FfmCalls extends NativeCalls
@@ -41,6 +48,7 @@ final class FfmCalls extends NativeCalls
     private static final ThreadLocal<MemorySegment> STATE =
         ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
     private static final Map<String, FunctionDescriptor> DESCRIPTORS = new ConcurrentHashMap<>();
+    private static final Set<String> CRITICAL_CALLS = ConcurrentHashMap.newKeySet();
 
     private static final MethodHandle READ = handle("read", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
     private static final MethodHandle WRITE = handle("write", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
@@ -61,17 +69,17 @@ final class FfmCalls extends NativeCalls
     private static final MethodHandle EPOLL_WAIT = handle("epoll_wait",
         fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), BLOCKING);
     private static final MethodHandle EVENTFD = handle("eventfd", fn(JAVA_INT, JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle SOCKET = handle("socket", fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle BIND = handle("bind", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
+    private static final MethodHandle SOCKET = handle("socket", fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), BLOCKING);
+    private static final MethodHandle BIND = handle("bind", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
     private static final MethodHandle LISTEN = handle("listen", fn(JAVA_INT, JAVA_INT, JAVA_INT), CRITICAL);
     private static final MethodHandle ACCEPT4 = handle("accept4",
         fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), BLOCKING);
     private static final MethodHandle CONNECT = handle("connect",
         fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
     private static final MethodHandle GETSOCKOPT = handle("getsockopt",
-        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
+        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
     private static final MethodHandle SETSOCKOPT = handle("setsockopt",
-        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
+        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
     private static final MethodHandle GETSOCKNAME = handle("getsockname",
         fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
     private static final MethodHandle GETPEERNAME = handle("getpeername",
@@ -114,7 +122,20 @@ final class FfmCalls extends NativeCalls
     {
         final MethodHandle handle = LINKER.downcallHandle(symbol(name), descriptor, options);
         DESCRIPTORS.put(name, descriptor);
+        if (CRITICAL == options)
+        {
+            CRITICAL_CALLS.add(name);
+        }
         return handle;
+    }
+
+    /**
+     * @param name a C function's name
+     * @return true if its handle was made {@code critical} (for the test of which calls may be)
+     */
+    static boolean critical(final String name)
+    {
+        return CRITICAL_CALLS.contains(name);
     }
 
     /**
@@ -473,6 +494,10 @@ final class FfmCalls extends NativeCalls
     @Override
     int epollPwait2(final int epfd, final long events, final int maxevents, final long timeout, final long sigmask)
     {
+        if (null == EPOLL_PWAIT2)
+        {
+            throw new UnsatisfiedLinkError("libc has no epoll_pwait2 (glibc 2.35+)");
+        }
         try
         {
             return (int)EPOLL_PWAIT2.invokeExact(STATE.get(), epfd, events, maxevents, timeout, sigmask);

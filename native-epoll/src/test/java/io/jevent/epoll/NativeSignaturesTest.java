@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -132,6 +133,34 @@ class NativeSignaturesTest
                 assertEquals(c, sizes, e.getKey() + ": result and parameter sizes");
             }
         }
+    }
+
+    /**
+     * A critical downcall keeps the thread "in Java": a safepoint (every GC, deoptimisation...) waits until
+     * it returns, so a critical call that waits stops the whole JVM for as long. Only calls that never wait
+     * on anything outside the kernel's own short locks may be critical. Not so: socket (may wait for modprobe
+     * to load a protocol family's module), bind (an AF_UNIX path is a file system create, which can wait on
+     * the disk, NFS or FUSE), setsockopt and getsockopt (any option reaches here; multicast membership and
+     * filters take the global rtnl mutex, TCP_CONGESTION may load a module), nor the data path and close.
+     */
+    @Test
+    void shouldMarkCriticalOnlyTheFfmCallsThatNeverWait() throws Exception
+    {
+        assumeTrue(Runtime.version().feature() >= 22, "the ffm binding needs JDK 22+");
+        final Method critical = Class.forName("io.jevent.epoll.FfmCalls").getDeclaredMethod("critical", String.class);
+        critical.setAccessible(true);
+        final List<String> expected = List.of("pipe2", "socketpair", "eventfd", "epoll_create1", "epoll_ctl",
+            "listen", "shutdown", "getsockname", "getpeername");
+        final List<String> found = new ArrayList<>();
+        for (final String name : PROTOTYPES.keySet())
+        {
+            if ((Boolean)critical.invoke(null, name))
+            {
+                found.add(name);
+            }
+        }
+        assertEquals(expected.stream().sorted().collect(Collectors.toList()),
+            found.stream().sorted().collect(Collectors.toList()));
     }
 
     private static long javaSize(final Class<?> type)
