@@ -161,7 +161,8 @@ public final class ListenerEmfileScenario
     /**
      * The pauses the listener logged while out of fds follow its back-off exactly (100 ms, doubling, at
      * most 1 s: the 4th is 800, not the 500 an earlier version printed), and each log line comes at
-     * least about the pause the previous one announced after it.
+     * least a quarter of the pause the previous one announced after it (times are when this JVM read the
+     * lines from the child's stderr, late under load).
      */
     private static void assertPausesLogged(final List<long[]> pauses, final StringBuilder transcript)
     {
@@ -177,7 +178,9 @@ public final class ListenerEmfileScenario
                 {
                     final long apartMs = TimeUnit.NANOSECONDS.toMillis(pauses.get(i)[0] - pauses.get(i - 1)[0]);
                     final long announcedMs = pauses.get(i - 1)[1];
-                    assertTrue(apartMs >= announcedMs / 2, "log line " + (i + 1) + " came " + apartMs +
+                    // arrival times in this JVM: a line read late (a loaded machine) shortens the next gap, so
+                    // a quarter of the pause is asked, which still tells a back-off from a spin (0 ms apart)
+                    assertTrue(apartMs >= announcedMs / 4, "log line " + (i + 1) + " came " + apartMs +
                         " ms after one announcing a " + announcedMs + " ms pause\n" + transcript);
                 }
                 expected = Math.min(1000, expected * 2);
