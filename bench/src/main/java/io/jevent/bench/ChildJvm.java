@@ -8,14 +8,14 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM on this JVM's class path, with jevent's JVM flags ({@link JvmFlags}), driven by a line
+ * A child JVM on this JVM's class path, with jevent's JVM flags ({@link JvmFlags}) for the JDK it runs on
+ * (this JVM's, or another {@link Jdk}), driven by a line
  * protocol: commands on its stdin, replies on its stdout, each reply a line whose first word names it.
  * Other stdout lines are passed to stderr with the child's name; its stderr is inherited. A child
  * should exit when its stdin ends, so it never outlives its parent.
@@ -49,13 +49,31 @@ public final class ChildJvm
     public static ChildJvm start(final String name, final String cpus, final List<String> jvmArgs, final Class<?> main,
         final List<String> args) throws IOException
     {
+        return start(name, cpus, Jdk.current(), jvmArgs, main, args);
+    }
+
+    /**
+     * Starts {@code main} in a new JVM of a given JDK, with jevent's flags for that JDK's version.
+     *
+     * @param name    the child's name in messages
+     * @param cpus    a taskset CPU list (e.g. {@code "1"}), or null not to pin
+     * @param jdk     the JDK whose {@code bin/java} runs it
+     * @param jvmArgs JVM arguments beyond jevent's flags
+     * @param main    the class whose {@code main} runs
+     * @param args    its arguments
+     * @return the running child
+     * @throws IOException if it cannot be started
+     */
+    public static ChildJvm start(final String name, final String cpus, final Jdk jdk, final List<String> jvmArgs,
+        final Class<?> main, final List<String> args) throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         if (null != cpus)
         {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Arrays.asList(JvmFlags.forCurrentJdk().split("\\s+")));
+        cmd.add(jdk.java().toString());
+        cmd.addAll(Arrays.asList(jdk.flags().split("\\s+")));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);

@@ -13,15 +13,21 @@ import java.util.List;
  * with progress on stderr, the table on stdout (ratios to nio-baseline) and {@code latest.md},
  * {@code latest.csv} and SVG plots in {@code perf-reports/} (or {@code --out DIR}).
  * <p>
- * Servers, each started fresh in its own process: jevent-epoll, jevent-nio, jevent-busy-spin (epoll
+ * Servers, each started fresh in its own process: jevent-epoll, jevent-nio, jevent-epoll-busy-spin (epoll
  * busy-spinning), nio-baseline, netty-epoll (when Netty's native epoll loads) and libevent (the C
  * server, when gcc and libevent-dev are present; {@code bench/c/build-peers.sh --install} installs
- * them). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
+ * them); on request also jevent-nio-busy-spin, and jevent-epoll-jna, jevent-epoll-ffm,
+ * jevent-epoll-busy-spin-jna, jevent-epoll-busy-spin-ffm, whose JVM is started with
+ * {@code -Djevent.native=jna|ffm} (plain jevent-epoll takes the JDK's choice, ffm on 22+), so that on
+ * JDK 22+ both bindings run side by side. Every row names the binding its server reported (ffm, jna,
+ * jdk, jni, c). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
  * flight, 1 connection × 64 KiB. Two to three minutes by default.
  * <p>
  * Options: {@code --quick} (CI-sized), {@code --duration S}, {@code --cases a,b}, {@code --servers a,b},
  * {@code --client-spin} (busy-polling client), {@code --pin on|off|auto}, {@code --out DIR},
- * {@code --rounds N}, {@code --help}, and every other option of {@link EchoBench}.
+ * {@code --rounds N}, {@code --jdk PATH} (the server JVMs run on {@code PATH/bin/java}, with jevent's flags
+ * for that JDK's version; the client stays in compare's JVM), {@code --help}, and every other option of
+ * {@link EchoBench}. Bad options are refused with one line on stderr and exit code 2.
  */
 public final class Compare
 {
@@ -37,7 +43,11 @@ public final class Compare
         "  --cases a,b           default " + CASES,
         "                        (pingpong-CxS[-spin], stream-CxS-wN[-spin]; S in bytes or with k)",
         "  --servers a,b         nio-baseline, jevent-epoll, jevent-nio, jevent-epoll-busy-spin,",
-        "                        jevent-nio-busy-spin, netty-epoll, libevent (default: all that run here)",
+        "                        jevent-nio-busy-spin, netty-epoll, libevent (default: those that run here,",
+        "                        jevent-nio-busy-spin aside), and jevent-epoll-jna, jevent-epoll-ffm,",
+        "                        jevent-epoll-busy-spin-jna, jevent-epoll-busy-spin-ffm, which force epoll's",
+        "                        libc binding (-Djevent.native=jna|ffm; ffm needs a server JDK 22+);",
+        "                        jevent-* also take :N (loops) and +ioBYTES (max single read/write) after that",
         "  --duration S          measured seconds per run (2.5)",
         "  --warmup S            shortest warm-up (1); then until the JITs are quiet for --jit-quiet S (0.5),",
         "  --warmup-max S        at most this long (6)",
@@ -45,6 +55,7 @@ public final class Compare
         "  --client-spin         busy-polling client",
         "  --pin on|off|auto     server on CPU 1, client on CPU 0 (auto)",
         "  --server-jvm-args \"..\" appended to the server JVMs' flags",
+        "  --jdk PATH            run the server JVMs on PATH/bin/java (the client stays on this JVM)",
         "  --out DIR             where latest.md, latest.csv and the plots go (perf-reports)",
         "");
 
@@ -63,7 +74,7 @@ public final class Compare
 
     /**
      * @param args options, see the class comment
-     * @return 0 on success (and for {@code --help}), 1 if a server corrupted an echoed byte
+     * @return 0 on success (and for {@code --help}), 1 if a server corrupted an echoed byte, 2 for bad options
      * @throws Exception as the benchmark throws it
      */
     public static int run(final String[] args) throws Exception
@@ -73,7 +84,7 @@ public final class Compare
             System.out.print(USAGE);
             return 0;
         }
-        return EchoBench.run(arguments(args));
+        return EchoBench.run("compare", arguments(args));
     }
 
     static String[] arguments(final String[] args)

@@ -1,5 +1,8 @@
 package io.jevent.bench.echo;
 
+import io.jevent.bench.Jdk;
+import io.jevent.epoll.LibC;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,8 +13,10 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Loopback echo benchmark: every selected case against every selected server, each server started
@@ -34,10 +39,17 @@ import java.util.Locale;
  * Options: {@code --duration S} (measured seconds per run, default 2.5), {@code --warmup S} (1),
  * {@code --warmup-max S} (6), {@code --jit-quiet S} (0.5), {@code --rounds N} (2),
  * {@code --cases a,b} (default {@link EchoCase#DEFAULTS}), {@code --servers a,b} (default
- * {@link EchoServers#ALL}), {@code --client-spin} (every case with a busy-polling client),
- * {@code --out DIR} (target/echo-bench), {@code --pin auto|on|off}, {@code --in-process} (servers in
- * this JVM, no pinning), {@code --server-jvm-args "..."} (flags for the server JVMs, after
- * {@link #SERVER_JVM_ARGS}; a later flag overrides an earlier one).
+ * {@link EchoServers#DEFAULTS}; any of {@link EchoServers#ALL}), {@code --client-spin} (every case with a
+ * busy-polling client), {@code --out DIR} (target/echo-bench), {@code --pin auto|on|off}, {@code --in-process}
+ * (servers in this JVM, no pinning), {@code --server-jvm-args "..."} (flags for the server JVMs, after
+ * {@link #SERVER_JVM_ARGS}; a later flag overrides an earlier one), {@code --jdk PATH} (the server JVMs run
+ * on {@code PATH/bin/java}, with jevent's flags for that JDK's version; the client stays in this JVM).
+ * <p>
+ * Each row names the binding its server reported (jevent: {@code EventBase.binding()}, ffm, jna or jdk;
+ * nio-baseline jdk, netty-epoll jni, libevent c), and the report's header the server JVMs' Java version.
+ * A server named {@code jevent-epoll-jna}, {@code jevent-epoll-ffm} (also {@code -busy-spin-jna|ffm}, before
+ * any {@code :N} or {@code +ioBYTES}) runs in a JVM started with {@code -Djevent.native=jna|ffm}; ffm needs a
+ * server JDK 22+ and the ffm classes on the class path (a jar built on JDK 22+).
  */
 public final class EchoBench
 {
@@ -56,7 +68,8 @@ public final class EchoBench
     private double jitQuiet = 0.5;
     private int rounds = 2;
     private List<EchoCase> cases = new ArrayList<>();
-    private List<String> servers = EchoServers.ALL;
+    private List<String> servers = EchoServers.DEFAULTS;
+    private Jdk jdk = Jdk.current();
     private boolean clientSpin;
     private Path out = Path.of("target", "echo-bench");
     private String pin = "auto";
@@ -84,17 +97,70 @@ public final class EchoBench
      * Runs the benchmark without exiting the JVM.
      *
      * @param args options, as {@link #main}
-     * @return 0 when every run completed with every byte verified, 1 when a server corrupted the echo
+     * @return 0 when every run completed with every byte verified, 1 when a server corrupted the echo, 2 for
+     *     bad options (said on one line on stderr)
      * @throws Exception if a server cannot start or the client fails
      */
     public static int run(final String[] args) throws Exception
     {
-        final EchoBench b = new EchoBench();
-        b.parse(args);
+        return run("echo bench", args);
+    }
+
+    /**
+     * Runs the benchmark without exiting the JVM.
+     *
+     * @param program the name bad options are reported under, e.g. {@code compare}
+     * @param args    options, as {@link #main}
+     * @return 0 when every run completed with every byte verified, 1 when a server corrupted the echo, 2 for
+     *     bad options (said on one line on stderr, after {@code program: })
+     * @throws Exception if a server cannot start or the client fails
+     */
+    public static int run(final String program, final String[] args) throws Exception
+    {
+        final EchoBench b;
+        try
+        {
+            b = parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println(program + ": " + ex.getMessage());
+            return 2;
+        }
         return b.run(String.join(" ", args));
     }
 
-    private void parse(final String[] args)
+    /**
+     * Reads and checks the options, running nothing.
+     *
+     * @param args options, as {@link #main}
+     * @return the benchmark they describe
+     * @throws IllegalArgumentException with a one-line reason for a bad option, server name or {@code --jdk}
+     */
+    static EchoBench parse(final String[] args)
+    {
+        final EchoBench b = new EchoBench();
+        b.parseOptions(args);
+        return b;
+    }
+
+    /**
+     * @return the JDK the server JVMs run on
+     */
+    Jdk serverJdk()
+    {
+        return jdk;
+    }
+
+    /**
+     * @return the servers to run, in order
+     */
+    List<String> servers()
+    {
+        return servers;
+    }
+
+    private void parseOptions(final String[] args)
     {
         String caseNames = String.join(",", EchoCase.DEFAULTS);
         for (int i = 0; i < args.length; i++)
@@ -102,22 +168,23 @@ public final class EchoBench
             final String a = args[i];
             switch (a)
             {
-                case "--duration" -> duration = Double.parseDouble(args[++i]);
-                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
-                case "--warmup-max" -> warmupMax = Double.parseDouble(args[++i]);
-                case "--jit-quiet" -> jitQuiet = Double.parseDouble(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--cases" -> caseNames = args[++i];
-                case "--servers" -> servers = Arrays.asList(args[++i].split(","));
+                case "--duration" -> duration = Double.parseDouble(value(args, ++i));
+                case "--warmup" -> warmup = Double.parseDouble(value(args, ++i));
+                case "--warmup-max" -> warmupMax = Double.parseDouble(value(args, ++i));
+                case "--jit-quiet" -> jitQuiet = Double.parseDouble(value(args, ++i));
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+                case "--cases" -> caseNames = value(args, ++i);
+                case "--servers" -> servers = Arrays.asList(value(args, ++i).split(","));
                 case "--client-spin" -> clientSpin = true;
-                case "--out" -> out = Path.of(args[++i]);
-                case "--pin" -> pin = args[++i];
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--pin" -> pin = value(args, ++i);
                 case "--in-process" -> inProcess = true;
-                case "--server-jvm-args" -> serverJvmArgs = serverJvmArgs(args[++i]);
-                case "--report" -> reportName = args[++i];
+                case "--server-jvm-args" -> serverJvmArgs = serverJvmArgs(value(args, ++i));
+                case "--report" -> reportName = value(args, ++i);
                 case "--charts" -> charts = true;
-                case "--command" -> command = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + a + " (see EchoBench's javadoc)");
+                case "--command" -> command = value(args, ++i);
+                case "--jdk" -> jdk = jdk(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + a + " (compare --help lists them)");
             }
         }
         warmupMax = Math.max(warmup, warmupMax);
@@ -129,9 +196,66 @@ public final class EchoBench
                 cases.add(x);
             }
         }
+        if (inProcess && jdk.given())
+        {
+            throw new IllegalArgumentException("--jdk runs the server JVMs on another JDK: it needs forked servers, " +
+                "not --in-process");
+        }
         for (final String s : servers)
         {
             EchoServers.create(s);
+            if (EchoServers.forcedBinding(s) != null)
+            {
+                checkForcedBinding(s, EchoServers.forcedBinding(s));
+            }
+        }
+    }
+
+    private static String value(final String[] args, final int i)
+    {
+        if (i >= args.length)
+        {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static Jdk jdk(final String path)
+    {
+        try
+        {
+            return Jdk.at(Path.of(path));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("--jdk " + path + ": " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before anything runs, a forced binding the server cannot get: in this JVM (in-process) the
+     * binding is the one libc was bound with; a forked ffm server needs a JDK 22+ and the ffm classes.
+     */
+    private void checkForcedBinding(final String server, final String binding)
+    {
+        if (inProcess)
+        {
+            if (!binding.equals(LibC.binding()))
+            {
+                throw new IllegalArgumentException(server + " in-process needs this JVM on the " + binding +
+                    " binding, and it binds libc through " + LibC.binding() + " (run it forked, without --in-process)");
+            }
+            return;
+        }
+        if ("ffm".equals(binding) && jdk.feature() < Jdk.FFM_FEATURE)
+        {
+            throw new IllegalArgumentException(server + " needs a server JDK " + Jdk.FFM_FEATURE + "+ (java.lang." +
+                "foreign), and the server JDK is " + jdk.version() + " at " + jdk.home() + " (give --jdk PATH)");
+        }
+        if ("ffm".equals(binding) && !Jdk.ffmOnClassPath(System.getProperty("java.class.path")))
+        {
+            throw new IllegalArgumentException(server + " needs the ffm binding's classes, which the class path " +
+                "lacks: build the jars on JDK 22+ (JAVA_HOME=/path/to/jdk25 mvn package; README, Native bindings)");
         }
     }
 
@@ -141,8 +265,9 @@ public final class EchoBench
         final int runs = cases.size() * servers.size() * rounds;
         final long started = System.nanoTime();
         System.err.printf(Locale.ROOT, "echo bench: %d case(s) x %d server(s) x %d round(s), %.1f-%.1f s warm-up " +
-            "+ %.1f s each, pinned: %s%n", cases.size(), servers.size(), rounds, warmup, warmupMax, duration,
-            pinned ? "server CPU 1, client CPU 0" : "no");
+            "+ %.1f s each, pinned: %s, server JVMs: %s%n", cases.size(), servers.size(), rounds, warmup, warmupMax,
+            duration, pinned ? "server CPU 1, client CPU 0" : "no", inProcess ? "this one (in-process)" :
+            "JDK " + jdk.version() + " (" + jdk.java() + (jdk.given() ? ", --jdk)" : ")"));
         final List<EchoRow> rows = new ArrayList<>();
         int done = 0;
         for (final EchoCase c : cases)
@@ -166,9 +291,9 @@ public final class EchoBench
                         return 1;
                     }
                     final EchoRow r = rows.get(rows.size() - 1);
-                    System.err.printf(Locale.ROOT, "    %.0f msgs/s, %.1f MB/s, p50 %.1f us, p99.9 %.1f us, " +
+                    System.err.printf(Locale.ROOT, "    %s: %.0f msgs/s, %.1f MB/s, p50 %.1f us, p99.9 %.1f us, " +
                         "p99.99 %.1f us, max %.1f us at +%.3f s; warm-up %.1f s, server JIT %d ms while measuring " +
-                        "(measured from %d ms epoch)%n", r.result().msgsPerSec(), r.result().mbPerSec(),
+                        "(measured from %d ms epoch)%n", r.binding(), r.result().msgsPerSec(), r.result().mbPerSec(),
                         r.result().latencyMicros(50), r.result().latencyMicros(99.9), r.result().latencyMicros(99.99),
                         r.result().latency().getMaxValue() / 1e3, r.result().maxAtNanos() / 1e9,
                         r.result().warmupNanos() / 1e9, r.cost().jitMillis(), r.result().startEpochMillis());
@@ -176,8 +301,8 @@ public final class EchoBench
             }
         }
         final EchoReport report = new EchoReport(rows, servers);
-        System.out.print(report.text());
-        report.write(out, reportName, header(argLine, pinned) + SyscallColumns.headerNote());
+        System.out.print("\nserver JDK: " + serverJdk(rows) + "\n" + report.text());
+        report.write(out, reportName, header(argLine, pinned, rows) + SyscallColumns.headerNote());
         System.err.println("wrote " + out.resolve(reportName + ".md") + " and " + out.resolve(reportName + ".csv"));
         if (charts)
         {
@@ -194,10 +319,12 @@ public final class EchoBench
     {
         final String cpus = pinned ? "1" : null;
         final EchoBenchServer s = EchoServers.LIBEVENT.equals(server) ? new LibeventEchoBenchServer(cpus) :
-            inProcess ? EchoServers.create(server) : new ForkedEchoServer(server, cpus, serverJvmArgs);
+            inProcess ? EchoServers.create(server) : new ForkedEchoServer(server, cpus, jdk, serverJvmArgs);
         try
         {
             final InetSocketAddress address = s.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            final String binding = s.binding();
+            final String javaVersion = s.javaVersion();
             final JitWatch quiet = new JitWatch(s, !inProcess, (long)(jitQuiet * 1e9));
             final EchoBenchServer.Stats[] snap = new EchoBenchServer.Stats[2];
             final EchoLoadClient.Warmup w = new EchoLoadClient.Warmup((long)(warmup * 1e9), (long)(warmupMax * 1e9),
@@ -223,7 +350,7 @@ public final class EchoBench
                         snap[1] = s.stats();
                     }
                 });
-            return new EchoRow(server, round, r, snap[1].minus(snap[0]));
+            return new EchoRow(server, round, r, snap[1].minus(snap[0]), binding, javaVersion);
         }
         finally
         {
@@ -319,14 +446,40 @@ public final class EchoBench
         return false;
     }
 
-    private String header(final String argLine, final boolean pinned)
+    /**
+     * @param rows the measured rows
+     * @return the Java version(s) the server JVMs reported, with the JDK's feature version and where it is, e.g.
+     *     {@code 25.0.1+8-LTS (JDK 25, /usr/lib/jvm/temurin-25/bin/java, --jdk)}
+     */
+    private String serverJdk(final List<EchoRow> rows)
+    {
+        final Set<String> versions = new LinkedHashSet<>();
+        for (final EchoRow r : rows)
+        {
+            if (!r.javaVersion().isEmpty())
+            {
+                versions.add(r.javaVersion());
+            }
+        }
+        if (versions.isEmpty())
+        {
+            return "none (no Java server)";
+        }
+        return String.join(", ", versions) + " (JDK " + jdk.feature() + ", " + (inProcess ? "in-process: the " +
+            "client's JVM" : jdk.java() + (jdk.given() ? ", --jdk" : ", the client's JDK")) + ")";
+    }
+
+    private String header(final String argLine, final boolean pinned, final List<EchoRow> rows)
     {
         return "# Echo benchmark run\n\n" +
             "- date: " + ZonedDateTime.now() + "\n" +
             "- command: `" + (null != command ? command : "java $(java -cp bench/target/benchmarks.jar " +
             "io.jevent.samples.PrintFlags) -cp bench/target/benchmarks.jar " + EchoBench.class.getName() +
             (argLine.isEmpty() ? "" : " " + argLine)) + "`\n" +
-            "- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version() + "\n" +
+            "- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " (the client's)\n" +
+            "- server JDK: " + serverJdk(rows) + "; binding column: how each server reached the kernel, as it " +
+            "reported it (jevent: `EventBase.binding()`, ffm = java.lang.foreign, jna = JNA, jdk = java.nio; " +
+            "netty-epoll: jni; libevent: c)\n" +
             "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
             System.getProperty("os.arch") + ", " + cpusAtStart + " CPU(s), " +
             cpuModel() + "\n" +

@@ -18,6 +18,27 @@ public interface EchoBenchServer extends AutoCloseable
     String name();
 
     /**
+     * How the server reaches the kernel, as the server itself reports it: {@code "ffm"} or {@code "jna"}
+     * (jevent's epoll through libc, {@code EventBase.binding()}), {@code "jdk"} (java.nio), {@code "jni"}
+     * (Netty's native transport), {@code "c"} (a C server).
+     *
+     * @return the binding once started, {@code "-"} if unknown
+     */
+    default String binding()
+    {
+        return "-";
+    }
+
+    /**
+     * @return the version of the JVM the server runs in ({@code Runtime.version()}), or {@code ""} for a
+     *     native server; this JVM's for an in-process server
+     */
+    default String javaVersion()
+    {
+        return Runtime.version().toString();
+    }
+
+    /**
      * Binds, starts serving and returns once connections are accepted.
      *
      * @param bindTo where to listen; port 0 picks a free port

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The plots of an echo report: one throughput chart (msgs/s, or MB/s for streaming cases) and one
- * latency percentile chart (p50 to p99.99) per case, one bar or curve per server.
+ * latency percentile chart (p50 to p99.99) per case, one bar or curve per server, named in the legend by
+ * {@link EchoRow#label()} (the server's name, with its binding when the name does not say it).
  */
 public final class EchoCharts
 {
@@ -44,7 +45,7 @@ public final class EchoCharts
             for (int i = 0; i < rows.size(); i++)
             {
                 final EchoRow r = rows.get(i);
-                servers.add(r.server());
+                servers.add(r.label());
                 throughput[i][0] = streaming ? r.result().mbPerSec() : r.result().msgsPerSec();
                 for (int p = 0; p < PERCENTILES.length; p++)
                 {

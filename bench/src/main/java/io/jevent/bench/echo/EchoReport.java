@@ -12,17 +12,24 @@ import java.util.Map;
 
 /**
  * Formats {@link EchoRow}s: a text table per case with ratios to {@code nio-baseline} of the same run,
- * and the same as markdown and CSV. With several rounds, the tables show for each (case, server) the
- * round with the highest msgs/s (the least disturbed on a shared machine, chosen alike for every
- * server); the CSV has every round and marks the chosen one.
+ * and the same as markdown and CSV. Each row names the binding the server reported (ffm, jna, jdk, jni,
+ * c); the CSV ends with it and the server JVM's version, after the columns older CSVs had. With several
+ * rounds, the tables show for each (case, server) the round with the highest msgs/s (the least disturbed
+ * on a shared machine, chosen alike for every server); the CSV has every round and marks the chosen one.
  */
 public final class EchoReport
 {
-    private static final String[] HEAD = {"server", "msgs/s", "MB/s", "x base", "p50 us", "p90 us", "p99 us",
-        "p99.9 us", "p99.99 us", "max us", "p50 x", "p99.9 x", "srv cpu us/msg", "srv load", "srv B/msg",
+    private static final String[] HEAD = {"server", "binding", "msgs/s", "MB/s", "x base", "p50 us", "p90 us",
+        "p99 us", "p99.9 us", "p99.99 us", "max us", "p50 x", "p99.9 x", "srv cpu us/msg", "srv load", "srv B/msg",
         "cli cpu us/msg", "cli load"};
     /** The table's columns: {@link #HEAD} with the server's syscalls per message after its CPU. */
     private static final String[] COLUMNS = SyscallColumns.insert(HEAD, HEAD, SyscallColumns.HEAD);
+
+    /**
+     * The CSV's last columns, after every column of older CSVs (so their positions stay): the binding the
+     * server reported and its JVM's version (empty for a native server).
+     */
+    static final String CSV_TAIL = ",binding,server_jdk";
 
     private final List<EchoRow> rows;
     private final List<String> serverOrder;
@@ -92,7 +99,7 @@ public final class EchoReport
                 for (int i = 0; i < row.length; i++)
                 {
                     sb.append(i == 0 ? String.format("%-" + w[i] + "s", row[i]) :
-                        String.format("  %" + w[i] + "s", row[i]));
+                        String.format(i == 1 ? "  %-" + w[i] + "s" : "  %" + w[i] + "s", row[i]));
                 }
                 sb.append('\n');
             }
@@ -136,7 +143,7 @@ public final class EchoReport
             "client_spin,messages,bytes,seconds,msgs_per_s,mb_per_s,ratio_msgs_to_baseline,p50_us,p90_us,p99_us," +
             "p999_us,p9999_us,max_us,max_at_s,warmup_s,server_jit_ms,server_cpu_us_per_msg,server_cpu_load," +
             "server_alloc_bytes_per_msg,server_process_cpu_us_per_msg,client_cpu_us_per_msg,client_cpu_load," +
-            "client_alloc_bytes_per_msg" + SyscallColumns.CSV_HEAD + "\n");
+            "client_alloc_bytes_per_msg" + SyscallColumns.CSV_HEAD + CSV_TAIL + "\n");
         final Map<String, List<EchoRow>> chosen = byCase();
         for (final EchoRow r : rows)
         {
@@ -156,7 +163,8 @@ public final class EchoReport
                 f(r.serverCpuLoad(), 3), f(r.serverBytesPerMsg(), 2),
                 r.cost().processCpuNanos() < 0 ? "" : f(r.cost().processCpuNanos() / 1e3 / x.messages(), 3),
                 f(r.clientCpuMicrosPerMsg(), 3), f(r.clientCpuLoad(), 3),
-                f((double)x.clientAllocBytes() / x.messages(), 2))).append(SyscallColumns.csv(r)).append('\n');
+                f((double)x.clientAllocBytes() / x.messages(), 2))).append(SyscallColumns.csv(r))
+                .append(',').append(r.binding()).append(',').append(r.javaVersion()).append('\n');
         }
         return sb.toString();
     }
@@ -220,7 +228,7 @@ public final class EchoReport
     {
         final EchoLoadClient.Result x = r.result();
         final boolean hasBase = null != base;
-        return new String[] {r.server(), f(x.msgsPerSec(), 0), f(x.mbPerSec(), 1),
+        return new String[] {r.server(), r.binding(), f(x.msgsPerSec(), 0), f(x.mbPerSec(), 1),
             hasBase ? f(x.msgsPerSec() / base.result().msgsPerSec(), 2) : "-",
             f(x.latencyMicros(50), 1), f(x.latencyMicros(90), 1), f(x.latencyMicros(99), 1),
             f(x.latencyMicros(99.9), 1), f(x.latencyMicros(99.99), 1), f(x.latency().getMaxValue() / 1e3, 0),

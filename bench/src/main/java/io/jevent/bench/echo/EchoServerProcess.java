@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Child-JVM entry point of {@link ForkedEchoServer}: starts one server and answers a line protocol
- * on stdin/stdout. It prints {@code READY host port}; then {@code stats} answers
+ * on stdin/stdout. It prints {@code READY host port binding javaVersion} (the server's
+ * {@link EchoBenchServer#binding()}, e.g. {@code ffm}, and this JVM's {@code Runtime.version()}); then
+ * {@code stats} answers
  * {@code STATS loopCpuNanos loopAllocBytes processCpuNanos jitMillis reads emptyReads writes polls
  * backendSyscalls} (the syscall counts -1 when the server does not count them, see {@link SyscallCounts}),
  * and {@code stop} (or end of stdin, so the child never outlives its parent) stops the server, prints
@@ -46,7 +48,8 @@ public final class EchoServerProcess
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
         final EchoBenchServer server = EchoServers.create(name);
         final InetSocketAddress address = server.start(new InetSocketAddress(InetAddress.getByName(host), port));
-        out.println("READY " + address.getAddress().getHostAddress() + " " + address.getPort());
+        out.println("READY " + address.getAddress().getHostAddress() + " " + address.getPort() + " " +
+            server.binding() + " " + Runtime.version());
         final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;
         while (null != (line = in.readLine()))

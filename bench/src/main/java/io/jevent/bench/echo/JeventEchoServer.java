@@ -4,6 +4,7 @@ import io.jevent.samples.EchoHandler;
 import io.jevent.samples.EchoOptions;
 import io.jevent.bufferevent.BevOptions;
 import io.jevent.bufferevent.SocketBufferEvent;
+import io.jevent.epoll.LibC;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
 import io.jevent.loop.AcceptedSocket;
@@ -26,13 +27,19 @@ import java.util.concurrent.TimeoutException;
  * {@link EchoHandler} with its default options (echo by moving the input into the output, no copy;
  * back-pressure at a 256 KiB high watermark; drain-then-free on EOF). Parameterised by method:
  * {@code epoll}, {@code nio}, {@code epoll-busy-spin}, {@code nio-busy-spin}.
+ * <p>
+ * An epoll server may be given the libc binding it must run on ({@code jna} or {@code ffm}): the JVM's
+ * {@code -Djevent.native} chooses it (a forked server's JVM is started with it), and {@link #start} refuses
+ * to serve on another one. {@link #binding()} names the binding its loops run on.
  */
 public final class JeventEchoServer implements EchoBenchServer
 {
     private final String method;
     private final int loops;
     private final int maxSingleIo;
+    private final String wantedBinding;
     private final List<Loop> running = new ArrayList<>();
+    private volatile String binding = "-";
 
     /**
      * @param method {@code epoll}, {@code nio}, {@code epoll-busy-spin} or {@code nio-busy-spin}
@@ -52,9 +59,22 @@ public final class JeventEchoServer implements EchoBenchServer
      */
     public JeventEchoServer(final String method, final int loops, final int maxSingleIo)
     {
+        this(method, loops, maxSingleIo, null);
+    }
+
+    /**
+     * @param method      see {@link #JeventEchoServer(String, int)}
+     * @param loops       number of loops
+     * @param maxSingleIo see {@link #JeventEchoServer(String, int, int)}
+     * @param binding     the libc binding an epoll server must run on, {@code "jna"} or {@code "ffm"}, or null
+     *                    for whichever this JVM chose
+     */
+    public JeventEchoServer(final String method, final int loops, final int maxSingleIo, final String binding)
+    {
         this.method = method;
         this.loops = loops;
         this.maxSingleIo = maxSingleIo;
+        this.wantedBinding = binding;
     }
 
     /**
@@ -68,7 +88,18 @@ public final class JeventEchoServer implements EchoBenchServer
     @Override
     public String name()
     {
-        return "jevent-" + method + (loops > 1 ? ":" + loops : "") + (maxSingleIo > 0 ? "+io" + maxSingleIo : "");
+        return "jevent-" + method + (null != wantedBinding ? "-" + wantedBinding : "") +
+            (loops > 1 ? ":" + loops : "") + (maxSingleIo > 0 ? "+io" + maxSingleIo : "");
+    }
+
+    /**
+     * @return how its loops reach the kernel, {@code EventBase.binding()}: {@code "ffm"} or {@code "jna"} for
+     *     epoll, {@code "jdk"} for nio; {@code "-"} before it started
+     */
+    @Override
+    public String binding()
+    {
+        return binding;
     }
 
     @Override
@@ -76,6 +107,10 @@ public final class JeventEchoServer implements EchoBenchServer
     {
         final boolean spin = method.endsWith("-busy-spin");
         final String backend = method.replace("-busy-spin", "");
+        if (null != wantedBinding)
+        {
+            checkBinding();
+        }
         InetSocketAddress address = bindTo;
         for (int i = 0; i < loops; i++)
         {
@@ -88,6 +123,7 @@ public final class JeventEchoServer implements EchoBenchServer
             l.thread.setDaemon(true);
             running.add(l);
         }
+        binding = running.get(0).base.binding();
         for (final Loop l : running)
         {
             l.thread.start();
@@ -100,6 +136,20 @@ public final class JeventEchoServer implements EchoBenchServer
             }
         }
         return address;
+    }
+
+    private void checkBinding() throws IOException
+    {
+        if (!LibC.isAvailable())
+        {
+            throw new IOException(name() + ": epoll's libc binding " + wantedBinding + " is unavailable in this JVM: " +
+                LibC.unavailabilityCause());
+        }
+        if (!wantedBinding.equals(LibC.binding()))
+        {
+            throw new IOException(name() + ": this JVM binds libc through " + LibC.binding() + ", not " +
+                wantedBinding + " (-Djevent.native=" + wantedBinding + " chooses it when the JVM starts)");
+        }
     }
 
     /**

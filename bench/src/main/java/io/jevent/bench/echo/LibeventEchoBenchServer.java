@@ -86,6 +86,18 @@ public final class LibeventEchoBenchServer implements EchoBenchServer
     }
 
     @Override
+    public String binding()
+    {
+        return "c";
+    }
+
+    @Override
+    public String javaVersion()
+    {
+        return "";
+    }
+
+    @Override
     public InetSocketAddress start(final InetSocketAddress bindTo) throws IOException
     {
         final Path bin = binary();

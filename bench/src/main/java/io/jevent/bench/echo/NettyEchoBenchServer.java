@@ -42,6 +42,12 @@ public final class NettyEchoBenchServer implements EchoBenchServer
     }
 
     @Override
+    public String binding()
+    {
+        return "jni";
+    }
+
+    @Override
     public InetSocketAddress start(final InetSocketAddress bindTo) throws IOException
     {
         if (!Epoll.isAvailable())

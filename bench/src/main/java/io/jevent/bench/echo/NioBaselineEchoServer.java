@@ -50,6 +50,12 @@ public final class NioBaselineEchoServer implements EchoBenchServer
     }
 
     @Override
+    public String binding()
+    {
+        return "jdk";
+    }
+
+    @Override
     public InetSocketAddress start(final InetSocketAddress bindTo) throws IOException
     {
         selector = Selector.open();

@@ -1,5 +1,7 @@
 package io.jevent.bench.echo;
 
+import io.jevent.epoll.EpollConfiguration;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,7 +11,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code jevent echo-bench-server}: one of the comparison's servers ({@link EchoServers}) on a port of
  * your choice, serving until SIGINT/SIGTERM, so that an outside load tool ({@code bench/bin/echo-load},
  * or any other) can drive exactly what {@code compare} measures, e.g. the {@code nio-baseline} server.
- * It prints {@code NAME listening on HOST:PORT} once it accepts connections.
+ * It prints {@code NAME listening on HOST:PORT} once it accepts connections. A name that forces epoll's
+ * libc binding ({@code jevent-epoll-jna}, {@code jevent-epoll-ffm}, ...) sets {@code jevent.native} before
+ * libc is bound, as {@code -Djevent.native=} would.
  * <p>
  * Usage: {@code java -jar bench/target/benchmarks.jar echo-bench-server --server NAME [--host H] [--port P]}
  * (defaults: nio-baseline, 127.0.0.1, port 0 = any free port).
@@ -46,6 +50,11 @@ public final class StandaloneEchoServer
             }
         }
         final EchoBenchServer server = EchoServers.create(name);
+        final String forced = EchoServers.forcedBinding(name);
+        if (null != forced)
+        {
+            System.setProperty(EpollConfiguration.NATIVE_PROP_NAME, forced);
+        }
         final InetSocketAddress address = server.start(new InetSocketAddress(InetAddress.getByName(host), port));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

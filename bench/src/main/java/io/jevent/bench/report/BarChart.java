@@ -42,10 +42,13 @@ public final class BarChart
             }
         }
         max = max <= 0 ? 1 : niceCeiling(max);
-        final Svg svg = new Svg(WIDTH, HEIGHT);
+        final int right = Legend.right(series, RIGHT);
+        final int width = WIDTH - RIGHT + right;
+        final int height = Legend.height(series, HEIGHT, TOP, BOTTOM);
+        final Svg svg = new Svg(width, height);
         final double plotW = WIDTH - LEFT - RIGHT;
-        final double plotH = HEIGHT - TOP - BOTTOM;
-        svg.text(WIDTH / 2.0, 22, "middle", title);
+        final double plotH = height - TOP - BOTTOM;
+        svg.text(width / 2.0, 22, "middle", title);
         svg.text(18, TOP + plotH / 2, "middle", unit, -90);
         for (int i = 0; i <= 5; i++)
         {
@@ -74,18 +77,8 @@ public final class BarChart
             }
             svg.text(LEFT + c * groupW + groupW / 2, TOP + plotH + 18, "middle", cases.get(c));
         }
-        legend(svg, series);
+        Legend.draw(svg, series, width - right, TOP);
         return svg.finish();
-    }
-
-    static void legend(final Svg svg, final List<String> series)
-    {
-        for (int s = 0; s < series.size(); s++)
-        {
-            final double y = TOP + 10 + s * 20;
-            svg.rect(WIDTH - RIGHT + 15, y - 10, 12, 12, Svg.color(s), null);
-            svg.text(WIDTH - RIGHT + 33, y, "start", series.get(s));
-        }
     }
 
     private static double niceCeiling(final double v)

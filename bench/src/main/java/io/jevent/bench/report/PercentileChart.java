@@ -58,10 +58,13 @@ public final class PercentileChart
         }
         final double logLo = Math.floor(Math.log10(lo));
         final double logHi = Math.max(logLo + 1, Math.ceil(Math.log10(hi)));
-        final Svg svg = new Svg(WIDTH, HEIGHT);
+        final int right = Legend.right(series, RIGHT);
+        final int width = WIDTH - RIGHT + right;
+        final int height = Legend.height(series, HEIGHT, TOP, BOTTOM);
+        final Svg svg = new Svg(width, height);
         final double plotW = WIDTH - LEFT - RIGHT;
-        final double plotH = HEIGHT - TOP - BOTTOM;
-        svg.text(WIDTH / 2.0, 22, "middle", title);
+        final double plotH = height - TOP - BOTTOM;
+        svg.text(width / 2.0, 22, "middle", title);
         svg.text(18, TOP + plotH / 2, "middle", "latency (µs, log)", -90);
         for (double d = logLo; d <= logHi; d++)
         {
@@ -99,12 +102,7 @@ public final class PercentileChart
             }
             svg.polyline(java.util.Arrays.copyOf(px, n), java.util.Arrays.copyOf(ys, n), Svg.color(s));
         }
-        for (int s = 0; s < series.size(); s++)
-        {
-            final double y = TOP + 10 + s * 20;
-            svg.rect(WIDTH - RIGHT + 15, y - 10, 12, 12, Svg.color(s), null);
-            svg.text(WIDTH - RIGHT + 33, y, "start", series.get(s));
-        }
+        Legend.draw(svg, series, width - right, TOP);
         return svg.finish();
     }
 }

@@ -7,8 +7,9 @@ import java.util.Locale;
  */
 final class Svg
 {
+    /** Distinct colours for up to 16 series (every server of the comparison has its own), then again. */
     static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-        "#7f7f7f", "#bcbd22", "#17becf"};
+        "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd"};
 
     private final StringBuilder sb = new StringBuilder();
 

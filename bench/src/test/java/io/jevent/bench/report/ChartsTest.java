@@ -58,6 +58,60 @@ class ChartsTest
         }
     }
 
+    @Test
+    void shouldFitLongServerNamesAndManyServersInTheLegend() throws Exception
+    {
+        final List<String> names = List.of("nio-baseline (jdk)", "jevent-epoll (ffm)", "jevent-epoll-jna",
+            "jevent-epoll-ffm", "jevent-nio (jdk)", "jevent-epoll-busy-spin (ffm)", "jevent-epoll-busy-spin-jna",
+            "jevent-epoll-busy-spin-ffm", "jevent-nio-busy-spin (jdk)", "netty-epoll (jni)", "libevent (c)",
+            "jevent-epoll-busy-spin-ffm:2+io262144");
+        final double[][] bars = new double[names.size()][1];
+        final double[][] curves = new double[names.size()][2];
+        for (int i = 0; i < names.size(); i++)
+        {
+            bars[i][0] = 1000 + i;
+            curves[i] = new double[] {20 + i, 90 + i};
+        }
+        for (final String svg : List.of(BarChart.render("t", "msgs/s", List.of("pp1"), names, bars),
+            PercentileChart.render("t", new double[] {50, 99}, names, curves)))
+        {
+            final Document doc = parse(svg);
+            final double width = Double.parseDouble(doc.getDocumentElement().getAttribute("width"));
+            final double height = Double.parseDouble(doc.getDocumentElement().getAttribute("height"));
+            final NodeList texts = doc.getElementsByTagName("text");
+            final java.util.Set<String> colours = new java.util.HashSet<>();
+            int legend = 0;
+            for (int i = 0; i < texts.getLength(); i++)
+            {
+                final Element t = (Element)texts.item(i);
+                if (names.contains(t.getTextContent()))
+                {
+                    legend++;
+                    final double x = Double.parseDouble(t.getAttribute("x"));
+                    final double y = Double.parseDouble(t.getAttribute("y"));
+                    assertTrue(x + 7.2 * t.getTextContent().length() <= width,
+                        t.getTextContent() + " fits in " + width);
+                    assertTrue(y < height, t.getTextContent() + " above the bottom");
+                }
+            }
+            assertEquals(names.size(), legend, "a legend line per server");
+            final NodeList rects = doc.getElementsByTagName("rect");
+            for (int i = 0; i < rects.getLength(); i++)
+            {
+                final Element r = (Element)rects.item(i);
+                if ("12.0".equals(r.getAttribute("width")))
+                {
+                    colours.add(r.getAttribute("fill"));
+                }
+            }
+            assertEquals(names.size(), colours.size(), "every server its own colour");
+        }
+        final String tall = BarChart.render("t", "msgs/s", List.of("pp1"), java.util.Collections.nCopies(30, "s"),
+            new double[30][1]);
+        assertTrue(Double.parseDouble(parse(tall).getDocumentElement().getAttribute("height")) >= 40 + 30 * 20,
+            "30 legend lines fit");
+    }
+
     private static Document parse(final String svg) throws Exception
     {
         final DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
