@@ -1,9 +1,11 @@
 package io.jevent.bench.compare;
 
+import io.jevent.bench.Jdk;
 import io.jevent.bench.echo.EchoBench;
 import io.jevent.bench.echo.LibeventEchoBenchServer;
 import io.jevent.bench.echo.NettyEchoBenchServer;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,9 +21,10 @@ import java.util.List;
  * them); on request also jevent-nio-busy-spin, and jevent-epoll-jna, jevent-epoll-ffm,
  * jevent-epoll-busy-spin-jna, jevent-epoll-busy-spin-ffm, whose JVM is started with
  * {@code -Djevent.native=jna|ffm} (plain jevent-epoll takes the JDK's choice, ffm on 22+), so that on
- * JDK 22+ both bindings run side by side. Every row names the binding its server reported (ffm, jna,
+ * JDK 22+ both bindings run side by side; jevent-epoll-jna is a default server when the server JVMs get
+ * ffm (JDK 22+ and a jar built on 22+), except with {@code --quick}. Every row names the binding its server reported (ffm, jna,
  * jdk, jni, c). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
- * flight, 1 connection × 64 KiB. Two to three minutes by default.
+ * flight, 1 connection × 64 KiB. Three to four minutes by default.
  * <p>
  * Options: {@code --quick} (CI-sized), {@code --duration S}, {@code --cases a,b}, {@code --servers a,b},
  * {@code --client-spin} (busy-polling client), {@code --pin on|off|auto}, {@code --out DIR},
@@ -44,8 +47,9 @@ public final class Compare
         "                        (pingpong-CxS[-spin], stream-CxS-wN[-spin]; S in bytes or with k)",
         "  --servers a,b         nio-baseline, jevent-epoll, jevent-nio, jevent-epoll-busy-spin,",
         "                        jevent-nio-busy-spin, netty-epoll, libevent (default: those that run here,",
-        "                        jevent-nio-busy-spin aside), and jevent-epoll-jna, jevent-epoll-ffm,",
-        "                        jevent-epoll-busy-spin-jna, jevent-epoll-busy-spin-ffm, which force epoll's",
+        "                        jevent-nio-busy-spin aside; jevent-epoll-jna too on ffm), and",
+        "                        jevent-epoll-jna, jevent-epoll-ffm, jevent-epoll-busy-spin-jna,",
+        "                        jevent-epoll-busy-spin-ffm, which force epoll's",
         "                        libc binding (-Djevent.native=jna|ffm; ffm needs a server JDK 22+);",
         "                        jevent-* also take :N (loops) and +ioBYTES (max single read/write) after that",
         "  --duration S          measured seconds per run (2.5)",
@@ -105,19 +109,43 @@ public final class Compare
         }
         if (!given.contains("--servers"))
         {
-            a.addAll(List.of("--servers", String.join(",", defaultServers(quick))));
+            a.addAll(List.of("--servers", String.join(",", defaultServers(quick, bothBindings(given)))));
         }
         a.addAll(given);
         return a.toArray(new String[0]);
     }
 
-    static List<String> defaultServers(final boolean quick)
+    /**
+     * @param given the user's options
+     * @return true if the server JVMs get the ffm binding by default (a JDK 22+ and the ffm classes on the
+     *     class path), so that a JNA row beside it shows what the binding changes
+     */
+    static boolean bothBindings(final List<String> given)
+    {
+        final int i = given.indexOf("--jdk");
+        final Jdk jdk;
+        try
+        {
+            jdk = i >= 0 && i + 1 < given.size() ? Jdk.at(Path.of(given.get(i + 1))) : Jdk.current();
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+        return jdk.feature() >= Jdk.FFM_FEATURE && Jdk.ffmOnClassPath(System.getProperty("java.class.path"));
+    }
+
+    static List<String> defaultServers(final boolean quick, final boolean bothBindings)
     {
         final List<String> s = new ArrayList<>(List.of("nio-baseline", "jevent-epoll", "jevent-nio",
             "jevent-epoll-busy-spin"));
         if (quick)
         {
             return s;
+        }
+        if (bothBindings)
+        {
+            s.add(2, "jevent-epoll-jna");
         }
         if (NettyEchoBenchServer.isAvailable())
         {

@@ -75,6 +75,21 @@ class CompareTest
     }
 
     @Test
+    void shouldAddTheJnaRowByDefaultOnlyWhenTheServersGetFfm()
+    {
+        final java.util.List<String> ffm = Compare.defaultServers(false, true);
+        final java.util.List<String> jna = Compare.defaultServers(false, false);
+        assertTrue(ffm.contains("jevent-epoll-jna") && ffm.contains("jevent-epoll"), ffm.toString());
+        assertTrue(!jna.contains("jevent-epoll-jna") && jna.contains("jevent-epoll"), jna.toString());
+        assertTrue(!Compare.defaultServers(true, true).contains("jevent-epoll-jna"), "--quick stays small");
+        assertTrue(!Compare.bothBindings(java.util.List.of("--jdk", "/nonexistent")), "a bad --jdk is refused later");
+        if (Runtime.version().feature() < 22)
+        {
+            assertTrue(!Compare.bothBindings(java.util.List.of()), "JDK 17 servers bind jna");
+        }
+    }
+
+    @Test
     void shouldPrintItsOptionsForHelp() throws Exception
     {
         assertEquals(0, Compare.run(new String[] {"--help"}));
