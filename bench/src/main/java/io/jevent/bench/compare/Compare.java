@@ -23,8 +23,8 @@ import java.util.List;
  * {@code -Djevent.native=jna|ffm} (plain jevent-epoll takes the JDK's choice, ffm on 22+), so that on
  * JDK 22+ both bindings run side by side; jevent-epoll-jna is a default server when the server JVMs get
  * ffm (JDK 22+ and a jar built on 22+), except with {@code --quick}. Every row names the binding its
- * server reported (ffm, jna, jdk, jni, c). Cases: ping-pong 1 and 50 connections × 64 B, streaming 50 connections × 4 KiB with 8 in
- * flight, 1 connection × 64 KiB. Three to four minutes by default.
+ * server reported (ffm, jna, jdk, jni, c). Cases: ping-pong 1 and 50 connections × 64 B, streaming
+ * 50 connections × 4 KiB with 8 in flight, 1 connection × 64 KiB. Three to four minutes by default.
  * <p>
  * Options: {@code --quick} (CI-sized), {@code --duration S}, {@code --cases a,b}, {@code --servers a,b},
  * {@code --client-spin} (busy-polling client), {@code --pin on|off|auto}, {@code --out DIR},
