@@ -1,6 +1,5 @@
 package io.jevent.epoll;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -23,8 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Each call is a downcall handle made once, held in a static final field so the JIT inlines it, and
  * typed with primitives only: pointers and {@code size_t} are {@code JAVA_LONG}, {@code int} and
  * {@code socklen_t} are {@code JAVA_INT} (the gcc probe in the tests checks the C sizes). Every handle
- * captures errno into this thread's capture segment ({@code Linker.Option.captureCallState}), made once
- * per thread, so reading errno after a failed call is exact and a call allocates nothing.
+ * captures errno into this thread's capture segment ({@code Linker.Option.captureCallState}), taken once
+ * per thread from {@link CaptureSegments} (global memory, reused after a thread ends), so reading errno
+ * after a failed call is exact and a call allocates nothing.
  * <p>
  * Calls that never wait (creating pipes, socket pairs, eventfds and epoll fds, epoll_ctl, listen, shutdown,
  * getsockname, getpeername) are {@code critical}: no thread-state transition, so a safepoint waits for them
@@ -45,8 +45,9 @@ final class FfmCalls extends NativeCalls
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final Linker.Option[] CRITICAL = {CAPTURE_ERRNO, Linker.Option.critical(false)};
     private static final Linker.Option[] BLOCKING = {CAPTURE_ERRNO};
+    private static final CaptureSegments CAPTURE_SEGMENTS = new CaptureSegments(CAPTURE);
     private static final ThreadLocal<MemorySegment> STATE =
-        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+        ThreadLocal.withInitial(() -> CAPTURE_SEGMENTS.take(Thread.currentThread()));
     private static final Map<String, FunctionDescriptor> DESCRIPTORS = new ConcurrentHashMap<>();
     private static final Set<String> CRITICAL_CALLS = ConcurrentHashMap.newKeySet();
 
@@ -146,6 +147,14 @@ final class FfmCalls extends NativeCalls
     static FunctionDescriptor descriptor(final String name)
     {
         return DESCRIPTORS.get(name);
+    }
+
+    /**
+     * @return errno capture segments allocated so far (for tests: reuse keeps it at the threads alive at once)
+     */
+    static int captureSegments()
+    {
+        return CAPTURE_SEGMENTS.allocated();
     }
 
     private static RuntimeException rethrow(final Throwable t)

@@ -121,6 +121,35 @@ class LibCErrnoTest
     }
 
     @Test
+    void shouldReuseTheErrnoSegmentOfAnEndedThreadOnFfmWithoutItsErrno() throws Exception
+    {
+        assumeTrue("ffm".equals(LibC.binding()), "ffm's capture segments");
+        final java.lang.reflect.Method count = Class.forName("io.jevent.epoll.FfmCalls")
+            .getDeclaredMethod("captureSegments");
+        count.setAccessible(true);
+        final int segmentsBefore = (int)count.invoke(null);
+        final AtomicReference<String> wrong = new AtomicReference<>();
+        for (int i = 0; i < 500; i++)
+        {
+            final Thread t = new Thread(() ->
+            {
+                final int before = LibC.errno();
+                final int rc = LibC.close(-1);
+                final int after = LibC.errno();
+                if (0 != before || -1 != rc || Errno.EBADF != after)
+                {
+                    wrong.set(before + " " + rc + " " + after);
+                }
+            });
+            t.start();
+            t.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertNull(wrong.get(), "a new thread saw another's errno, or not its own");
+        final int added = (int)count.invoke(null) - segmentsBefore;
+        assertTrue(added <= 32, "500 threads one after another added " + added + " segments to " + segmentsBefore);
+    }
+
+    @Test
     void shouldGiveEachVirtualThreadItsOwnErrnoRightAfterTheCall() throws Exception
     {
         assertEquals(0, virtualThreads(false), LibC.binding());
