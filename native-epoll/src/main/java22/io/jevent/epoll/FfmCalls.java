@@ -1,5 +1,6 @@
 package io.jevent.epoll;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -24,7 +25,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code socklen_t} are {@code JAVA_INT} (the gcc probe in the tests checks the C sizes). Every handle
  * captures errno into this thread's capture segment ({@code Linker.Option.captureCallState}), taken once
  * per thread from {@link CaptureSegments} (global memory, reused after a thread ends), so reading errno
- * after a failed call is exact and a call allocates nothing.
+ * after a failed call is exact and a call allocates nothing once C2 has inlined it into its caller.
+ * <p>
+ * The two epoll waits, the loop's blocking call, are made without errno capture: when one returns -1
+ * (EINTR, or a fault that repeats) the same wait is made again at once through the capturing handle with a
+ * zero timeout, whose result and errno are the answer (a ready count after EINTR, the persistent error
+ * otherwise). Capture takes a view of the capture segment per call, which C2 removes only when it inlines
+ * the whole downcall into the caller: a loop's poll, compiled with the downcall cut off or left in C1 code,
+ * allocated 40 B per wait (seen in compare's 1-connection ping-pong, JFR naming checkCaptureSegment).
  * <p>
  * Calls that never wait (creating pipes, socket pairs, eventfds and epoll fds, epoll_ctl, listen, shutdown,
  * getsockname, getpeername) are {@code critical}: no thread-state transition, so a safepoint waits for them
@@ -92,6 +100,14 @@ final class FfmCalls extends NativeCalls
         new Linker.Option[] {Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO});
     private static final MethodHandle EPOLL_PWAIT2 = LIBC.find("epoll_pwait2").isEmpty() ? null :
         handle("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
+    /* The waits without errno capture (see the class comment), with the descriptors above. */
+    private static final MethodHandle EPOLL_WAIT_FAST = LINKER.downcallHandle(symbol("epoll_wait"),
+        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_PWAIT2_FAST = null == EPOLL_PWAIT2 ? null :
+        LINKER.downcallHandle(symbol("epoll_pwait2"),
+            fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    /** A {@code struct timespec} of zero, for the retry of a failed epoll_pwait2. */
+    private static final long ZERO_TIMESPEC = Arena.global().allocate(16, 8).fill((byte)0).address();
 
     /**
      * Makes every handle (in the static initialiser) and checks the pointer size.
@@ -349,7 +365,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (int)EPOLL_WAIT.invokeExact(STATE.get(), epfd, events, maxevents, timeout);
+            final int n = (int)EPOLL_WAIT_FAST.invokeExact(epfd, events, maxevents, timeout);
+            return n >= 0 ? n : (int)EPOLL_WAIT.invokeExact(STATE.get(), epfd, events, maxevents, 0);
         }
         catch (final Throwable t)
         {
@@ -509,7 +526,9 @@ final class FfmCalls extends NativeCalls
         }
         try
         {
-            return (int)EPOLL_PWAIT2.invokeExact(STATE.get(), epfd, events, maxevents, timeout, sigmask);
+            final int n = (int)EPOLL_PWAIT2_FAST.invokeExact(epfd, events, maxevents, timeout, sigmask);
+            return n >= 0 ? n
+                : (int)EPOLL_PWAIT2.invokeExact(STATE.get(), epfd, events, maxevents, ZERO_TIMESPEC, sigmask);
         }
         catch (final Throwable t)
         {

@@ -298,6 +298,36 @@ class LibCTest
     }
 
     @Test
+    void shouldReportTheErrnoOfAFailedEpollWait()
+    {
+        final int epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        try
+        {
+            assertEquals(-1, LibC.epoll_wait(-1, dst, 4, 0));
+            assertEquals(Errno.EBADF, LibC.errno());
+            assertEquals(-1, LibC.epoll_wait(epfd, dst, 0, 0));
+            assertEquals(Errno.EINVAL, LibC.errno());
+            assertEquals(-1, LibC.epoll_wait(epfd, dst, 0, 100), "a blocking wait that fails returns at once");
+            assertEquals(Errno.EINVAL, LibC.errno());
+            assertEquals(0, LibC.epoll_wait(epfd, dst, 4, 0));
+            if (Pwait2.isAvailable())
+            {
+                UnsafeApi.putLong(src, 0);
+                UnsafeApi.putLong(src + 8, 1_000_000);
+                assertEquals(-1, Pwait2.epoll_pwait2(-1, dst, 4, src, 0));
+                assertEquals(Errno.EBADF, LibC.errno());
+                assertEquals(-1, Pwait2.epoll_pwait2(epfd, dst, 0, src, 0));
+                assertEquals(Errno.EINVAL, LibC.errno());
+                assertEquals(0, Pwait2.epoll_pwait2(epfd, dst, 4, src, 0));
+            }
+        }
+        finally
+        {
+            closeAll(epfd);
+        }
+    }
+
+    @Test
     void shouldReportEbadfWhenClosingBadFd()
     {
         assertEquals(-1, LibC.close(-1));
