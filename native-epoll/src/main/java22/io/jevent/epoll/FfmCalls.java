@@ -27,12 +27,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * per thread from {@link CaptureSegments} (global memory, reused after a thread ends), so reading errno
  * after a failed call is exact and a call allocates nothing once C2 has inlined it into its caller.
  * <p>
- * The two epoll waits, the loop's blocking call, are made without errno capture: when one returns -1
- * (EINTR, or a fault that repeats) the same wait is made again at once through the capturing handle with a
- * zero timeout, whose result and errno are the answer (a ready count after EINTR, the persistent error
- * otherwise). Capture takes a view of the capture segment per call, which C2 removes only when it inlines
- * the whole downcall into the caller: a loop's poll, compiled with the downcall cut off or left in C1 code,
- * allocated 40 B per wait (seen in compare's 1-connection ping-pong, JFR naming checkCaptureSegment).
+ * The hot calls (read, write, readv, writev, send, recv, sendmsg, accept4, epoll_ctl and the two epoll
+ * waits) are first made without errno capture. Capture takes a view of the capture segment per call, which
+ * C2 removes only when it inlines the whole downcall into its caller; a loop's poll or a transport's read,
+ * compiled with the downcall cut off or left in C1 code, allocated 40 B per call (seen in compare's
+ * 1-connection ping-pong, JFR naming SharedUtils.checkCaptureSegment). When such a call returns -1 it is
+ * made again at once through the capturing handle, whose result and errno are the answer: each of these
+ * calls, having failed, changed nothing, so the retry is the same call a moment later (a read may now get
+ * data, a wait is retried with a zero timeout and reports a ready count after EINTR, a fault repeats with
+ * its errno). The price is a second syscall on a failure such as EAGAIN; jevent's data path avoids reads
+ * that would only return EAGAIN and tries writes before arming writability, so failures are rare. A blocking
+ * read or write interrupted by a signal (EINTR) is therefore restarted once, as with SA_RESTART. close
+ * and connect are never repeated (a second close could close a reused fd; connect would say EALREADY).
  * <p>
  * Calls that never wait (creating pipes, socket pairs, eventfds and epoll fds, epoll_ctl, listen, shutdown,
  * getsockname, getpeername) are {@code critical}: no thread-state transition, so a safepoint waits for them
@@ -100,6 +106,21 @@ final class FfmCalls extends NativeCalls
         new Linker.Option[] {Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO});
     private static final MethodHandle EPOLL_PWAIT2 = LIBC.find("epoll_pwait2").isEmpty() ? null :
         handle("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
+    /* The hot calls without errno capture (see the class comment), with the descriptors above. */
+    private static final MethodHandle READ_FAST = fast("read", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+    private static final MethodHandle WRITE_FAST = fast("write", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+    private static final MethodHandle READV_FAST = fast("readv", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
+    private static final MethodHandle WRITEV_FAST = fast("writev", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
+    private static final MethodHandle SEND_FAST = fast("send",
+        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
+    private static final MethodHandle RECV_FAST = fast("recv",
+        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
+    private static final MethodHandle SENDMSG_FAST = fast("sendmsg",
+        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
+    private static final MethodHandle ACCEPT4_FAST = fast("accept4",
+        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
+    private static final MethodHandle EPOLL_CTL_FAST = fast("epoll_ctl",
+        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
     /* The waits without errno capture (see the class comment), with the descriptors above. */
     private static final MethodHandle EPOLL_WAIT_FAST = LINKER.downcallHandle(symbol("epoll_wait"),
         fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
@@ -127,6 +148,12 @@ final class FfmCalls extends NativeCalls
     private static FunctionDescriptor fn(final MemoryLayout result, final MemoryLayout... arguments)
     {
         return FunctionDescriptor.of(result, arguments);
+    }
+
+    private static MethodHandle fast(final String name, final FunctionDescriptor descriptor, final boolean critical)
+    {
+        return critical ? LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.critical(false))
+            : LINKER.downcallHandle(symbol(name), descriptor);
     }
 
     private static MemorySegment symbol(final String name)
@@ -209,7 +236,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)READ.invokeExact(STATE.get(), fd, buf, count);
+            final long n = (long)READ_FAST.invokeExact(fd, buf, count);
+            return n >= 0 ? n : (long)READ.invokeExact(STATE.get(), fd, buf, count);
         }
         catch (final Throwable t)
         {
@@ -222,7 +250,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)WRITE.invokeExact(STATE.get(), fd, buf, count);
+            final long n = (long)WRITE_FAST.invokeExact(fd, buf, count);
+            return n >= 0 ? n : (long)WRITE.invokeExact(STATE.get(), fd, buf, count);
         }
         catch (final Throwable t)
         {
@@ -235,7 +264,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)READV.invokeExact(STATE.get(), fd, iov, iovcnt);
+            final long n = (long)READV_FAST.invokeExact(fd, iov, iovcnt);
+            return n >= 0 ? n : (long)READV.invokeExact(STATE.get(), fd, iov, iovcnt);
         }
         catch (final Throwable t)
         {
@@ -248,7 +278,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)WRITEV.invokeExact(STATE.get(), fd, iov, iovcnt);
+            final long n = (long)WRITEV_FAST.invokeExact(fd, iov, iovcnt);
+            return n >= 0 ? n : (long)WRITEV.invokeExact(STATE.get(), fd, iov, iovcnt);
         }
         catch (final Throwable t)
         {
@@ -300,7 +331,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)SEND.invokeExact(STATE.get(), sockfd, buf, len, flags);
+            final long n = (long)SEND_FAST.invokeExact(sockfd, buf, len, flags);
+            return n >= 0 ? n : (long)SEND.invokeExact(STATE.get(), sockfd, buf, len, flags);
         }
         catch (final Throwable t)
         {
@@ -313,7 +345,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)RECV.invokeExact(STATE.get(), sockfd, buf, len, flags);
+            final long n = (long)RECV_FAST.invokeExact(sockfd, buf, len, flags);
+            return n >= 0 ? n : (long)RECV.invokeExact(STATE.get(), sockfd, buf, len, flags);
         }
         catch (final Throwable t)
         {
@@ -352,7 +385,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (int)EPOLL_CTL.invokeExact(STATE.get(), epfd, op, fd, event);
+            final int n = (int)EPOLL_CTL_FAST.invokeExact(epfd, op, fd, event);
+            return n >= 0 ? n : (int)EPOLL_CTL.invokeExact(STATE.get(), epfd, op, fd, event);
         }
         catch (final Throwable t)
         {
@@ -431,7 +465,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (int)ACCEPT4.invokeExact(STATE.get(), sockfd, addr, addrlen, flags);
+            final int n = (int)ACCEPT4_FAST.invokeExact(sockfd, addr, addrlen, flags);
+            return n >= 0 ? n : (int)ACCEPT4.invokeExact(STATE.get(), sockfd, addr, addrlen, flags);
         }
         catch (final Throwable t)
         {
@@ -509,7 +544,8 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)SENDMSG.invokeExact(STATE.get(), sockfd, msg, flags);
+            final long n = (long)SENDMSG_FAST.invokeExact(sockfd, msg, flags);
+            return n >= 0 ? n : (long)SENDMSG.invokeExact(STATE.get(), sockfd, msg, flags);
         }
         catch (final Throwable t)
         {
