@@ -27,8 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * per thread from {@link CaptureSegments} (global memory, reused after a thread ends), so reading errno
  * after a failed call is exact and a call allocates nothing once C2 has inlined it into its caller.
  * <p>
- * The hot calls (read, write, readv, writev, send, recv, sendmsg, accept4, epoll_ctl and the two epoll
- * waits) are first made without errno capture. Capture takes a view of the capture segment per call, which
+ * The hot calls (read, write, readv, writev, send, recv, sendmsg, epoll_ctl and the two epoll waits) are
+ * first made without errno capture. Capture takes a view of the capture segment per call, which
  * C2 removes only when it inlines the whole downcall into its caller; a loop's poll or a transport's read,
  * compiled with the downcall cut off or left in C1 code, allocated 40 B per call (seen in compare's
  * 1-connection ping-pong, JFR naming SharedUtils.checkCaptureSegment). When such a call returns -1 it is
@@ -36,7 +36,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * calls, having failed, changed nothing, so the retry is the same call a moment later (a read may now get
  * data, a wait is retried with a zero timeout and reports a ready count after EINTR, a fault repeats with
  * its errno). The price is a second syscall on a failure such as EAGAIN; jevent's data path avoids reads
- * that would only return EAGAIN and tries writes before arming writability, so failures are rare. A blocking
+ * that would only return EAGAIN, so failures are rare. accept4 keeps capture: a listener accepts until
+ * EAGAIN, which would cost a syscall per wakeup, and an accepted connection allocates anyway. A blocking
  * read or write interrupted by a signal (EINTR) is therefore restarted once, as with SA_RESTART. close
  * and connect are never repeated (a second close could close a reused fd; connect would say EALREADY).
  * <p>
@@ -117,8 +118,6 @@ final class FfmCalls extends NativeCalls
         fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
     private static final MethodHandle SENDMSG_FAST = fast("sendmsg",
         fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle ACCEPT4_FAST = fast("accept4",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
     private static final MethodHandle EPOLL_CTL_FAST = fast("epoll_ctl",
         fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
     /* The waits without errno capture (see the class comment), with the descriptors above. */
@@ -465,8 +464,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final int n = (int)ACCEPT4_FAST.invokeExact(sockfd, addr, addrlen, flags);
-            return n >= 0 ? n : (int)ACCEPT4.invokeExact(STATE.get(), sockfd, addr, addrlen, flags);
+            return (int)ACCEPT4.invokeExact(STATE.get(), sockfd, addr, addrlen, flags);
         }
         catch (final Throwable t)
         {
