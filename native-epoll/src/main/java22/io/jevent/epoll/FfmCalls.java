@@ -27,19 +27,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * per thread from {@link CaptureSegments} (global memory, reused after a thread ends), so reading errno
  * after a failed call is exact and a call allocates nothing once C2 has inlined it into its caller.
  * <p>
- * The hot calls (read, write, readv, writev, send, recv, sendmsg, epoll_ctl and the two epoll waits) are
- * first made without errno capture. Capture takes a view of the capture segment per call, which
- * C2 removes only when it inlines the whole downcall into its caller; a loop's poll or a transport's read,
- * compiled with the downcall cut off or left in C1 code, allocated 40 B per call (seen in compare's
- * 1-connection ping-pong, JFR naming SharedUtils.checkCaptureSegment). When such a call returns -1 it is
- * made again at once through the capturing handle, whose result and errno are the answer: each of these
- * calls, having failed, changed nothing, so the retry is the same call a moment later (a read may now get
- * data, a wait is retried with a zero timeout and reports a ready count after EINTR, a fault repeats with
- * its errno). The price is a second syscall on a failure such as EAGAIN; jevent's data path avoids reads
- * that would only return EAGAIN, so failures are rare. accept4 keeps capture: a listener accepts until
- * EAGAIN, which would cost a syscall per wakeup, and an accepted connection allocates anyway. A blocking
- * read or write interrupted by a signal (EINTR) is therefore restarted once, as with SA_RESTART. close
- * and connect are never repeated (a second close could close a reused fd; connect would say EALREADY).
+ * The loop's hot non-data calls, epoll_ctl and the two epoll waits, are first made without errno capture.
+ * Capture takes a view of the capture segment per call, which C2 removes only when it inlines the whole
+ * downcall into its caller; a loop's poll, compiled with the downcall cut off or left in C1 code, allocated
+ * 40 B per wait (seen in compare's 1-connection ping-pong, JFR naming SharedUtils.checkCaptureSegment).
+ * When one of them returns -1 it is made again at once through the capturing handle, whose result and
+ * errno are the answer: an epoll error (EBADF, EINVAL, EEXIST, ENOENT...) repeats, and a wait interrupted by
+ * a signal is repeated with a zero timeout and reports a ready count. The data calls (read, write, readv,
+ * writev, send, recv, sendmsg) always capture: a socket error such as ECONNRESET is reported once and
+ * cleared, so a repeated read would return 0 (EOF) and lose it. So do accept4, close and connect.
  * <p>
  * Calls that never wait (creating pipes, socket pairs, eventfds and epoll fds, epoll_ctl, listen, shutdown,
  * getsockname, getpeername) are {@code critical}: no thread-state transition, so a safepoint waits for them
@@ -108,16 +104,6 @@ final class FfmCalls extends NativeCalls
     private static final MethodHandle EPOLL_PWAIT2 = LIBC.find("epoll_pwait2").isEmpty() ? null :
         handle("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
     /* The hot calls without errno capture (see the class comment), with the descriptors above. */
-    private static final MethodHandle READ_FAST = fast("read", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
-    private static final MethodHandle WRITE_FAST = fast("write", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
-    private static final MethodHandle READV_FAST = fast("readv", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle WRITEV_FAST = fast("writev", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle SEND_FAST = fast("send",
-        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle RECV_FAST = fast("recv",
-        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle SENDMSG_FAST = fast("sendmsg",
-        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), false);
     private static final MethodHandle EPOLL_CTL_FAST = fast("epoll_ctl",
         fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
     /* The waits without errno capture (see the class comment), with the descriptors above. */
@@ -235,8 +221,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)READ_FAST.invokeExact(fd, buf, count);
-            return n >= 0 ? n : (long)READ.invokeExact(STATE.get(), fd, buf, count);
+            return (long)READ.invokeExact(STATE.get(), fd, buf, count);
         }
         catch (final Throwable t)
         {
@@ -249,8 +234,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)WRITE_FAST.invokeExact(fd, buf, count);
-            return n >= 0 ? n : (long)WRITE.invokeExact(STATE.get(), fd, buf, count);
+            return (long)WRITE.invokeExact(STATE.get(), fd, buf, count);
         }
         catch (final Throwable t)
         {
@@ -263,8 +247,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)READV_FAST.invokeExact(fd, iov, iovcnt);
-            return n >= 0 ? n : (long)READV.invokeExact(STATE.get(), fd, iov, iovcnt);
+            return (long)READV.invokeExact(STATE.get(), fd, iov, iovcnt);
         }
         catch (final Throwable t)
         {
@@ -277,8 +260,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)WRITEV_FAST.invokeExact(fd, iov, iovcnt);
-            return n >= 0 ? n : (long)WRITEV.invokeExact(STATE.get(), fd, iov, iovcnt);
+            return (long)WRITEV.invokeExact(STATE.get(), fd, iov, iovcnt);
         }
         catch (final Throwable t)
         {
@@ -330,8 +312,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)SEND_FAST.invokeExact(sockfd, buf, len, flags);
-            return n >= 0 ? n : (long)SEND.invokeExact(STATE.get(), sockfd, buf, len, flags);
+            return (long)SEND.invokeExact(STATE.get(), sockfd, buf, len, flags);
         }
         catch (final Throwable t)
         {
@@ -344,8 +325,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)RECV_FAST.invokeExact(sockfd, buf, len, flags);
-            return n >= 0 ? n : (long)RECV.invokeExact(STATE.get(), sockfd, buf, len, flags);
+            return (long)RECV.invokeExact(STATE.get(), sockfd, buf, len, flags);
         }
         catch (final Throwable t)
         {
@@ -542,8 +522,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            final long n = (long)SENDMSG_FAST.invokeExact(sockfd, msg, flags);
-            return n >= 0 ? n : (long)SENDMSG.invokeExact(STATE.get(), sockfd, msg, flags);
+            return (long)SENDMSG.invokeExact(STATE.get(), sockfd, msg, flags);
         }
         catch (final Throwable t)
         {
