@@ -107,11 +107,10 @@ final class FfmCalls extends NativeCalls
     private static final MethodHandle EPOLL_CTL_FAST = fast("epoll_ctl",
         fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
     /* The waits without errno capture (see the class comment), with the descriptors above. */
-    private static final MethodHandle EPOLL_WAIT_FAST = LINKER.downcallHandle(symbol("epoll_wait"),
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_WAIT_FAST = fast("epoll_wait",
+        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), false);
     private static final MethodHandle EPOLL_PWAIT2_FAST = null == EPOLL_PWAIT2 ? null :
-        LINKER.downcallHandle(symbol("epoll_pwait2"),
-            fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        fast("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
     /** A {@code struct timespec} of zero, for the retry of a failed epoll_pwait2. */
     private static final long ZERO_TIMESPEC = Arena.global().allocate(16, 8).fill((byte)0).address();
 

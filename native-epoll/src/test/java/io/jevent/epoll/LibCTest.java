@@ -13,7 +13,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -444,27 +443,7 @@ class LibCTest
                 .append(", strerror((int)").append(name).append("));\n");
         }
         c.append("    return 0;\n}\n");
-        final Path source = dir.resolve("probe.c");
-        final Path binary = dir.resolve("probe");
-        Files.writeString(source, c.toString());
-        final Process gcc;
-        try
-        {
-            gcc = new ProcessBuilder("gcc", "-o", binary.toString(), source.toString())
-                .redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            assumeTrue(false, "gcc not available: " + ex);
-            return;
-        }
-        final String gccOut = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(gcc.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, gcc.exitValue(), gccOut);
-        final Process probe = new ProcessBuilder(binary.toString()).start();
-        final List<String> lines = List.of(new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-            .split("\n"));
-        assertTrue(probe.waitFor(10, TimeUnit.SECONDS));
+        final List<String> lines = List.of(CProbe.compileAndRun(dir, "probe", c.toString()).split("\n"));
         assertEquals(expected.size(), lines.size());
         for (final String line : lines)
         {

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -204,26 +201,7 @@ class NativeSignaturesTest
             c.append("); }\n");
         }
         c.append("    return 0;\n}\n");
-        final Path source = dir.resolve("signatures.c");
-        final Path binary = dir.resolve("signatures");
-        Files.writeString(source, c.toString());
-        final Process gcc;
-        try
-        {
-            gcc = new ProcessBuilder("gcc", "-Wall", "-Werror", "-o", binary.toString(), source.toString())
-                .redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            assumeTrue(false, "gcc not available: " + ex);
-            return Map.of();
-        }
-        final String gccOut = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(gcc.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, gcc.exitValue(), gccOut + "\n" + c);
-        final Process run = new ProcessBuilder(binary.toString()).start();
-        final String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(run.waitFor(10, TimeUnit.SECONDS));
+        final String out = CProbe.compileAndRun(dir, "signatures", c.toString(), "-Wall", "-Werror");
         final Map<String, List<Long>> sizes = new HashMap<>();
         for (final String line : out.split("\n"))
         {
