@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,22 +22,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The java.lang.foreign binding of {@link NativeCalls} (JDK 22+; compiled into the jar's
  * {@code META-INF/versions/22} and loaded by {@link NativeBinding} by name).
  * <p>
- * Each call is a downcall handle made once, held in a static final field so the JIT inlines it, and
- * typed with primitives only: pointers and {@code size_t} are {@code JAVA_LONG}, {@code int} and
- * {@code socklen_t} are {@code JAVA_INT} (the gcc probe in the tests checks the C sizes). Every handle
- * captures errno into this thread's capture segment ({@code Linker.Option.captureCallState}), taken once
- * per thread from {@link CaptureSegments} (global memory, reused after a thread ends), so reading errno
- * after a failed call is exact and a call allocates nothing once C2 has inlined it into its caller.
+ * Each call is a downcall handle made once and typed with primitives only: pointers and {@code size_t} are
+ * {@code JAVA_LONG}, {@code int} and {@code socklen_t} are {@code JAVA_INT} (the gcc probe in the tests checks
+ * the C sizes). Every handle that reads errno captures it into this thread's capture segment
+ * ({@code Linker.Option.captureCallState}), taken once per thread from {@link CaptureSegments} (global memory,
+ * reused after a thread ends), so reading errno after a failed call is exact. Those capturing handles live in
+ * {@link CapturedCalls}, reached through method handles held in this class's non-final fields: an inlining
+ * barrier that makes C2 compile each capturing call as its own root, where it allocates nothing, however deep
+ * in a loop's call chain it is called (see {@link CapturedCalls} for why).
  * <p>
- * The loop's hot non-data calls, epoll_ctl and the two epoll waits, are first made without errno capture.
- * Capture takes a view of the capture segment per call, which C2 removes only when it inlines the whole
- * downcall into its caller; a loop's poll, compiled with the downcall cut off or left in C1 code, allocated
- * 40 B per wait (seen in compare's 1-connection ping-pong, JFR naming SharedUtils.checkCaptureSegment).
- * When one of them returns -1 it is made again at once through the capturing handle, whose result and
- * errno are the answer: an epoll error (EBADF, EINVAL, EEXIST, ENOENT...) repeats, and a wait interrupted by
- * a signal is repeated with a zero timeout and reports a ready count. The data calls (read, write, readv,
- * writev, send, recv, sendmsg) always capture: a socket error such as ECONNRESET is reported once and
- * cleared, so a repeated read would return 0 (EOF) and lose it. So do accept4, close and connect.
+ * The loop's hot non-data calls, epoll_ctl and the two epoll waits, are first made without errno capture and
+ * inline into their callers (the uncaptured handles are static finals here). When one of them returns -1 it
+ * is made again at once through the capturing call, whose result and errno are the answer: an epoll error
+ * (EBADF, EINVAL, EEXIST, ENOENT...) repeats, and a wait interrupted by a signal is repeated with a zero
+ * timeout and reports a ready count. The data calls (read, write, readv, writev, send, recv, sendmsg) always
+ * capture: a socket error such as ECONNRESET is reported once and cleared, so a repeated read would return 0
+ * (EOF) and lose it. So do all the other calls.
  * <p>
  * Calls that never wait (creating pipes, socket pairs, eventfds and epoll fds, epoll_ctl, listen, shutdown,
  * getsockname, getpeername) are {@code critical}: no thread-state transition, so a safepoint waits for them
@@ -49,73 +51,68 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 @SuppressWarnings("restricted")
 final class FfmCalls extends NativeCalls
 {
+    /** Options of a capturing call that may wait. */
+    static final Linker.Option[] BLOCKING = {Linker.Option.captureCallState("errno")};
+    /** Options of a capturing call that never waits. */
+    static final Linker.Option[] CRITICAL = {BLOCKING[0], Linker.Option.critical(false)};
+    /** Options of a capturing call to a variadic function whose variadic arguments start second (prctl). */
+    static final Linker.Option[] VARIADIC_1 = {Linker.Option.firstVariadicArg(1), BLOCKING[0]};
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final Linker.Option[] CRITICAL = {CAPTURE_ERRNO, Linker.Option.critical(false)};
-    private static final Linker.Option[] BLOCKING = {CAPTURE_ERRNO};
     private static final CaptureSegments CAPTURE_SEGMENTS = new CaptureSegments(CAPTURE);
     private static final ThreadLocal<MemorySegment> STATE =
         ThreadLocal.withInitial(() -> CAPTURE_SEGMENTS.take(Thread.currentThread()));
     private static final Map<String, FunctionDescriptor> DESCRIPTORS = new ConcurrentHashMap<>();
     private static final Set<String> CRITICAL_CALLS = ConcurrentHashMap.newKeySet();
 
-    private static final MethodHandle READ = handle("read", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
-    private static final MethodHandle WRITE = handle("write", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
-    private static final MethodHandle READV = handle("readv", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle WRITEV = handle("writev", fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle CLOSE = handle("close", fn(JAVA_INT, JAVA_INT), BLOCKING);
-    private static final MethodHandle PIPE2 = handle("pipe2", fn(JAVA_INT, JAVA_LONG, JAVA_INT), CRITICAL);
-    private static final MethodHandle SOCKETPAIR = handle("socketpair",
-        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle SEND = handle("send",
-        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle RECV = handle("recv",
-        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle SHUTDOWN = handle("shutdown", fn(JAVA_INT, JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle EPOLL_CREATE1 = handle("epoll_create1", fn(JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle EPOLL_CTL = handle("epoll_ctl",
-        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CRITICAL);
-    private static final MethodHandle EPOLL_WAIT = handle("epoll_wait",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), BLOCKING);
-    private static final MethodHandle EVENTFD = handle("eventfd", fn(JAVA_INT, JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle SOCKET = handle("socket", fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), BLOCKING);
-    private static final MethodHandle BIND = handle("bind", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle LISTEN = handle("listen", fn(JAVA_INT, JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle ACCEPT4 = handle("accept4",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle CONNECT = handle("connect",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle GETSOCKOPT = handle("getsockopt",
-        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
-    private static final MethodHandle SETSOCKOPT = handle("setsockopt",
-        fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle GETSOCKNAME = handle("getsockname",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
-    private static final MethodHandle GETPEERNAME = handle("getpeername",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
-    private static final MethodHandle SENDMSG = handle("sendmsg",
-        fn(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), BLOCKING);
-    private static final MethodHandle PRCTL = handle("prctl",
-        fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-        new Linker.Option[] {Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO});
-    private static final MethodHandle EPOLL_PWAIT2 = LIBC.find("epoll_pwait2").isEmpty() ? null :
-        handle("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), BLOCKING);
-    /* The hot calls without errno capture (see the class comment), with the descriptors above. */
+    /* The hot calls without errno capture (see the class comment); the capturing ones are in CapturedCalls. */
     private static final MethodHandle EPOLL_CTL_FAST = fast("epoll_ctl",
         fn(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
-    /* The waits without errno capture (see the class comment), with the descriptors above. */
     private static final MethodHandle EPOLL_WAIT_FAST = fast("epoll_wait",
         fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle EPOLL_PWAIT2_FAST = null == EPOLL_PWAIT2 ? null :
-        fast("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+    private static final MethodHandle EPOLL_PWAIT2_FAST = hasSymbol("epoll_pwait2") ?
+        fast("epoll_pwait2", fn(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false) : null;
     /** A {@code struct timespec} of zero, for the retry of a failed epoll_pwait2. */
     private static final long ZERO_TIMESPEC = Arena.global().allocate(16, 8).fill((byte)0).address();
 
+    /*
+     * The inlining barrier (see CapturedCalls): handles to CapturedCalls' methods, deliberately in non-final
+     * instance fields, which C2 never treats as constants, so it cannot inline through them. Set once, in the
+     * constructor, before the binding is published through LibC's static final field.
+     */
+    private MethodHandle read;
+    private MethodHandle write;
+    private MethodHandle readv;
+    private MethodHandle writev;
+    private MethodHandle send;
+    private MethodHandle recv;
+    private MethodHandle sendmsg;
+    private MethodHandle close;
+    private MethodHandle accept4;
+    private MethodHandle connect;
+    private MethodHandle epollCtl;
+    private MethodHandle epollWait;
+    private MethodHandle pipe2;
+    private MethodHandle socketpair;
+    private MethodHandle shutdown;
+    private MethodHandle epollCreate1;
+    private MethodHandle eventfd;
+    private MethodHandle socket;
+    private MethodHandle bind;
+    private MethodHandle listen;
+    private MethodHandle getsockopt;
+    private MethodHandle setsockopt;
+    private MethodHandle getsockname;
+    private MethodHandle getpeername;
+    private MethodHandle prctl;
+    private MethodHandle epollPwait2;
+
     /**
-     * Makes every handle (in the static initialiser) and checks the pointer size.
+     * Makes every handle (in the static initialisers of this class and {@link CapturedCalls}), the
+     * barrier's handles, and checks the pointer size.
      *
      * @throws UnsupportedOperationException if this is not an LP64 platform
      */
@@ -126,6 +123,54 @@ final class FfmCalls extends NativeCalls
         {
             throw new UnsupportedOperationException("not LP64: pointer size " +
                 ADDRESS.byteSize());
+        }
+        final MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try
+        {
+            lookup.ensureInitialized(CapturedCalls.class);
+        }
+        catch (final IllegalAccessException e)
+        {
+            throw new IllegalStateException(e);
+        }
+        read = root(lookup, "read", long.class, int.class, long.class, long.class);
+        write = root(lookup, "write", long.class, int.class, long.class, long.class);
+        readv = root(lookup, "readv", long.class, int.class, long.class, int.class);
+        writev = root(lookup, "writev", long.class, int.class, long.class, int.class);
+        send = root(lookup, "send", long.class, int.class, long.class, long.class, int.class);
+        recv = root(lookup, "recv", long.class, int.class, long.class, long.class, int.class);
+        sendmsg = root(lookup, "sendmsg", long.class, int.class, long.class, int.class);
+        close = root(lookup, "close", int.class, int.class);
+        accept4 = root(lookup, "accept4", int.class, int.class, long.class, long.class, int.class);
+        connect = root(lookup, "connect", int.class, int.class, long.class, int.class);
+        epollCtl = root(lookup, "epollCtl", int.class, int.class, int.class, int.class, long.class);
+        epollWait = root(lookup, "epollWait", int.class, int.class, long.class, int.class, int.class);
+        pipe2 = root(lookup, "pipe2", int.class, long.class, int.class);
+        socketpair = root(lookup, "socketpair", int.class, int.class, int.class, int.class, long.class);
+        shutdown = root(lookup, "shutdown", int.class, int.class, int.class);
+        epollCreate1 = root(lookup, "epollCreate1", int.class, int.class);
+        eventfd = root(lookup, "eventfd", int.class, int.class, int.class);
+        socket = root(lookup, "socket", int.class, int.class, int.class, int.class);
+        bind = root(lookup, "bind", int.class, int.class, long.class, int.class);
+        listen = root(lookup, "listen", int.class, int.class, int.class);
+        getsockopt = root(lookup, "getsockopt", int.class, int.class, int.class, int.class, long.class, long.class);
+        setsockopt = root(lookup, "setsockopt", int.class, int.class, int.class, int.class, long.class, int.class);
+        getsockname = root(lookup, "getsockname", int.class, int.class, long.class, long.class);
+        getpeername = root(lookup, "getpeername", int.class, int.class, long.class, long.class);
+        prctl = root(lookup, "prctl", int.class, int.class, long.class, long.class, long.class, long.class);
+        epollPwait2 = root(lookup, "epollPwait2", int.class, int.class, long.class, int.class, long.class, long.class);
+    }
+
+    private static MethodHandle root(final MethodHandles.Lookup lookup, final String name, final Class<?> result,
+        final Class<?>... parameters)
+    {
+        try
+        {
+            return lookup.findStatic(CapturedCalls.class, name, MethodType.methodType(result, parameters));
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -145,7 +190,25 @@ final class FfmCalls extends NativeCalls
         return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
     }
 
-    private static MethodHandle handle(final String name, final FunctionDescriptor descriptor,
+    /**
+     * @param name a C function's name
+     * @return true if libc has it
+     */
+    static boolean hasSymbol(final String name)
+    {
+        return LIBC.find(name).isPresent();
+    }
+
+    /**
+     * Makes a handle that captures errno; for {@link CapturedCalls}'s static initialiser.
+     *
+     * @param name a libc function
+     * @param descriptor its C signature
+     * @param options {@link #BLOCKING}, {@link #CRITICAL} or {@link #VARIADIC_1}
+     * @return the handle, whose first parameter is the capture segment
+     * @throws UnsatisfiedLinkError if libc has no such function
+     */
+    static MethodHandle capturing(final String name, final FunctionDescriptor descriptor,
         final Linker.Option[] options)
     {
         final MethodHandle handle = LINKER.downcallHandle(symbol(name), descriptor, options);
@@ -158,21 +221,35 @@ final class FfmCalls extends NativeCalls
     }
 
     /**
+     * @return the calling thread's errno capture segment
+     */
+    static MemorySegment captureSegment()
+    {
+        return STATE.get();
+    }
+
+    /**
+     * Makes the capturing handles if no binding has yet.
+     *
      * @param name a C function's name
      * @return true if its handle was made {@code critical} (for the test of which calls may be)
      */
     static boolean critical(final String name)
     {
+        CapturedCalls.hasPwait2();
         return CRITICAL_CALLS.contains(name);
     }
 
     /**
+     * Makes the capturing handles if no binding has yet.
+     *
      * @param name a C function's name
      * @return the descriptor its handle was made with (for the gcc probe of the C sizes), or null if
      *     none was made
      */
     static FunctionDescriptor descriptor(final String name)
     {
+        CapturedCalls.hasPwait2();
         return DESCRIPTORS.get(name);
     }
 
@@ -206,7 +283,7 @@ final class FfmCalls extends NativeCalls
     @Override
     boolean hasPwait2()
     {
-        return null != EPOLL_PWAIT2;
+        return CapturedCalls.hasPwait2();
     }
 
     @Override
@@ -216,155 +293,12 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    long read(final int fd, final long buf, final long count)
-    {
-        try
-        {
-            return (long)READ.invokeExact(STATE.get(), fd, buf, count);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    long write(final int fd, final long buf, final long count)
-    {
-        try
-        {
-            return (long)WRITE.invokeExact(STATE.get(), fd, buf, count);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    long readv(final int fd, final long iov, final int iovcnt)
-    {
-        try
-        {
-            return (long)READV.invokeExact(STATE.get(), fd, iov, iovcnt);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    long writev(final int fd, final long iov, final int iovcnt)
-    {
-        try
-        {
-            return (long)WRITEV.invokeExact(STATE.get(), fd, iov, iovcnt);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int close(final int fd)
-    {
-        try
-        {
-            return (int)CLOSE.invokeExact(STATE.get(), fd);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int pipe2(final long pipefd, final int flags)
-    {
-        try
-        {
-            return (int)PIPE2.invokeExact(STATE.get(), pipefd, flags);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int socketpair(final int domain, final int type, final int protocol, final long sv)
-    {
-        try
-        {
-            return (int)SOCKETPAIR.invokeExact(STATE.get(), domain, type, protocol, sv);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    long send(final int sockfd, final long buf, final long len, final int flags)
-    {
-        try
-        {
-            return (long)SEND.invokeExact(STATE.get(), sockfd, buf, len, flags);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    long recv(final int sockfd, final long buf, final long len, final int flags)
-    {
-        try
-        {
-            return (long)RECV.invokeExact(STATE.get(), sockfd, buf, len, flags);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int shutdown(final int sockfd, final int how)
-    {
-        try
-        {
-            return (int)SHUTDOWN.invokeExact(STATE.get(), sockfd, how);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int epollCreate1(final int flags)
-    {
-        try
-        {
-            return (int)EPOLL_CREATE1.invokeExact(STATE.get(), flags);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
     int epollCtl(final int epfd, final int op, final int fd, final long event)
     {
         try
         {
             final int n = (int)EPOLL_CTL_FAST.invokeExact(epfd, op, fd, event);
-            return n >= 0 ? n : (int)EPOLL_CTL.invokeExact(STATE.get(), epfd, op, fd, event);
+            return n >= 0 ? n : (int)epollCtl.invokeExact(epfd, op, fd, event);
         }
         catch (final Throwable t)
         {
@@ -378,7 +312,7 @@ final class FfmCalls extends NativeCalls
         try
         {
             final int n = (int)EPOLL_WAIT_FAST.invokeExact(epfd, events, maxevents, timeout);
-            return n >= 0 ? n : (int)EPOLL_WAIT.invokeExact(STATE.get(), epfd, events, maxevents, 0);
+            return n >= 0 ? n : (int)epollWait.invokeExact(epfd, events, maxevents, 0);
         }
         catch (final Throwable t)
         {
@@ -387,11 +321,16 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int eventfd(final int initval, final int flags)
+    int epollPwait2(final int epfd, final long events, final int maxevents, final long timeout, final long sigmask)
     {
+        if (null == EPOLL_PWAIT2_FAST)
+        {
+            throw new UnsatisfiedLinkError("libc has no epoll_pwait2 (glibc 2.35+)");
+        }
         try
         {
-            return (int)EVENTFD.invokeExact(STATE.get(), initval, flags);
+            final int n = (int)EPOLL_PWAIT2_FAST.invokeExact(epfd, events, maxevents, timeout, sigmask);
+            return n >= 0 ? n : (int)epollPwait2.invokeExact(epfd, events, maxevents, ZERO_TIMESPEC, sigmask);
         }
         catch (final Throwable t)
         {
@@ -400,11 +339,11 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int socket(final int domain, final int type, final int protocol)
+    long read(final int fd, final long buf, final long count)
     {
         try
         {
-            return (int)SOCKET.invokeExact(STATE.get(), domain, type, protocol);
+            return (long)read.invokeExact(fd, buf, count);
         }
         catch (final Throwable t)
         {
@@ -413,11 +352,11 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int bind(final int sockfd, final long addr, final int addrlen)
+    long write(final int fd, final long buf, final long count)
     {
         try
         {
-            return (int)BIND.invokeExact(STATE.get(), sockfd, addr, addrlen);
+            return (long)write.invokeExact(fd, buf, count);
         }
         catch (final Throwable t)
         {
@@ -426,11 +365,11 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int listen(final int sockfd, final int backlog)
+    long readv(final int fd, final long iov, final int iovcnt)
     {
         try
         {
-            return (int)LISTEN.invokeExact(STATE.get(), sockfd, backlog);
+            return (long)readv.invokeExact(fd, iov, iovcnt);
         }
         catch (final Throwable t)
         {
@@ -439,11 +378,11 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int accept4(final int sockfd, final long addr, final long addrlen, final int flags)
+    long writev(final int fd, final long iov, final int iovcnt)
     {
         try
         {
-            return (int)ACCEPT4.invokeExact(STATE.get(), sockfd, addr, addrlen, flags);
+            return (long)writev.invokeExact(fd, iov, iovcnt);
         }
         catch (final Throwable t)
         {
@@ -452,11 +391,11 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int connect(final int sockfd, final long addr, final int addrlen)
+    long send(final int sockfd, final long buf, final long len, final int flags)
     {
         try
         {
-            return (int)CONNECT.invokeExact(STATE.get(), sockfd, addr, addrlen);
+            return (long)send.invokeExact(sockfd, buf, len, flags);
         }
         catch (final Throwable t)
         {
@@ -465,50 +404,11 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int getsockopt(final int sockfd, final int level, final int optname, final long optval, final long optlen)
+    long recv(final int sockfd, final long buf, final long len, final int flags)
     {
         try
         {
-            return (int)GETSOCKOPT.invokeExact(STATE.get(), sockfd, level, optname, optval, optlen);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int setsockopt(final int sockfd, final int level, final int optname, final long optval, final int optlen)
-    {
-        try
-        {
-            return (int)SETSOCKOPT.invokeExact(STATE.get(), sockfd, level, optname, optval, optlen);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int getsockname(final int sockfd, final long addr, final long addrlen)
-    {
-        try
-        {
-            return (int)GETSOCKNAME.invokeExact(STATE.get(), sockfd, addr, addrlen);
-        }
-        catch (final Throwable t)
-        {
-            throw rethrow(t);
-        }
-    }
-
-    @Override
-    int getpeername(final int sockfd, final long addr, final long addrlen)
-    {
-        try
-        {
-            return (int)GETPEERNAME.invokeExact(STATE.get(), sockfd, addr, addrlen);
+            return (long)recv.invokeExact(sockfd, buf, len, flags);
         }
         catch (final Throwable t)
         {
@@ -521,7 +421,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (long)SENDMSG.invokeExact(STATE.get(), sockfd, msg, flags);
+            return (long)sendmsg.invokeExact(sockfd, msg, flags);
         }
         catch (final Throwable t)
         {
@@ -530,17 +430,193 @@ final class FfmCalls extends NativeCalls
     }
 
     @Override
-    int epollPwait2(final int epfd, final long events, final int maxevents, final long timeout, final long sigmask)
+    int close(final int fd)
     {
-        if (null == EPOLL_PWAIT2)
-        {
-            throw new UnsatisfiedLinkError("libc has no epoll_pwait2 (glibc 2.35+)");
-        }
         try
         {
-            final int n = (int)EPOLL_PWAIT2_FAST.invokeExact(epfd, events, maxevents, timeout, sigmask);
-            return n >= 0 ? n
-                : (int)EPOLL_PWAIT2.invokeExact(STATE.get(), epfd, events, maxevents, ZERO_TIMESPEC, sigmask);
+            return (int)close.invokeExact(fd);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int accept4(final int sockfd, final long addr, final long addrlen, final int flags)
+    {
+        try
+        {
+            return (int)accept4.invokeExact(sockfd, addr, addrlen, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int connect(final int sockfd, final long addr, final int addrlen)
+    {
+        try
+        {
+            return (int)connect.invokeExact(sockfd, addr, addrlen);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int pipe2(final long pipefd, final int flags)
+    {
+        try
+        {
+            return (int)pipe2.invokeExact(pipefd, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int socketpair(final int domain, final int type, final int protocol, final long sv)
+    {
+        try
+        {
+            return (int)socketpair.invokeExact(domain, type, protocol, sv);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int shutdown(final int sockfd, final int how)
+    {
+        try
+        {
+            return (int)shutdown.invokeExact(sockfd, how);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int epollCreate1(final int flags)
+    {
+        try
+        {
+            return (int)epollCreate1.invokeExact(flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int eventfd(final int initval, final int flags)
+    {
+        try
+        {
+            return (int)eventfd.invokeExact(initval, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int socket(final int domain, final int type, final int protocol)
+    {
+        try
+        {
+            return (int)socket.invokeExact(domain, type, protocol);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int bind(final int sockfd, final long addr, final int addrlen)
+    {
+        try
+        {
+            return (int)bind.invokeExact(sockfd, addr, addrlen);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int listen(final int sockfd, final int backlog)
+    {
+        try
+        {
+            return (int)listen.invokeExact(sockfd, backlog);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int getsockopt(final int sockfd, final int level, final int optname, final long optval, final long optlen)
+    {
+        try
+        {
+            return (int)getsockopt.invokeExact(sockfd, level, optname, optval, optlen);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int setsockopt(final int sockfd, final int level, final int optname, final long optval, final int optlen)
+    {
+        try
+        {
+            return (int)setsockopt.invokeExact(sockfd, level, optname, optval, optlen);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int getsockname(final int sockfd, final long addr, final long addrlen)
+    {
+        try
+        {
+            return (int)getsockname.invokeExact(sockfd, addr, addrlen);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    int getpeername(final int sockfd, final long addr, final long addrlen)
+    {
+        try
+        {
+            return (int)getpeername.invokeExact(sockfd, addr, addrlen);
         }
         catch (final Throwable t)
         {
@@ -553,7 +629,7 @@ final class FfmCalls extends NativeCalls
     {
         try
         {
-            return (int)PRCTL.invokeExact(STATE.get(), option, arg2, arg3, arg4, arg5);
+            return (int)prctl.invokeExact(option, arg2, arg3, arg4, arg5);
         }
         catch (final Throwable t)
         {
