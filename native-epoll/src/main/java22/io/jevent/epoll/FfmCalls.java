@@ -159,6 +159,52 @@ final class FfmCalls extends NativeCalls
         getpeername = root(lookup, "getpeername", int.class, int.class, long.class, long.class);
         prctl = root(lookup, "prctl", int.class, int.class, long.class, long.class, long.class, long.class);
         epollPwait2 = root(lookup, "epollPwait2", int.class, int.class, long.class, int.class, long.class, long.class);
+        customizeBarrier();
+    }
+
+    /**
+     * Invokes every barrier handle past the JDK's customization threshold, with arguments the kernel refuses at
+     * once (fd -1, invalid flags), so each handle's LambdaForm is customized here, at startup, and not later in a
+     * hot loop: a non-constant handle is customized on its 128th invocation (which generates a class, a few
+     * dozen KB of allocation), and a rare path such as an epoll_wait interrupted by a signal would otherwise
+     * reach it in the middle of traffic. About 3,500 failing system calls, once per JVM.
+     */
+    private void customizeBarrier()
+    {
+        final int threshold = Integer.getInteger("java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD", 127);
+        final int times = Math.min(threshold, 1000) + 1;
+        long sum = 0;
+        try
+        {
+            for (int i = 0; i < times; i++)
+            {
+                sum += (long)read.invokeExact(-1, 0L, 0L) + (long)write.invokeExact(-1, 0L, 0L);
+                sum += (long)readv.invokeExact(-1, 0L, 0) + (long)writev.invokeExact(-1, 0L, 0);
+                sum += (long)send.invokeExact(-1, 0L, 0L, 0) + (long)recv.invokeExact(-1, 0L, 0L, 0);
+                sum += (long)sendmsg.invokeExact(-1, 0L, 0) + (int)close.invokeExact(-1);
+                sum += (int)accept4.invokeExact(-1, 0L, 0L, 0) + (int)connect.invokeExact(-1, 0L, 0);
+                sum += (int)epollCtl.invokeExact(-1, 0, -1, 0L) + (int)epollWait.invokeExact(-1, 0L, 1, 0);
+                sum += (int)pipe2.invokeExact(0L, -1) + (int)socketpair.invokeExact(-1, 0, 0, 0L);
+                sum += (int)shutdown.invokeExact(-1, 0) + (int)epollCreate1.invokeExact(-1);
+                sum += (int)eventfd.invokeExact(0, -1) + (int)socket.invokeExact(-1, 0, 0);
+                sum += (int)bind.invokeExact(-1, 0L, 0) + (int)listen.invokeExact(-1, 0);
+                sum += (int)getsockopt.invokeExact(-1, 0, 0, 0L, 0L) + (int)setsockopt.invokeExact(-1, 0, 0, 0L, 0);
+                sum += (int)getsockname.invokeExact(-1, 0L, 0L) + (int)getpeername.invokeExact(-1, 0L, 0L);
+                sum += (int)prctl.invokeExact(-1, 0L, 0L, 0L, 0L);
+                if (null != EPOLL_PWAIT2_FAST)
+                {
+                    sum += (int)epollPwait2.invokeExact(-1, 0L, 1, 0L, 0L);
+                }
+            }
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+        if (sum != -25L * times - (null != EPOLL_PWAIT2_FAST ? times : 0))
+        {
+            throw new IllegalStateException("a call meant to fail at once did not: " + sum);
+        }
     }
 
     private static MethodHandle root(final MethodHandles.Lookup lookup, final String name, final Class<?> result,
