@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * the rate limit ({@link RateLimiter}, bufferevent_ratelim.c) and the calls of other threads
  * ({@code RemoteCalls}). Each kind is a final subclass that moves the bytes and answers the
  * package-private hooks (enable, disable, timeouts, suspension, free): {@link SocketBufferEvent}
- * (bufferevent_sock.c) is the socket kind, made by {@link SocketBufferEvent#create}.
+ * (bufferevent_sock.c) is the socket kind, made by {@link SocketBufferEvent#create}, and
+ * {@link PairBufferEvent} (bufferevent_pair.c) the in-process pair, made by {@link #pair}.
  *
  * <h2>Semantics</h2>
  * Those of libevent 2.1 (libevent-semantics.md §1.6–1.11): a new bufferevent has WRITE enabled and
@@ -100,6 +101,34 @@ public abstract class BufferEvent
         input.setOwnerHook(ownerHook);
         output.setOwnerHook(ownerHook);
         this.remote = 0 != (options & BevOptions.THREADSAFE) ? new RemoteCalls(this) : null;
+    }
+
+    // ------------------------------------------------------------------ pairs
+
+    /**
+     * Two bufferevents on one loop whose outputs are each other's inputs (libevent
+     * {@code bufferevent_pair_new}); see {@link PairBufferEvent}.
+     *
+     * @param base    the loop of both ends
+     * @param options {@link BevOptions}; DEFER_CALLBACKS is always added
+     * @return the two ends
+     */
+    public static PairBufferEvent[] pair(final EventBase base, final int options)
+    {
+        return PairBufferEvent.create(base, options);
+    }
+
+    /**
+     * A pair whose ends live on two loops, one each; see {@link PairBufferEvent}, "Two loops".
+     *
+     * @param first   the loop of {@code [0]}
+     * @param second  the loop of {@code [1]}
+     * @param options {@link BevOptions}; DEFER_CALLBACKS is always added
+     * @return the two ends
+     */
+    public static PairBufferEvent[] pair(final EventBase first, final EventBase second, final int options)
+    {
+        return PairBufferEvent.create(first, second, options);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -551,6 +580,16 @@ public abstract class BufferEvent
     {
         checkLive();
         watermarks.set(what, low, high);
+        watermarksChanged(what);
+    }
+
+    /**
+     * After {@link #setWatermark}: a kind that must know (a pair across loops) learns of it.
+     *
+     * @param what READ and/or WRITE
+     */
+    void watermarksChanged(final int what)
+    {
     }
 
     /**
