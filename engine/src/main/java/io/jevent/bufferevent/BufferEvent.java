@@ -131,6 +131,23 @@ public abstract class BufferEvent
         return PairBufferEvent.create(first, second, options);
     }
 
+    /**
+     * A bufferevent that transforms the bytes of {@code under} (libevent {@code bufferevent_filter_new}); see
+     * {@link FilterBufferEvent}. Ready-made filters: {@link LengthPrefixFraming}, {@link DeflateFilter},
+     * {@link InflateFilter}.
+     *
+     * @param under        the bufferevent to filter; from now on its callbacks are the filter's
+     * @param inputFilter  from under's input to the filter's input, or null to pass bytes through
+     * @param outputFilter from the filter's output to under's output, or null to pass bytes through
+     * @param options      {@link BevOptions}: CLOSE_ON_FREE frees {@code under} with the filter
+     * @return the filter, on under's loop
+     */
+    public static FilterBufferEvent filter(final BufferEvent under, final BufferFilter inputFilter,
+        final BufferFilter outputFilter, final int options)
+    {
+        return FilterBufferEvent.create(under, inputFilter, outputFilter, options);
+    }
+
     // ------------------------------------------------------------------ accessors
 
     /**

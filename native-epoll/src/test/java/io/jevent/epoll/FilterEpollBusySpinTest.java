@@ -1,0 +1,16 @@
+package io.jevent.epoll;
+
+import io.jevent.bufferevent.FilterSuite;
+import io.jevent.loop.EventBaseConfig;
+
+/**
+ * {@link FilterSuite} on the epoll backend, busy-spinning.
+ */
+class FilterEpollBusySpinTest extends FilterSuite
+{
+    @Override
+    protected EventBaseConfig config()
+    {
+        return new EventBaseConfig().backend("epoll").busySpin(true);
+    }
+}
