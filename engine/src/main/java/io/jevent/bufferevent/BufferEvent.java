@@ -67,6 +67,7 @@ public abstract class BufferEvent
     public static final int OUTPUT_FULL = -2;
     static final int SUSPEND_WM = 0x01;
     static final int SUSPEND_BW = 0x02;
+    static final int SUSPEND_BW_GROUP = 0x08;
 
     final EventBase base;
     final Evbuffer input;
@@ -146,6 +147,22 @@ public abstract class BufferEvent
         final BufferFilter outputFilter, final int options)
     {
         return FilterBufferEvent.create(under, inputFilter, outputFilter, options);
+    }
+
+    /**
+     * TLS over {@code under} with the JDK's SSLEngine (libevent {@code bufferevent_openssl_filter_new}); see
+     * {@link TlsBufferEvent}.
+     *
+     * @param under   the bufferevent carrying the ciphertext (a socket bufferevent, usually)
+     * @param engine  a fresh engine in client or server mode, its SSL parameters (SNI, ALPN...) set
+     * @param options {@link BevOptions}: CLOSE_ON_FREE frees {@code under} with the TLS bufferevent
+     * @return the TLS bufferevent, its handshake started
+     * @throws javax.net.ssl.SSLException if the engine refuses to begin the handshake
+     */
+    public static TlsBufferEvent tls(final BufferEvent under, final javax.net.ssl.SSLEngine engine,
+        final int options) throws javax.net.ssl.SSLException
+    {
+        return TlsBufferEvent.create(under, engine, options);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -779,6 +796,7 @@ public abstract class BufferEvent
         callbacks.set(null, null, null);
         freed = true;
         rateLimiter.stop();
+        rateLimiter.leaveGroup();
         removeIo();
         if (baseFreed)
         {

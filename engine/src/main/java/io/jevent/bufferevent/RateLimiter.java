@@ -20,6 +20,9 @@ public final class RateLimiter
     private long readLimit = TokenBucketConfig.MAX_VALUE;
     private long writeLimit = TokenBucketConfig.MAX_VALUE;
     private long lastTick;
+    /** The group this bufferevent draws from too, and its place in the group's member array. */
+    RateLimitGroup group;
+    int groupIndex = -1;
 
     RateLimiter(final BufferEvent bev)
     {
@@ -51,11 +54,30 @@ public final class RateLimiter
     }
 
     /**
-     * @return true while a configuration limits the bufferevent
+     * @return true while a configuration of its own or a {@link RateLimitGroup} limits the bufferevent
      */
     public boolean isLimited()
     {
-        return null != cfg;
+        return null != cfg || null != group;
+    }
+
+    /**
+     * @return the group the bufferevent belongs to, or null
+     */
+    public RateLimitGroup group()
+    {
+        return group;
+    }
+
+    /**
+     * At the bufferevent's free: out of its group, if any.
+     */
+    void leaveGroup()
+    {
+        if (null != group)
+        {
+            group.remove(bev);
+        }
     }
 
     /**
@@ -92,7 +114,8 @@ public final class RateLimiter
      */
     public long maxToRead()
     {
-        return Math.max(0, Math.min(readLimit(), bev.maxSingleReadBytes()));
+        final long own = Math.min(readLimit(), bev.maxSingleReadBytes());
+        return Math.max(0, null == group ? own : Math.min(own, group.readShare()));
     }
 
     /**
@@ -101,7 +124,8 @@ public final class RateLimiter
      */
     public long maxToWrite()
     {
-        return Math.max(0, Math.min(writeLimit(), bev.maxSingleWriteBytes()));
+        final long own = Math.min(writeLimit(), bev.maxSingleWriteBytes());
+        return Math.max(0, null == group ? own : Math.min(own, group.writeShare()));
     }
 
     /**
@@ -148,20 +172,24 @@ public final class RateLimiter
 
     /**
      * @param wanted what a read would ask for without a limit
-     * @return what it may ask for under the limit: {@code wanted} within the read bucket, at least 0
+     * @return what it may ask for under the limit: {@code wanted} within the read bucket and the group's
+     *     share, at least 0
      */
     int readAllowance(final int wanted)
     {
-        return (int)Math.max(0, Math.min(readLimit(), wanted));
+        final long own = Math.min(readLimit(), wanted);
+        return (int)Math.max(0, null == group ? own : Math.min(own, group.readShare()));
     }
 
     /**
      * @param wanted what a write would offer without a limit (the write quantum)
-     * @return what it may offer under the limit: {@code wanted} within the write bucket, at least 0
+     * @return what it may offer under the limit: {@code wanted} within the write bucket and the group's
+     *     share, at least 0
      */
     int writeAllowance(final int wanted)
     {
-        return (int)Math.max(0, Math.min(writeLimit(), wanted));
+        final long own = Math.min(writeLimit(), wanted);
+        return (int)Math.max(0, null == group ? own : Math.min(own, group.writeShare()));
     }
 
     /**
@@ -176,6 +204,10 @@ public final class RateLimiter
             readLimit -= n;
             check();
         }
+        if (null != group)
+        {
+            group.chargeRead(n);
+        }
     }
 
     /**
@@ -189,6 +221,10 @@ public final class RateLimiter
         {
             writeLimit -= n;
             check();
+        }
+        if (null != group)
+        {
+            group.chargeWrite(n);
         }
     }
 

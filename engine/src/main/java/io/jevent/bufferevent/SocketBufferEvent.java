@@ -457,7 +457,7 @@ public final class SocketBufferEvent extends BufferEvent
                 total += n;
                 rateLimiter.chargeRead(n);
                 readSizer.record(howmuch, n);
-                if (n < howmuch)
+                if (n < howmuch || null != rateLimiter.group)
                 {
                     break;
                 }
@@ -618,7 +618,7 @@ public final class SocketBufferEvent extends BufferEvent
                 break;
             }
             total += n;
-            if (freed || n < output.preparedBytes())
+            if (freed || n < output.preparedBytes() || null != rateLimiter.group)
             {
                 break;
             }

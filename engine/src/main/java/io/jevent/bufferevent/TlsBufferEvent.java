@@ -1,0 +1,731 @@
+package io.jevent.bufferevent;
+
+import io.jevent.buffer.Evbuffer;
+import io.jevent.loop.Event;
+import io.jevent.loop.EventFlags;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TLS over another bufferevent with the JDK's {@link SSLEngine} (libevent's bufferevent_openssl.c in its
+ * filtering mode): ciphertext comes and goes through the underlying bufferevent (a socket, or anything else),
+ * plaintext is this bufferevent's input and output. Made by {@link BufferEvent#tls}; lives on the underlying's
+ * loop and is used on its thread.
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>The engine's mode decides the role ({@code setUseClientMode}); SNI, ALPN, protocols and cipher suites
+ *       are the engine's parameters, set by the caller ({@link SSLEngine#setSSLParameters}).</li>
+ *   <li>The handshake starts at once (a client sends its ClientHello; after the underlying's own CONNECTED if
+ *       it is still connecting). CONNECTED reaches the event callback only when the handshake has finished;
+ *       the underlying's TCP CONNECTED is not passed on. Output written before that waits.</li>
+ *   <li>Records are unwrapped straight from the underlying's input segments into this input's free tail, and
+ *       wrapped straight from this output's segments into the underlying's output (direct views; a record that
+ *       spans segments is first made contiguous off-heap). The engine's delegated tasks run on the loop
+ *       thread.</li>
+ *   <li>Errors: an {@link SSLException} (bad certificate, wrong SNI, garbage instead of TLS, a protocol
+ *       violation) gives ERROR with READING or WRITING, and {@link #sslError()} its message; the bufferevent is
+ *       then disabled. A handshake not finished within the handshake timeout
+ *       ({@link #setHandshakeTimeout}, 10 s by default) gives READING|ERROR|TIMEOUT.</li>
+ *   <li>Shutdown: {@code flush(WRITE, FLUSH_FINISHED)} sends close_notify after the output; free the
+ *       bufferevent once the write callback reports the output drained. A peer's close_notify is EOF
+ *       (READING|EOF). The underlying's EOF without close_notify is a possible truncation: READING|ERROR, unless
+ *       {@link #setAllowDirtyShutdown allowed} (libevent's {@code bufferevent_openssl_set_allow_dirty_shutdown}),
+ *       when it is READING|EOF.</li>
+ *   <li>Renegotiation is refused: a TLS 1.2 peer that starts a new handshake after the first gets an error
+ *       (TLS 1.3 has none; its post-handshake messages, session tickets and key updates, are handled).</li>
+ * </ul>
+ * Callbacks are always deferred, as for filters. The JDK's engine allocates on every record (about 1.6 KB per
+ * record on JDK 25: its result object, record buffers, cipher state); the rest of the path allocates nothing.
+ */
+public final class TlsBufferEvent extends BufferEvent
+{
+    private static final int HEADER = 5;
+    /** Largest TLS record: 2^14 plaintext plus 2048 of expansion, plus the header. */
+    private static final int MAX_RECORD = (1 << 14) + 2048 + HEADER;
+    private static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int MAX_STEPS = 64;
+
+    private final BufferEvent under;
+    private final SSLEngine engine;
+    private final Lower lower = new Lower();
+    private final ByteBuffer[] in = new ByteBuffer[1];
+    private final ByteBuffer[] out = new ByteBuffer[4];
+    private final ByteBuffer[] src = new ByteBuffer[8];
+    private final ByteBuffer[] dst = new ByteBuffer[1];
+    private final byte[] header = new byte[HEADER];
+    private final Event handshakeTimer;
+    private final ByteBuffer empty = ByteBuffer.allocateDirect(0);
+    private ByteBuffer scratch;
+    private boolean handshaken;
+    private boolean failed;
+    private boolean closeNotifySent;
+    private boolean closeNotifyReceived;
+    private boolean allowDirtyShutdown;
+    private boolean inWrap;
+    private String sslError;
+
+    private TlsBufferEvent(final BufferEvent under, final SSLEngine engine, final int options)
+    {
+        super(under.base, options | BevOptions.DEFER_CALLBACKS);
+        this.under = under;
+        this.engine = engine;
+        this.handshakeTimer = base.newTimer(false, (ev, fd, what) -> handshakeTimedOut());
+        bindBuffers();
+    }
+
+    /**
+     * TLS over {@code under} (libevent {@code bufferevent_openssl_filter_new}); see the class comment.
+     *
+     * @param under   the bufferevent that carries the ciphertext; from now on its callbacks are this one's
+     * @param engine  a fresh engine, in client or server mode, with its parameters set
+     * @param options {@link BevOptions}: CLOSE_ON_FREE frees {@code under} with this one
+     * @return the TLS bufferevent, WRITE enabled, READ not; the handshake under way
+     * @throws SSLException if the engine refuses to begin
+     */
+    static TlsBufferEvent create(final BufferEvent under, final SSLEngine engine, final int options)
+        throws SSLException
+    {
+        Objects.requireNonNull(under, "under");
+        Objects.requireNonNull(engine, "engine");
+        under.checkLive();
+        final TlsBufferEvent t = new TlsBufferEvent(under, engine, options);
+        under.setCallbacks(t.lower, t.lower, t.lower);
+        under.enable(EventFlags.READ | EventFlags.WRITE);
+        engine.beginHandshake();
+        t.handshakeTimer.add(DEFAULT_HANDSHAKE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+        t.wrap();
+        return t;
+    }
+
+    /**
+     * @return the bufferevent carrying the ciphertext
+     */
+    public BufferEvent underlying()
+    {
+        return under;
+    }
+
+    /**
+     * @return the engine (its session, the negotiated protocol, ALPN, peer certificates)
+     */
+    public SSLEngine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * @return true once the handshake has finished
+     */
+    public boolean isHandshaken()
+    {
+        return handshaken;
+    }
+
+    /**
+     * @return the message of the TLS error that stopped this bufferevent (libevent
+     *     {@code bufferevent_get_openssl_error}), or null
+     */
+    public String sslError()
+    {
+        return sslError;
+    }
+
+    /**
+     * @param allow true to take the underlying's EOF without close_notify as a plain EOF
+     */
+    public void setAllowDirtyShutdown(final boolean allow)
+    {
+        checkLive();
+        allowDirtyShutdown = allow;
+    }
+
+    /**
+     * Restarts the handshake timer with a new length, unless the handshake has finished.
+     *
+     * @param timeout how long the handshake may take; 0 or less for no limit
+     * @param unit    its unit
+     */
+    public void setHandshakeTimeout(final long timeout, final TimeUnit unit)
+    {
+        checkLive();
+        if (handshaken)
+        {
+            return;
+        }
+        if (timeout > 0)
+        {
+            handshakeTimer.add(timeout, unit);
+        }
+        else
+        {
+            handshakeTimer.del();
+        }
+    }
+
+    @Override
+    public int fd()
+    {
+        return under.fd();
+    }
+
+    @Override
+    public int socketError()
+    {
+        return under.socketError();
+    }
+
+    @Override
+    int maxSingleReadBytes()
+    {
+        return under.maxSingleReadBytes();
+    }
+
+    @Override
+    int maxSingleWriteBytes()
+    {
+        return under.maxSingleWriteBytes();
+    }
+
+    // ------------------------------------------------------------------ enable and suspension
+
+    @Override
+    int doEnable(final int what)
+    {
+        if (0 != (what & EventFlags.READ))
+        {
+            holdUnderReading();
+        }
+        if (0 != (what & EventFlags.WRITE))
+        {
+            wrap();
+        }
+        return 0;
+    }
+
+    @Override
+    int doDisable(final int what)
+    {
+        holdUnderReading();
+        return 0;
+    }
+
+    @Override
+    void readSuspendChanged(final boolean suspended)
+    {
+        if (!freed)
+        {
+            holdUnderReading();
+            if (!suspended)
+            {
+                base.defer(lower);
+            }
+        }
+    }
+
+    @Override
+    void writeSuspendChanged(final boolean suspended)
+    {
+        if (!suspended && !freed)
+        {
+            wrap();
+        }
+    }
+
+    /**
+     * The underlying reads while the handshake runs, and afterwards while this one reads and has room.
+     */
+    private void holdUnderReading()
+    {
+        if (under.freed)
+        {
+            return;
+        }
+        if (!failed && (!handshaken || (0 != (enabled & EventFlags.READ) && 0 == readSuspended)))
+        {
+            under.unsuspendRead(FilterBufferEvent.SUSPEND_FILTER);
+        }
+        else
+        {
+            under.suspendRead(FilterBufferEvent.SUSPEND_FILTER);
+        }
+    }
+
+    @Override
+    void timeoutsChanged()
+    {
+        under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    void outputChanged(final long added)
+    {
+        super.outputChanged(added);
+        if (added > 0)
+        {
+            wrap();
+        }
+    }
+
+    // ------------------------------------------------------------------ unwrap
+
+    /**
+     * Unwraps what whole records the underlying's input holds into this input, as room allows, running the
+     * handshake along.
+     */
+    private void unwrap()
+    {
+        final Evbuffer cipher = under.input;
+        long produced = 0;
+        for (int step = 0; step < MAX_STEPS && !failed && !freed && !closeNotifyReceived; step++)
+        {
+            if (handshaken && (0 == (enabled & EventFlags.READ) || 0 != readSuspended))
+            {
+                break;
+            }
+            final int record = nextRecordLength(cipher);
+            if (record <= 0 || cipher.length() < record)
+            {
+                break;
+            }
+            if (0 == cipher.pullup(record) || cipher.prepareWrite(record, in) < 1)
+            {
+                fail(BevFlags.READING, "cannot make a TLS record contiguous");
+                return;
+            }
+            final int room = engine.getSession().getApplicationBufferSize();
+            input.unfreeze(false);
+            final SSLEngineResult r;
+            final int k;
+            try
+            {
+                k = input.prepareRead(room, out);
+                r = engine.unwrap(in[0], out, 0, Math.max(0, k));
+                input.commitRead(r.bytesProduced());
+            }
+            catch (final SSLException e)
+            {
+                cipher.commitWrite(0);
+                fail(BevFlags.READING, e);
+                return;
+            }
+            finally
+            {
+                input.freeze(false);
+            }
+            cipher.commitWrite(r.bytesConsumed());
+            produced += r.bytesProduced();
+            if (SSLEngineResult.Status.CLOSED == r.getStatus())
+            {
+                closeNotifyReceived = true;
+                if (!closeNotifySent)
+                {
+                    wrap();
+                }
+                if (produced > 0)
+                {
+                    callbacks.runRead(0);
+                }
+                disableRead();
+                callbacks.runEvents(BevFlags.READING | BevFlags.EOF, 0);
+                return;
+            }
+            if (!handshakeProgress(r.getHandshakeStatus()) || 0 == r.bytesConsumed())
+            {
+                break;
+            }
+        }
+        if (produced > 0 && input.length() >= watermarks.readLow)
+        {
+            callbacks.runRead(0);
+        }
+    }
+
+    /**
+     * @return the length of the first record (header included): what its header says, or, for bytes that are
+     *     not a TLS record, all there is up to a record's maximum (so the engine refuses them); 0 if the header
+     *     is incomplete
+     */
+    private int nextRecordLength(final Evbuffer cipher)
+    {
+        if (cipher.length() < HEADER)
+        {
+            return 0;
+        }
+        cipher.copyout(header, 0, HEADER);
+        final int type = header[0] & 0xff;
+        final int length = HEADER + (((header[3] & 0xff) << 8) | (header[4] & 0xff));
+        if (type < 20 || type > 24 || 3 != header[1] || length > MAX_RECORD)
+        {
+            return (int)Math.min(cipher.length(), MAX_RECORD);
+        }
+        return length;
+    }
+
+    // ------------------------------------------------------------------ wrap
+
+    /**
+     * Wraps what must go out: handshake messages while handshaking, then this output (when WRITE is enabled),
+     * then close_notify once asked for; into the underlying's output.
+     */
+    private void wrap()
+    {
+        if (inWrap || failed || freed || under.freed)
+        {
+            return;
+        }
+        inWrap = true;
+        try
+        {
+            for (int step = 0; step < MAX_STEPS; step++)
+            {
+                final boolean handshaking = !handshaken &&
+                    SSLEngineResult.HandshakeStatus.NEED_WRAP == engine.getHandshakeStatus();
+                final boolean data = handshaken && output.length() > 0 && 0 != (enabled & EventFlags.WRITE) &&
+                    0 == writeSuspended && !engine.isOutboundDone();
+                final boolean closing = engine.isOutboundDone() ? false :
+                    SSLEngineResult.HandshakeStatus.NEED_WRAP == engine.getHandshakeStatus();
+                if (!handshaking && !data && !closing)
+                {
+                    break;
+                }
+                if (!wrapOnce(data))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            inWrap = false;
+        }
+        if (handshaken && output.length() <= watermarks.writeLow)
+        {
+            callbacks.runWrite(0);
+        }
+    }
+
+    /**
+     * One wrap call: up to a record of plaintext (or none) into the underlying's output.
+     *
+     * @return true if it made progress
+     */
+    private boolean wrapOnce(final boolean data)
+    {
+        final Evbuffer cipher = under.output;
+        final int packet = engine.getSession().getPacketBufferSize();
+        int k = 0;
+        if (data)
+        {
+            output.unfreeze(true);
+            k = Math.max(0, output.prepareWrite(1 << 14, src));
+        }
+        try
+        {
+            cipher.expand(packet);
+            final boolean direct = cipher.prepareRead(packet, dst) > 0 && dst[0].remaining() >= packet;
+            final ByteBuffer target = direct ? dst[0] : scratch(packet);
+            final SSLEngineResult r = 0 == k ? engine.wrap(empty, target) : engine.wrap(src, 0, k, target);
+            if (direct)
+            {
+                cipher.commitRead(r.bytesProduced());
+            }
+            else
+            {
+                cipher.commitRead(0);
+                target.flip();
+                cipher.add(target);
+            }
+            if (data)
+            {
+                output.commitWrite(r.bytesConsumed());
+            }
+            if (SSLEngineResult.Status.CLOSED == r.getStatus())
+            {
+                closeNotifySent = true;
+            }
+            return handshakeProgress(r.getHandshakeStatus()) && (r.bytesProduced() > 0 || r.bytesConsumed() > 0);
+        }
+        catch (final SSLException e)
+        {
+            fail(BevFlags.WRITING, e);
+            return false;
+        }
+        finally
+        {
+            if (data)
+            {
+                output.freeze(true);
+            }
+        }
+    }
+
+    private ByteBuffer scratch(final int packet)
+    {
+        if (null == scratch || scratch.capacity() < packet)
+        {
+            scratch = ByteBuffer.allocateDirect(packet);
+        }
+        scratch.clear();
+        return scratch;
+    }
+
+    // ------------------------------------------------------------------ the handshake
+
+    /**
+     * Runs what the handshake asks for after a wrap or unwrap.
+     *
+     * @return false if this bufferevent failed meanwhile
+     */
+    private boolean handshakeProgress(final SSLEngineResult.HandshakeStatus status)
+    {
+        SSLEngineResult.HandshakeStatus s = status;
+        for (int step = 0; step < MAX_STEPS && !failed; step++)
+        {
+            switch (s)
+            {
+                case NEED_TASK ->
+                {
+                    Runnable task;
+                    while (null != (task = engine.getDelegatedTask()))
+                    {
+                        task.run();
+                    }
+                    s = engine.getHandshakeStatus();
+                }
+                case FINISHED ->
+                {
+                    handshakeFinished();
+                    return !failed;
+                }
+                case NEED_WRAP ->
+                {
+                    if (handshaken && refuseRenegotiation())
+                    {
+                        return false;
+                    }
+                    wrap();
+                    return !failed;
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN ->
+                {
+                    if (handshaken && refuseRenegotiation())
+                    {
+                        return false;
+                    }
+                    return true;
+                }
+                default ->
+                {
+                    return true;
+                }
+            }
+        }
+        return !failed;
+    }
+
+    private void handshakeFinished()
+    {
+        if (handshaken)
+        {
+            return;
+        }
+        handshaken = true;
+        handshakeTimer.del();
+        holdUnderReading();
+        callbacks.runEvents(BevFlags.CONNECTED, 0);
+        wrap();
+    }
+
+    /**
+     * A new handshake after the first on TLS 1.2 (1.3 has none): refused.
+     *
+     * @return true if it was one (and this bufferevent has failed)
+     */
+    private boolean refuseRenegotiation()
+    {
+        if (closeNotifySent || closeNotifyReceived || engine.isOutboundDone() || engine.isInboundDone() ||
+            "TLSv1.3".equals(engine.getSession().getProtocol()))
+        {
+            return false;
+        }
+        fail(BevFlags.READING, "renegotiation refused");
+        return true;
+    }
+
+    private void handshakeTimedOut()
+    {
+        if (!handshaken && !failed && !freed)
+        {
+            failed = true;
+            sslError = "handshake timed out";
+            disableRead();
+            callbacks.runEvents(BevFlags.READING | BevFlags.ERROR | BevFlags.TIMEOUT, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ errors, EOF
+
+    private void fail(final int direction, final SSLException e)
+    {
+        fail(direction, null == e.getMessage() ? e.toString() : e.getMessage());
+    }
+
+    private void fail(final int direction, final String reason)
+    {
+        if (failed)
+        {
+            return;
+        }
+        failed = true;
+        sslError = reason;
+        handshakeTimer.del();
+        disableRead();
+        enabled &= ~EventFlags.WRITE;
+        callbacks.runEvents(direction | BevFlags.ERROR, 0);
+    }
+
+    private void disableRead()
+    {
+        enabled &= ~EventFlags.READ;
+        holdUnderReading();
+    }
+
+    private void underlyingEnded(final int what)
+    {
+        if (failed || closeNotifyReceived)
+        {
+            return;
+        }
+        if (0 != (what & BevFlags.EOF))
+        {
+            try
+            {
+                engine.closeInbound();
+            }
+            catch (final SSLException e)
+            {
+                if (!allowDirtyShutdown || !handshaken)
+                {
+                    fail(BevFlags.READING, e);
+                    return;
+                }
+            }
+            disableRead();
+            callbacks.runEvents(BevFlags.READING | BevFlags.EOF, 0);
+            return;
+        }
+        failed = true;
+        sslError = null;
+        callbacks.runEvents(what, 0);
+    }
+
+    // ------------------------------------------------------------------ flush
+
+    /**
+     * {@code flush(WRITE, FLUSH_FINISHED)} wraps the output that waits and then close_notify; other modes wrap
+     * what waits.
+     *
+     * @param what READ and/or WRITE
+     * @param mode a FLUSH_* mode
+     * @return 1 if anything was wrapped, 0 otherwise
+     */
+    @Override
+    public int flush(final int what, final int mode)
+    {
+        checkLive();
+        if (0 == (what & EventFlags.WRITE) || FLUSH_NORMAL == mode)
+        {
+            return 0;
+        }
+        final long before = under.output.length();
+        wrap();
+        if (FLUSH_FINISHED == mode && !engine.isOutboundDone())
+        {
+            engine.closeOutbound();
+            wrap();
+        }
+        return under.output.length() > before ? 1 : 0;
+    }
+
+    // ------------------------------------------------------------------ the underlying's callbacks
+
+    /**
+     * The callbacks installed on the underlying, and the deferred resumption of reading: one object.
+     */
+    private final class Lower implements DataCallback, EventsCallback, Runnable
+    {
+        @Override
+        public void onData(final BufferEvent bev)
+        {
+            if (bev.input.length() > 0)
+            {
+                unwrap();
+            }
+            if (bev.output.length() <= bev.watermarks.writeLow)
+            {
+                wrap();
+            }
+        }
+
+        @Override
+        public void onEvents(final BufferEvent bev, final int what)
+        {
+            if (freed)
+            {
+                return;
+            }
+            if (0 != (what & BevFlags.CONNECTED))
+            {
+                wrap();
+                return;
+            }
+            if (bev.input.length() > 0)
+            {
+                unwrap();
+            }
+            underlyingEnded(what);
+        }
+
+        @Override
+        public void run()
+        {
+            if (!freed && under.input.length() > 0)
+            {
+                unwrap();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ free
+
+    @Override
+    void removeIo()
+    {
+        handshakeTimer.free();
+        if (under.freed)
+        {
+            return;
+        }
+        if (0 != (options & BevOptions.CLOSE_ON_FREE))
+        {
+            under.free();
+        }
+        else
+        {
+            under.setCallbacks(null, null, null);
+            under.unsuspendRead(FilterBufferEvent.SUSPEND_FILTER);
+        }
+    }
+
+    @Override
+    void closeTransport()
+    {
+        engine.closeOutbound();
+    }
+}

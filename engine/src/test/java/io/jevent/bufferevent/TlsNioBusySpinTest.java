@@ -1,0 +1,15 @@
+package io.jevent.bufferevent;
+
+import io.jevent.loop.EventBaseConfig;
+
+/**
+ * {@link TlsSuite} on the nio backend, busy-spinning.
+ */
+class TlsNioBusySpinTest extends TlsSuite
+{
+    @Override
+    protected EventBaseConfig config()
+    {
+        return new EventBaseConfig().backend("nio").busySpin(true);
+    }
+}
