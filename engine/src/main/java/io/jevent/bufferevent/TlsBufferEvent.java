@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *       violation) gives ERROR with READING or WRITING, and {@link #sslError()} its message; the bufferevent is
  *       then disabled. A handshake not finished within the handshake timeout
  *       ({@link #setHandshakeTimeout}, 10 s by default) gives READING|ERROR|TIMEOUT.</li>
+ *   <li>The write callback runs when this output has fallen to the write low watermark and the underlying's
+ *       output to its own (the ciphertext has reached the kernel), so freeing from it loses nothing.</li>
  *   <li>Shutdown: {@code flush(WRITE, FLUSH_FINISHED)} sends close_notify after the output; free the
  *       bufferevent once the write callback reports the output drained. A peer's close_notify is EOF
  *       (READING|EOF). The underlying's EOF without close_notify is a possible truncation: READING|ERROR, unless
@@ -404,7 +406,7 @@ public final class TlsBufferEvent extends BufferEvent
         {
             inWrap = false;
         }
-        if (handshaken && output.length() <= watermarks.writeLow)
+        if (handshaken && output.length() <= watermarks.writeLow && under.output.length() <= under.watermarks.writeLow)
         {
             callbacks.runWrite(0);
         }

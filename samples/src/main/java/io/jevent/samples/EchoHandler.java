@@ -5,6 +5,7 @@ import io.jevent.bufferevent.BufferEvent;
 import io.jevent.bufferevent.DataCallback;
 import io.jevent.bufferevent.EventsCallback;
 import io.jevent.bufferevent.SocketBufferEvent;
+import io.jevent.bufferevent.TlsBufferEvent;
 import io.jevent.loop.EventFlags;
 
 import java.util.Collections;
@@ -27,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  *       connection stops reading and is freed only once its output has drained: at once if the output
  *       is empty, else from the write callback when the output reaches 0 (the write low watermark is
  *       set to 0 for that phase). Freeing earlier would throw away unsent echo.</li>
+ *   <li><b>TLS</b> ({@code --tls}): the same, on the {@link TlsBufferEvent} over the socket (its CONNECTED, the
+ *       end of the handshake, needs nothing); a connection whose
+ *       echo is all out sends close_notify and closes once that has reached the kernel (its write callback
+ *       runs only when the ciphertext is out too).</li>
  *   <li><b>ERROR and TIMEOUT</b> free the connection at once.</li>
  *   <li><b>Idle timeout</b> (optional): the read and write timeouts close a connection whose peer
  *       neither sends nor takes its echo.</li>
@@ -44,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 public final class EchoHandler
 {
     private static final Object DRAINING = new Object();
+    private static final Object CLOSING = new Object();
 
     private final long highWatermark;
     private final long lowWatermark;
@@ -105,12 +111,16 @@ public final class EchoHandler
 
     private void onWrite(final BufferEvent bev)
     {
-        if (DRAINING == bev.attachment())
+        if (CLOSING == bev.attachment())
+        {
+            close(bev);
+        }
+        else if (DRAINING == bev.attachment())
         {
             if (0 == bev.output().length())
             {
                 closedDrained++;
-                close(bev);
+                closeCleanly(bev);
             }
         }
         else if (0 == (bev.enabled() & EventFlags.READ))
@@ -121,13 +131,17 @@ public final class EchoHandler
 
     private void onEvent(final BufferEvent bev, final int what)
     {
+        if (BevFlags.CONNECTED == what)
+        {
+            return;
+        }
         if (0 != (what & BevFlags.READING) && 0 != (what & BevFlags.EOF))
         {
             bev.writeBuffer(bev.input());
             if (0 == bev.output().length())
             {
                 closedDrained++;
-                close(bev);
+                closeCleanly(bev);
             }
             else
             {
@@ -156,6 +170,21 @@ public final class EchoHandler
         }
         final long segmentBytes = bev.base().pool().segmentSize();
         return length > 0 && bev.output().segmentCount() > 2 * ((highWatermark + segmentBytes - 1) / segmentBytes) + 4;
+    }
+
+    /**
+     * After the echo is all out: a TLS connection first sends close_notify and closes from the write callback
+     * once that has reached the kernel; a plain one closes at once.
+     */
+    private void closeCleanly(final BufferEvent bev)
+    {
+        if (bev instanceof TlsBufferEvent tls && 1 == tls.flush(EventFlags.WRITE, BufferEvent.FLUSH_FINISHED))
+        {
+            bev.setAttachment(CLOSING);
+            bev.disable(EventFlags.READ);
+            return;
+        }
+        close(bev);
     }
 
     private void close(final BufferEvent bev)

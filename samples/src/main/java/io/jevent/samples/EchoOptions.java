@@ -21,6 +21,9 @@ package io.jevent.samples;
  *   <li>{@code --backlog N} (default {@value #BACKLOG_DEFAULT}): the listen backlog</li>
  *   <li>{@code --send-buffer BYTES} (default 0: the kernel's autotuned size, up to tcp_wmem's 4 MiB):
  *       SO_SNDBUF of each connection, which bounds the kernel memory of a peer that never reads</li>
+ *   <li>{@code --tls}: TLS on every connection (the JDK's SSLEngine), with a self-signed certificate for
+ *       localhost made at startup, or {@code --cert FILE --key FILE}: a PEM certificate chain and a PEM
+ *       PKCS#8 private key ({@code openssl s_client -connect 127.0.0.1:P} talks to it)</li>
  * </ul>
  *
  * @param backend       the backend name as given ("" for the best available)
@@ -33,9 +36,13 @@ package io.jevent.samples;
  * @param idleTimeoutMs idle timeout in milliseconds, 0 for none
  * @param backlog       listen backlog
  * @param sendBuffer    SO_SNDBUF of each connection, 0 for the kernel's default
+ * @param tls           true for TLS on every connection
+ * @param certFile      PEM certificate chain for TLS, "" for a self-signed certificate
+ * @param keyFile       PEM PKCS#8 private key for TLS, "" with no certificate file
  */
 public record EchoOptions(String backend, String host, int port, int loops, boolean acceptor, long highWatermark,
-    long lowWatermark, long idleTimeoutMs, int backlog, int sendBuffer)
+    long lowWatermark, long idleTimeoutMs, int backlog, int sendBuffer, boolean tls, String certFile,
+    String keyFile)
 {
     /** Default {@code --host}. */
     public static final String HOST_DEFAULT = "127.0.0.1";
@@ -59,9 +66,16 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
      * @param idleTimeoutMs see the record
      * @param backlog       see the record
      * @param sendBuffer    see the record
+     * @param tls           see the record
+     * @param certFile      see the record
+     * @param keyFile       see the record
      */
     public EchoOptions
     {
+        if (certFile.isEmpty() != keyFile.isEmpty() || (!certFile.isEmpty() && !tls))
+        {
+            throw new IllegalArgumentException("--cert and --key go together, with --tls");
+        }
         if (loops < 1 || highWatermark < 1 || lowWatermark < 0 || lowWatermark >= highWatermark || idleTimeoutMs < 0 ||
             backlog < 1 || port < 0 || port > 65535 || sendBuffer < 0)
         {
@@ -88,12 +102,20 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
         long idle = 0;
         int backlog = BACKLOG_DEFAULT;
         int sendBuffer = 0;
+        boolean tls = false;
+        String cert = "";
+        String key = "";
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
             if ("--acceptor".equals(name))
             {
                 acceptor = true;
+                continue;
+            }
+            if ("--tls".equals(name))
+            {
+                tls = true;
                 continue;
             }
             if (i + 1 >= args.length)
@@ -112,11 +134,13 @@ public record EchoOptions(String backend, String host, int port, int loops, bool
                 case "--idle-timeout" -> idle = Long.parseLong(value);
                 case "--backlog" -> backlog = Integer.parseInt(value);
                 case "--send-buffer" -> sendBuffer = Integer.parseInt(value);
+                case "--cert" -> cert = value;
+                case "--key" -> key = value;
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new EchoOptions(backend, host, port, loops, acceptor, high, low < 0 ? high / 2 : low, idle, backlog,
-            sendBuffer);
+            sendBuffer, tls, cert, key);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.jevent.buffer.SegmentPool;
 import io.jevent.bufferevent.BevOptions;
 import io.jevent.bufferevent.BufferEvent;
 import io.jevent.bufferevent.SocketBufferEvent;
+import io.jevent.bufferevent.TlsBufferEvent;
 import io.jevent.listener.ConnListener;
 import io.jevent.listener.ListenerFlags;
 import io.jevent.loop.AcceptedSocket;
@@ -11,6 +12,9 @@ import io.jevent.loop.EventBase;
 import io.jevent.loop.EventBaseConfig;
 import io.jevent.loop.LoopFlags;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -32,7 +36,9 @@ import java.util.List;
  * <p>
  * Usage: {@code echo-server [--backend epoll|nio|busy-spin|epoll-busy-spin|nio-busy-spin] [--port P]
  * [--host H] [--loops N] [--acceptor] [--high-watermark B] [--low-watermark B] [--idle-timeout MS]
- * [--backlog N]}, defaults in {@link EchoOptions}.
+ * [--backlog N] [--send-buffer B] [--tls [--cert PEM --key PEM]]}, defaults in {@link EchoOptions}. With
+ * {@code --tls} every connection is a {@link TlsBufferEvent} over its socket bufferevent, and a connection
+ * that ends cleanly sends close_notify before it closes.
  */
 public final class EchoServer
 {
@@ -40,6 +46,7 @@ public final class EchoServer
 
     private final EchoOptions options;
     private final SegmentPool pool;
+    private final SSLContext tls;
     private final List<Loop> workers = new ArrayList<>();
     private Loop acceptor;
     private int nextWorker;
@@ -62,6 +69,29 @@ public final class EchoServer
     {
         this.options = options;
         this.pool = pool;
+        this.tls = options.tls() ? TlsIdentity.serverContext(options.certFile(), options.keyFile()) : null;
+    }
+
+    /**
+     * On the connection's loop thread: the socket bufferevent itself, or TLS over it with {@code --tls}.
+     */
+    private BufferEvent secure(final BufferEvent socket)
+    {
+        if (null == tls)
+        {
+            return socket;
+        }
+        final SSLEngine engine = tls.createSSLEngine();
+        engine.setUseClientMode(false);
+        try
+        {
+            return BufferEvent.tls(socket, engine, BevOptions.CLOSE_ON_FREE);
+        }
+        catch (final SSLException e)
+        {
+            socket.free();
+            throw new IllegalStateException("TLS engine refused to start", e);
+        }
     }
 
     /**
@@ -84,8 +114,8 @@ public final class EchoServer
             if (!options.acceptor())
             {
                 w.listener = ConnListener.bind(w.base, address, ListenerFlags.REUSEABLE | ListenerFlags.REUSEABLE_PORT,
-                    options.backlog(), (l, socket) -> w.handler.serve(SocketBufferEvent.create(w.base, socket,
-                    BevOptions.CLOSE_ON_FREE)));
+                    options.backlog(), (l, socket) -> w.handler.serve(secure(SocketBufferEvent.create(w.base, socket,
+                    BevOptions.CLOSE_ON_FREE))));
                 address = w.listener.localAddress();
             }
             workers.add(w);
@@ -120,7 +150,7 @@ public final class EchoServer
         final Loop worker = workers.get(nextWorker);
         nextWorker = (nextWorker + 1) % workers.size();
         final BufferEvent bev = SocketBufferEvent.create(worker.base, socket, BevOptions.CLOSE_ON_FREE);
-        worker.base.execute(() -> worker.handler.serve(bev));
+        worker.base.execute(() -> worker.handler.serve(secure(bev)));
     }
 
     /**

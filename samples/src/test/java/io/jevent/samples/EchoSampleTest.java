@@ -215,6 +215,77 @@ class EchoSampleTest
         awaitTrue(() -> 0 == handler.openConnections(), "no connection left open");
     }
 
+    @ParameterizedTest
+    @CsvSource({"epoll, self-signed", "nio, self-signed", "epoll, pem"})
+    void shouldEchoOpensslSClientOverTlsAndCloseWithCloseNotify(final String backend, final String identity,
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(0 == run(dir, "openssl", "version"),
+            "openssl is not installed (Debian package openssl)");
+        final List<String> args = new ArrayList<>(List.of("--backend", backend, "--tls"));
+        final List<String> verify = new ArrayList<>();
+        if ("pem".equals(identity))
+        {
+            assertEquals(0, run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem"));
+            args.addAll(List.of("--cert", dir.resolve("cert.pem").toString(), "--key",
+                dir.resolve("key.pem").toString()));
+            verify.addAll(List.of("-CAfile", dir.resolve("cert.pem").toString(), "-verify_return_error"));
+        }
+        final InetSocketAddress address = start(args.toArray(new String[0]));
+        final List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
+            "127.0.0.1:" + address.getPort(), "-servername", "localhost", "-quiet", "-no_ign_eof", "-nocommands"));
+        command.addAll(verify);
+        final Process client = new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile()).start();
+        final byte[] message = new byte[300_000];
+        for (int i = 0; i < message.length; i++)
+        {
+            message[i] = (byte)(0 == (i + 1) % 100 ? '\n' : 'a' + i % 26);
+        }
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try
+        {
+            final Future<byte[]> echoed = pool.submit(() -> client.getInputStream().readNBytes(message.length));
+            pool.submit(() ->
+            {
+                client.getOutputStream().write(message);
+                client.getOutputStream().flush();
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+            final byte[] got = echoed.get(30, TimeUnit.SECONDS);
+            client.getOutputStream().close();
+            assertTrue(client.waitFor(10, TimeUnit.SECONDS), "s_client ended");
+            assertEquals(new String(message, java.nio.charset.StandardCharsets.US_ASCII),
+                new String(got, java.nio.charset.StandardCharsets.US_ASCII), "every byte back through TLS");
+            final String stderr = java.nio.file.Files.readString(dir.resolve("stderr"));
+            assertEquals(0, client.exitValue(), "s_client: " + stderr);
+        }
+        finally
+        {
+            pool.shutdownNow();
+            client.destroy();
+        }
+        final EchoHandler handler = server.handlers().get(0);
+        awaitTrue(() -> 1 == handler.closedDrained() && 0 == handler.openConnections(),
+            "the server drained, sent close_notify and closed");
+        assertEquals(0, handler.closedOnError(), "no error on the server's side");
+    }
+
+    private static int run(final java.nio.file.Path dir, final String... command) throws Exception
+    {
+        try
+        {
+            final Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        }
+        catch (final java.io.IOException e)
+        {
+            return -1;
+        }
+    }
+
     private InetSocketAddress start(final String... args)
     {
         server = new EchoServer(EchoOptions.parse(args), pool);
