@@ -152,4 +152,45 @@ class ZlibFiltersTest
         src.free();
         dst.free();
     }
+
+    @Test
+    void shouldAllocateNothingPerCallOnceWarm()
+    {
+        final com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported());
+        final DeflateFilter deflate = new DeflateFilter(1, true);
+        final InflateFilter inflate = new InflateFilter(true);
+        final Evbuffer plain = new Evbuffer(pool);
+        final Evbuffer zipped = new Evbuffer(pool);
+        final Evbuffer back = new Evbuffer(pool);
+        final byte[] message = text(1000, 5);
+        final byte[] sink = new byte[4096];
+        final StringBuilder windows = new StringBuilder();
+        int clean = 0;
+        for (int window = 0; window < 20 && clean < 2; window++)
+        {
+            final long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 5000; i++)
+            {
+                plain.add(message);
+                deflate.filter(plain, zipped, -1, BufferEvent.FLUSH_FLUSH);
+                inflate.filter(zipped, back, -1, BufferEvent.FLUSH_NORMAL);
+                while (back.length() > 0)
+                {
+                    back.remove(sink, 0, sink.length);
+                }
+            }
+            final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            windows.append(' ').append(allocated);
+            clean = allocated < 4096 ? clean + 1 : 0;
+        }
+        assertEquals(2, clean, "bytes allocated per window of 5,000 sync-flushed 1,000-byte messages"
+            + " through deflate and inflate:" + windows);
+        deflate.free();
+        inflate.free();
+        plain.free();
+        zipped.free();
+        back.free();
+    }
 }
