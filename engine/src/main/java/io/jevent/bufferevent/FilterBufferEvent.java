@@ -218,7 +218,10 @@ public final class FilterBufferEvent extends BufferEvent
     @Override
     void timeoutsChanged()
     {
-        under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (!under.freed)
+        {
+            under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     // ------------------------------------------------------------------ input side

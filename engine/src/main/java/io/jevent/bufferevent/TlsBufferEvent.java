@@ -261,7 +261,10 @@ public final class TlsBufferEvent extends BufferEvent
     @Override
     void timeoutsChanged()
     {
-        under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (!under.freed)
+        {
+            under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -282,6 +285,10 @@ public final class TlsBufferEvent extends BufferEvent
      */
     private void unwrap()
     {
+        if (under.freed)
+        {
+            return;
+        }
         final Evbuffer cipher = under.input;
         long produced = 0;
         for (int step = 0; step < MAX_STEPS && !failed && !freed && !closeNotifyReceived; step++)
@@ -641,7 +648,7 @@ public final class TlsBufferEvent extends BufferEvent
     public int flush(final int what, final int mode)
     {
         checkLive();
-        if (0 == (what & EventFlags.WRITE) || FLUSH_NORMAL == mode)
+        if (0 == (what & EventFlags.WRITE) || FLUSH_NORMAL == mode || under.freed)
         {
             return 0;
         }
@@ -697,7 +704,7 @@ public final class TlsBufferEvent extends BufferEvent
         @Override
         public void run()
         {
-            if (!freed && under.input.length() > 0)
+            if (!freed && !under.freed && under.input.length() > 0)
             {
                 unwrap();
             }
