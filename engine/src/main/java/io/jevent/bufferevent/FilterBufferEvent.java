@@ -59,6 +59,8 @@ public final class FilterBufferEvent extends BufferEvent
     private boolean inputFailed;
     private boolean outputFailed;
     private boolean finishedInput;
+    private boolean eofReported;
+    private int eofEvents;
     private boolean inputScheduled;
     private final Runnable inputTask = this::deferredInput;
 
@@ -131,6 +133,10 @@ public final class FilterBufferEvent extends BufferEvent
     @Override
     int doEnable(final int what)
     {
+        if (!under.freed && what != (under.enabled & what))
+        {
+            under.enable(what);
+        }
         if (0 != (what & EventFlags.READ))
         {
             holdUnderReading();
@@ -159,7 +165,33 @@ public final class FilterBufferEvent extends BufferEvent
     private void deferredInput()
     {
         inputScheduled = false;
-        processInput(FLUSH_NORMAL, false);
+        if (finishedInput)
+        {
+            finishInput();
+        }
+        else
+        {
+            processInput(FLUSH_NORMAL, false);
+        }
+    }
+
+    /**
+     * After the underlying's EOF: runs the input filter with FINISHED, within the read high watermark, and
+     * reports the EOF once the underlying's input is used up (or the filter can take no more); draining this
+     * input below the mark continues it.
+     */
+    private void finishInput()
+    {
+        if (eofReported || freed)
+        {
+            return;
+        }
+        final boolean progress = processInput(FLUSH_FINISHED, false, true);
+        if (under.freed || 0 == under.input.length() || inputFailed || (!progress && 0 == readSuspended))
+        {
+            eofReported = true;
+            callbacks.runEvents(eofEvents, 0);
+        }
     }
 
     @Override
@@ -235,7 +267,16 @@ public final class FilterBufferEvent extends BufferEvent
      */
     private boolean processInput(final int mode, final boolean force)
     {
-        if (freed || inputFailed || under.freed || (!force && 0 == (enabled & EventFlags.READ)))
+        return processInput(mode, force, force);
+    }
+
+    /**
+     * @param noLimit     true for no watermark limit
+     * @param evenIfOff   true to run even with READ disabled
+     */
+    private boolean processInput(final int mode, final boolean noLimit, final boolean evenIfOff)
+    {
+        if (freed || inputFailed || under.freed || (!evenIfOff && 0 == (enabled & EventFlags.READ)))
         {
             return false;
         }
@@ -244,7 +285,7 @@ public final class FilterBufferEvent extends BufferEvent
         for (int run = 0; run < MAX_RUNS; run++)
         {
             final long high = watermarks.readHigh;
-            final long limit = force || 0 == high ? -1 : high - input.length();
+            final long limit = noLimit || 0 == high ? -1 : high - input.length();
             if (0 == limit || (FLUSH_NORMAL == mode && 0 == under.input.length()))
             {
                 break;
@@ -411,10 +452,21 @@ public final class FilterBufferEvent extends BufferEvent
             {
                 return;
             }
-            if (0 != (what & BevFlags.EOF) && 0 != (what & BevFlags.READING) && !finishedInput)
+            if (0 != (what & BevFlags.EOF) && 0 != (what & BevFlags.READING))
             {
-                finishedInput = true;
-                processInput(FLUSH_FINISHED, true);
+                if (!finishedInput)
+                {
+                    finishedInput = true;
+                    eofEvents = what;
+                    finishInput();
+                }
+                return;
+            }
+            if (0 != (what & BevFlags.TIMEOUT))
+            {
+                enabled &= ~((0 != (what & BevFlags.READING) ? EventFlags.READ : 0) |
+                    (0 != (what & BevFlags.WRITING) ? EventFlags.WRITE : 0));
+                holdUnderReading();
             }
             callbacks.runEvents(what, 0);
         }

@@ -445,20 +445,22 @@ public final class PairBufferEvent extends BufferEvent
     private long pushToConduit(final boolean all)
     {
         final PairConduit c = outbound;
-        long n;
+        final long n;
+        final boolean closed;
         synchronized (c)
         {
-            if (c.receiverClosed)
+            if (!c.receiverClosed && gone(partnerWake))
             {
-                n = -1;
+                c.receiverClosed = true;
             }
-            else
+            closed = c.receiverClosed;
+            n = closed ? 0 : all ? output.length() : Math.max(0, Math.min(output.length(), c.room()));
+            if (!closed)
             {
-                n = all ? output.length() : Math.min(output.length(), c.room());
                 c.senderWaiting = n < output.length();
             }
         }
-        if (n < 0)
+        if (closed)
         {
             partner = null;
             pipeBroken();
@@ -520,6 +522,14 @@ public final class PairBufferEvent extends BufferEvent
             return false;
         }
         return true;
+    }
+
+    /**
+     * @return true if the loop of the end whose event this is was freed (or is being freed)
+     */
+    private static boolean gone(final Event event)
+    {
+        return event.base().isFreeing() || event.base().isFreed();
     }
 
     /**

@@ -385,17 +385,18 @@ public final class RateLimitGroup
     {
         for (int i = count - 1; i >= 0; i--)
         {
-            if (read)
+            if (i < count)
             {
-                members[i].suspendRead(BufferEvent.SUSPEND_BW_GROUP);
-            }
-            else
-            {
-                members[i].suspendWrite(BufferEvent.SUSPEND_BW_GROUP);
+                change(members[i], read, true);
             }
         }
     }
 
+    /**
+     * Resumes every member, from a start that moves on by one each time. Resuming a member may run code that
+     * removes members (a filter's output filter runs when its writing resumes), so each slot is read afresh,
+     * and a second pass resumes whoever a removal moved behind the first pass.
+     */
     private void resumeAll(final boolean read)
     {
         final int n = count;
@@ -404,21 +405,48 @@ public final class RateLimitGroup
             return;
         }
         final int start = rotation++ % n;
-        for (int k = 0; k < n; k++)
-        {
-            final BufferEvent bev = members[(start + k) % n];
-            if (read)
-            {
-                bev.unsuspendRead(BufferEvent.SUSPEND_BW_GROUP);
-            }
-            else
-            {
-                bev.unsuspendWrite(BufferEvent.SUSPEND_BW_GROUP);
-            }
-        }
         if (rotation < 0)
         {
             rotation = 0;
+        }
+        for (int k = 0; k < n && !(read ? readSuspended : writeSuspended); k++)
+        {
+            final int at = (start + k) % n;
+            if (at < count)
+            {
+                change(members[at], read, false);
+            }
+        }
+        for (int i = 0; i < count && !(read ? readSuspended : writeSuspended); i++)
+        {
+            change(members[i], read, false);
+        }
+    }
+
+    private static void change(final BufferEvent bev, final boolean read, final boolean suspend)
+    {
+        if (null == bev || bev.freed)
+        {
+            return;
+        }
+        if (read)
+        {
+            if (suspend)
+            {
+                bev.suspendRead(BufferEvent.SUSPEND_BW_GROUP);
+            }
+            else
+            {
+                bev.unsuspendRead(BufferEvent.SUSPEND_BW_GROUP);
+            }
+        }
+        else if (suspend)
+        {
+            bev.suspendWrite(BufferEvent.SUSPEND_BW_GROUP);
+        }
+        else
+        {
+            bev.unsuspendWrite(BufferEvent.SUSPEND_BW_GROUP);
         }
     }
 

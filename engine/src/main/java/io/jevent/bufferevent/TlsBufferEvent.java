@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>The handshake starts at once (a client sends its ClientHello; after the underlying's own CONNECTED if
  *       it is still connecting). CONNECTED reaches the event callback only when the handshake has finished;
  *       the underlying's TCP CONNECTED is not passed on. Output written before that waits.</li>
- *   <li>Records are unwrapped straight from the underlying's input segments into this input's free tail, and
+ *   <li>Records are unwrapped straight from the underlying's input segments into free segments of a plaintext
+ *       buffer that moves into this input as far as the read high watermark allows (at most about one record
+ *       is unwrapped ahead), and
  *       wrapped straight from this output's segments into the underlying's output (direct views; a record that
  *       spans segments is first made contiguous off-heap). The engine's delegated tasks run on the loop
  *       thread.</li>
@@ -63,8 +65,15 @@ public final class TlsBufferEvent extends BufferEvent
     private final byte[] header = new byte[HEADER];
     private final Event handshakeTimer;
     private final ByteBuffer empty = ByteBuffer.allocateDirect(0);
+    /** Plaintext unwrapped but not yet in the input: what the read high watermark holds back. */
+    private final Evbuffer clear;
     private ByteBuffer scratch;
     private boolean handshaken;
+    private boolean finishPending;
+    private boolean forceWrite;
+    private boolean eofPending;
+    private int eofWhat;
+    private boolean continuationScheduled;
     private boolean failed;
     private boolean closeNotifySent;
     private boolean closeNotifyReceived;
@@ -78,6 +87,9 @@ public final class TlsBufferEvent extends BufferEvent
         this.under = under;
         this.engine = engine;
         this.handshakeTimer = base.newTimer(false, (ev, fd, what) -> handshakeTimedOut());
+        this.clear = new Evbuffer(base.pool());
+        clear.setMaxSpareSize(0);
+        clear.setMaxRead(1 << 16);
         bindBuffers();
     }
 
@@ -199,9 +211,14 @@ public final class TlsBufferEvent extends BufferEvent
     @Override
     int doEnable(final int what)
     {
+        if (!under.freed && what != (under.enabled & what))
+        {
+            under.enable(what);
+        }
         if (0 != (what & EventFlags.READ))
         {
             holdUnderReading();
+            scheduleContinuation();
         }
         if (0 != (what & EventFlags.WRITE))
         {
@@ -225,7 +242,7 @@ public final class TlsBufferEvent extends BufferEvent
             holdUnderReading();
             if (!suspended)
             {
-                base.defer(lower);
+                scheduleContinuation();
             }
         }
     }
@@ -280,8 +297,9 @@ public final class TlsBufferEvent extends BufferEvent
     // ------------------------------------------------------------------ unwrap
 
     /**
-     * Unwraps what whole records the underlying's input holds into this input, as room allows, running the
-     * handshake along.
+     * Unwraps the whole records the underlying's input holds into {@link #clear} (at most a record's worth
+     * ahead of the input), running the handshake along, then moves what the read high watermark allows into
+     * the input. Bounded per call; a call that stops with records left continues later in the loop pass.
      */
     private void unwrap()
     {
@@ -290,10 +308,11 @@ public final class TlsBufferEvent extends BufferEvent
             return;
         }
         final Evbuffer cipher = under.input;
-        long produced = 0;
-        for (int step = 0; step < MAX_STEPS && !failed && !freed && !closeNotifyReceived; step++)
+        boolean more = false;
+        for (int step = 0; !failed && !freed && !closeNotifyReceived; step++)
         {
-            if (handshaken && (0 == (enabled & EventFlags.READ) || 0 != readSuspended))
+            if (handshaken && (0 == (enabled & EventFlags.READ) ||
+                clear.length() >= engine.getSession().getApplicationBufferSize()))
             {
                 break;
             }
@@ -302,20 +321,22 @@ public final class TlsBufferEvent extends BufferEvent
             {
                 break;
             }
+            if (step >= MAX_STEPS)
+            {
+                more = true;
+                break;
+            }
             if (0 == cipher.pullup(record) || cipher.prepareWrite(record, in) < 1)
             {
                 fail(BevFlags.READING, "cannot make a TLS record contiguous");
                 return;
             }
-            final int room = engine.getSession().getApplicationBufferSize();
-            input.unfreeze(false);
             final SSLEngineResult r;
-            final int k;
             try
             {
-                k = input.prepareRead(room, out);
+                final int k = clear.prepareRead(engine.getSession().getApplicationBufferSize(), out);
                 r = engine.unwrap(in[0], out, 0, Math.max(0, k));
-                input.commitRead(r.bytesProduced());
+                clear.commitRead(r.bytesProduced());
             }
             catch (final SSLException e)
             {
@@ -323,12 +344,7 @@ public final class TlsBufferEvent extends BufferEvent
                 fail(BevFlags.READING, e);
                 return;
             }
-            finally
-            {
-                input.freeze(false);
-            }
             cipher.commitWrite(r.bytesConsumed());
-            produced += r.bytesProduced();
             if (SSLEngineResult.Status.CLOSED == r.getStatus())
             {
                 closeNotifyReceived = true;
@@ -336,22 +352,89 @@ public final class TlsBufferEvent extends BufferEvent
                 {
                     wrap();
                 }
-                if (produced > 0)
-                {
-                    callbacks.runRead(0);
-                }
-                disableRead();
-                callbacks.runEvents(BevFlags.READING | BevFlags.EOF, 0);
-                return;
+                endOfStream(BevFlags.READING | BevFlags.EOF);
+                break;
             }
             if (!handshakeProgress(r.getHandshakeStatus()) || 0 == r.bytesConsumed())
             {
                 break;
             }
         }
-        if (produced > 0 && input.length() >= watermarks.readLow)
+        deliver();
+        if (more || (wholeRecordWaits(cipher) && !failed && !closeNotifyReceived && !freed && (!handshaken ||
+            (0 != (enabled & EventFlags.READ) && clear.length() < engine.getSession().getApplicationBufferSize()))))
         {
-            callbacks.runRead(0);
+            scheduleContinuation();
+        }
+    }
+
+    private boolean wholeRecordWaits(final Evbuffer cipher)
+    {
+        final int record = nextRecordLength(cipher);
+        return record > 0 && cipher.length() >= record;
+    }
+
+    /**
+     * Moves unwrapped plaintext into the input as far as the read high watermark allows (READ enabled), runs
+     * the read callback, and reports a pending end of stream once everything unwrapped has been delivered.
+     */
+    private void deliver()
+    {
+        if (freed || !handshaken)
+        {
+            return;
+        }
+        if (clear.length() > 0 && 0 != (enabled & EventFlags.READ))
+        {
+            final long high = watermarks.readHigh;
+            final long n = 0 == high ? clear.length() : Math.min(clear.length(), high - input.length());
+            if (n > 0)
+            {
+                input.unfreeze(false);
+                try
+                {
+                    if (n == clear.length())
+                    {
+                        input.addBuffer(clear);
+                    }
+                    else
+                    {
+                        clear.removeBuffer(input, n);
+                    }
+                }
+                finally
+                {
+                    input.freeze(false);
+                }
+                if (input.length() >= watermarks.readLow)
+                {
+                    callbacks.runRead(0);
+                }
+            }
+        }
+        if (eofPending && 0 == clear.length())
+        {
+            eofPending = false;
+            disableRead();
+            callbacks.runEvents(eofWhat, 0);
+        }
+    }
+
+    /**
+     * The stream ended (close_notify, or the underlying's EOF): reported once everything unwrapped is in.
+     */
+    private void endOfStream(final int what)
+    {
+        eofPending = true;
+        eofWhat = what;
+    }
+
+    private void scheduleContinuation()
+    {
+        if (!continuationScheduled && !freed && !base.isFreed())
+        {
+            continuationScheduled = true;
+            base.defer(lower);
         }
     }
 
@@ -395,8 +478,8 @@ public final class TlsBufferEvent extends BufferEvent
             {
                 final boolean handshaking = !handshaken &&
                     SSLEngineResult.HandshakeStatus.NEED_WRAP == engine.getHandshakeStatus();
-                final boolean data = handshaken && output.length() > 0 && 0 != (enabled & EventFlags.WRITE) &&
-                    0 == writeSuspended && !engine.isOutboundDone();
+                final boolean data = handshaken && output.length() > 0 && !engine.isOutboundDone() &&
+                    (forceWrite || (0 != (enabled & EventFlags.WRITE) && 0 == writeSuspended));
                 final boolean closing = engine.isOutboundDone() ? false :
                     SSLEngineResult.HandshakeStatus.NEED_WRAP == engine.getHandshakeStatus();
                 if (!handshaking && !data && !closing)
@@ -412,6 +495,12 @@ public final class TlsBufferEvent extends BufferEvent
         finally
         {
             inWrap = false;
+        }
+        if (finishPending && handshaken && !failed)
+        {
+            finishPending = false;
+            finish();
+            return;
         }
         if (handshaken && output.length() <= watermarks.writeLow && under.output.length() <= under.watermarks.writeLow)
         {
@@ -549,6 +638,12 @@ public final class TlsBufferEvent extends BufferEvent
         holdUnderReading();
         callbacks.runEvents(BevFlags.CONNECTED, 0);
         wrap();
+        deliver();
+        if (finishPending && !inWrap)
+        {
+            finishPending = false;
+            finish();
+        }
     }
 
     /**
@@ -625,8 +720,16 @@ public final class TlsBufferEvent extends BufferEvent
                     return;
                 }
             }
-            disableRead();
-            callbacks.runEvents(BevFlags.READING | BevFlags.EOF, 0);
+            endOfStream(BevFlags.READING | BevFlags.EOF);
+            deliver();
+            return;
+        }
+        if (0 != (what & BevFlags.TIMEOUT) && 0 == (what & BevFlags.ERROR))
+        {
+            enabled &= ~((0 != (what & BevFlags.READING) ? EventFlags.READ : 0) |
+                (0 != (what & BevFlags.WRITING) ? EventFlags.WRITE : 0));
+            holdUnderReading();
+            callbacks.runEvents(what, 0);
             return;
         }
         failed = true;
@@ -652,14 +755,59 @@ public final class TlsBufferEvent extends BufferEvent
         {
             return 0;
         }
+        if (!handshaken)
+        {
+            finishPending |= FLUSH_FINISHED == mode;
+            return 0;
+        }
         final long before = under.output.length();
-        wrap();
-        if (FLUSH_FINISHED == mode && !engine.isOutboundDone())
+        if (FLUSH_FINISHED == mode)
+        {
+            finish();
+        }
+        else
+        {
+            wrapAll();
+        }
+        return under.output.length() > before ? 1 : 0;
+    }
+
+    /**
+     * Wraps the whole output, whatever WRITE's state, in as many calls as it takes.
+     */
+    private void wrapAll()
+    {
+        forceWrite = true;
+        try
+        {
+            long left = output.length();
+            while (left > 0 && !failed)
+            {
+                wrap();
+                if (output.length() >= left)
+                {
+                    break;
+                }
+                left = output.length();
+            }
+        }
+        finally
+        {
+            forceWrite = false;
+        }
+    }
+
+    /**
+     * Everything written so far, then close_notify.
+     */
+    private void finish()
+    {
+        wrapAll();
+        if (!failed && !engine.isOutboundDone())
         {
             engine.closeOutbound();
             wrap();
         }
-        return under.output.length() > before ? 1 : 0;
     }
 
     // ------------------------------------------------------------------ the underlying's callbacks
@@ -704,7 +852,8 @@ public final class TlsBufferEvent extends BufferEvent
         @Override
         public void run()
         {
-            if (!freed && !under.freed && under.input.length() > 0)
+            continuationScheduled = false;
+            if (!freed && !under.freed)
             {
                 unwrap();
             }
@@ -736,5 +885,6 @@ public final class TlsBufferEvent extends BufferEvent
     void closeTransport()
     {
         engine.closeOutbound();
+        clear.free();
     }
 }
