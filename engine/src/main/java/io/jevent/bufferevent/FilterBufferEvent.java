@@ -3,7 +3,6 @@ package io.jevent.bufferevent;
 import io.jevent.loop.EventFlags;
 
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A bufferevent that transforms the bytes of another (libevent's bufferevent_filter.c): an input
@@ -44,14 +43,11 @@ import java.util.concurrent.TimeUnit;
  *       stops reading too, so its input does not grow meanwhile.</li>
  * </ul>
  */
-public final class FilterBufferEvent extends BufferEvent
+public final class FilterBufferEvent extends LayeredBufferEvent
 {
-    /** The underlying's reading is held because this filter does not read (disabled or full). */
-    static final int SUSPEND_FILTER = 0x04;
     /** Most filter runs per direction per trigger: a filter that keeps returning OK cannot hold the loop. */
     private static final int MAX_RUNS = 64;
 
-    private final BufferEvent under;
     private final BufferFilter inputFilter;
     private final BufferFilter outputFilter;
     private final Lower lower = new Lower();
@@ -67,8 +63,7 @@ public final class FilterBufferEvent extends BufferEvent
     private FilterBufferEvent(final BufferEvent under, final BufferFilter inputFilter,
         final BufferFilter outputFilter, final int options)
     {
-        super(under.base, options | BevOptions.DEFER_CALLBACKS);
-        this.under = under;
+        super(under, options);
         this.inputFilter = null == inputFilter ? BufferFilter.PASS : inputFilter;
         this.outputFilter = null == outputFilter ? BufferFilter.PASS : outputFilter;
         bindBuffers();
@@ -91,41 +86,9 @@ public final class FilterBufferEvent extends BufferEvent
         under.checkLive();
         final FilterBufferEvent f = new FilterBufferEvent(under, inputFilter, outputFilter, options);
         under.setCallbacks(f.lower, f.lower, f.lower);
-        under.suspendRead(SUSPEND_FILTER);
+        under.suspendRead(SUSPEND_LAYER);
         under.enable(EventFlags.READ | EventFlags.WRITE);
         return f;
-    }
-
-    /**
-     * @return the filtered bufferevent (libevent {@code bufferevent_get_underlying})
-     */
-    public BufferEvent underlying()
-    {
-        return under;
-    }
-
-    @Override
-    public int fd()
-    {
-        return under.fd();
-    }
-
-    @Override
-    public int socketError()
-    {
-        return under.socketError();
-    }
-
-    @Override
-    int maxSingleReadBytes()
-    {
-        return under.maxSingleReadBytes();
-    }
-
-    @Override
-    int maxSingleWriteBytes()
-    {
-        return under.maxSingleWriteBytes();
     }
 
     // ------------------------------------------------------------------ enable, suspend
@@ -133,10 +96,7 @@ public final class FilterBufferEvent extends BufferEvent
     @Override
     int doEnable(final int what)
     {
-        if (!under.freed && what != (under.enabled & what))
-        {
-            under.enable(what);
-        }
+        enableUnder(what);
         if (0 != (what & EventFlags.READ))
         {
             holdUnderReading();
@@ -228,32 +188,13 @@ public final class FilterBufferEvent extends BufferEvent
     }
 
     /**
-     * The underlying reads only while this filter reads: READ enabled and not suspended (its input below
-     * the high watermark).
+     * @return true while this filter reads: READ enabled, not suspended (input below the high watermark), no
+     *     input error
      */
-    private void holdUnderReading()
-    {
-        if (under.freed)
-        {
-            return;
-        }
-        if (0 != (enabled & EventFlags.READ) && 0 == readSuspended && !inputFailed)
-        {
-            under.unsuspendRead(SUSPEND_FILTER);
-        }
-        else
-        {
-            under.suspendRead(SUSPEND_FILTER);
-        }
-    }
-
     @Override
-    void timeoutsChanged()
+    boolean readsUnder()
     {
-        if (!under.freed)
-        {
-            under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
+        return 0 != (enabled & EventFlags.READ) && 0 == readSuspended && !inputFailed;
     }
 
     // ------------------------------------------------------------------ input side
@@ -464,33 +405,13 @@ public final class FilterBufferEvent extends BufferEvent
             }
             if (0 != (what & BevFlags.TIMEOUT))
             {
-                enabled &= ~((0 != (what & BevFlags.READING) ? EventFlags.READ : 0) |
-                    (0 != (what & BevFlags.WRITING) ? EventFlags.WRITE : 0));
-                holdUnderReading();
+                timedOut(what);
             }
             callbacks.runEvents(what, 0);
         }
     }
 
     // ------------------------------------------------------------------ free
-
-    @Override
-    void removeIo()
-    {
-        if (under.freed)
-        {
-            return;
-        }
-        if (0 != (options & BevOptions.CLOSE_ON_FREE))
-        {
-            under.free();
-        }
-        else
-        {
-            under.setCallbacks(null, null, null);
-            under.unsuspendRead(SUSPEND_FILTER);
-        }
-    }
 
     @Override
     void closeTransport()

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * Callbacks are always deferred, as for filters. The JDK's engine allocates on every record (about 1.6 KB per
  * record on JDK 25: its result object, record buffers, cipher state); the rest of the path allocates nothing.
  */
-public final class TlsBufferEvent extends BufferEvent
+public final class TlsBufferEvent extends LayeredBufferEvent
 {
     private static final int HEADER = 5;
     /** Largest TLS record: 2^14 plaintext plus 2048 of expansion, plus the header. */
@@ -55,7 +55,6 @@ public final class TlsBufferEvent extends BufferEvent
     private static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_STEPS = 64;
 
-    private final BufferEvent under;
     private final SSLEngine engine;
     private final Lower lower = new Lower();
     private final ByteBuffer[] in = new ByteBuffer[1];
@@ -83,8 +82,7 @@ public final class TlsBufferEvent extends BufferEvent
 
     private TlsBufferEvent(final BufferEvent under, final SSLEngine engine, final int options)
     {
-        super(under.base, options | BevOptions.DEFER_CALLBACKS);
-        this.under = under;
+        super(under, options);
         this.engine = engine;
         this.handshakeTimer = base.newTimer(false, (ev, fd, what) -> handshakeTimedOut());
         this.clear = new Evbuffer(base.pool());
@@ -115,14 +113,6 @@ public final class TlsBufferEvent extends BufferEvent
         t.handshakeTimer.add(DEFAULT_HANDSHAKE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
         t.wrap();
         return t;
-    }
-
-    /**
-     * @return the bufferevent carrying the ciphertext
-     */
-    public BufferEvent underlying()
-    {
-        return under;
     }
 
     /**
@@ -182,39 +172,12 @@ public final class TlsBufferEvent extends BufferEvent
         }
     }
 
-    @Override
-    public int fd()
-    {
-        return under.fd();
-    }
-
-    @Override
-    public int socketError()
-    {
-        return under.socketError();
-    }
-
-    @Override
-    int maxSingleReadBytes()
-    {
-        return under.maxSingleReadBytes();
-    }
-
-    @Override
-    int maxSingleWriteBytes()
-    {
-        return under.maxSingleWriteBytes();
-    }
-
     // ------------------------------------------------------------------ enable and suspension
 
     @Override
     int doEnable(final int what)
     {
-        if (!under.freed && what != (under.enabled & what))
-        {
-            under.enable(what);
-        }
+        enableUnder(what);
         if (0 != (what & EventFlags.READ))
         {
             holdUnderReading();
@@ -257,31 +220,12 @@ public final class TlsBufferEvent extends BufferEvent
     }
 
     /**
-     * The underlying reads while the handshake runs, and afterwards while this one reads and has room.
+     * @return true while the handshake runs, and afterwards while this one reads and has room
      */
-    private void holdUnderReading()
-    {
-        if (under.freed)
-        {
-            return;
-        }
-        if (!failed && (!handshaken || (0 != (enabled & EventFlags.READ) && 0 == readSuspended)))
-        {
-            under.unsuspendRead(FilterBufferEvent.SUSPEND_FILTER);
-        }
-        else
-        {
-            under.suspendRead(FilterBufferEvent.SUSPEND_FILTER);
-        }
-    }
-
     @Override
-    void timeoutsChanged()
+    boolean readsUnder()
     {
-        if (!under.freed)
-        {
-            under.setTimeouts(readTimeoutNanos, writeTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
+        return !failed && (!handshaken || (0 != (enabled & EventFlags.READ) && 0 == readSuspended));
     }
 
     @Override
@@ -726,9 +670,7 @@ public final class TlsBufferEvent extends BufferEvent
         }
         if (0 != (what & BevFlags.TIMEOUT) && 0 == (what & BevFlags.ERROR))
         {
-            enabled &= ~((0 != (what & BevFlags.READING) ? EventFlags.READ : 0) |
-                (0 != (what & BevFlags.WRITING) ? EventFlags.WRITE : 0));
-            holdUnderReading();
+            timedOut(what);
             callbacks.runEvents(what, 0);
             return;
         }
@@ -866,19 +808,7 @@ public final class TlsBufferEvent extends BufferEvent
     void removeIo()
     {
         handshakeTimer.free();
-        if (under.freed)
-        {
-            return;
-        }
-        if (0 != (options & BevOptions.CLOSE_ON_FREE))
-        {
-            under.free();
-        }
-        else
-        {
-            under.setCallbacks(null, null, null);
-            under.unsuspendRead(FilterBufferEvent.SUSPEND_FILTER);
-        }
+        super.removeIo();
     }
 
     @Override
