@@ -19,8 +19,12 @@ import java.util.concurrent.TimeUnit;
  * the rate limit ({@link RateLimiter}, bufferevent_ratelim.c) and the calls of other threads
  * ({@code RemoteCalls}). Each kind is a final subclass that moves the bytes and answers the
  * package-private hooks (enable, disable, timeouts, suspension, free): {@link SocketBufferEvent}
- * (bufferevent_sock.c) is the socket kind, made by {@link SocketBufferEvent#create}, and
- * {@link PairBufferEvent} (bufferevent_pair.c) the in-process pair, made by {@link #pair}.
+ * (bufferevent_sock.c) is the socket kind, made by {@link SocketBufferEvent#create};
+ * {@link PairBufferEvent} (bufferevent_pair.c) the in-process pair, made by {@link #pair}; and the kinds
+ * over another bufferevent ({@link LayeredBufferEvent}): {@link FilterBufferEvent} (bufferevent_filter.c,
+ * made by {@link #filter}) and {@link TlsBufferEvent} (bufferevent_openssl.c's filtering mode on the JDK's
+ * SSLEngine, made by {@link #tls}). Groups of bufferevents share a bandwidth budget through
+ * {@link RateLimitGroup}.
  *
  * <h2>Semantics</h2>
  * Those of libevent 2.1 (libevent-semantics.md §1.6–1.11): a new bufferevent has WRITE enabled and

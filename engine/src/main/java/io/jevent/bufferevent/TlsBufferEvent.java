@@ -24,12 +24,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>The handshake starts at once (a client sends its ClientHello; after the underlying's own CONNECTED if
  *       it is still connecting). CONNECTED reaches the event callback only when the handshake has finished;
  *       the underlying's TCP CONNECTED is not passed on. Output written before that waits.</li>
- *   <li>Records are unwrapped straight from the underlying's input segments into free segments of a plaintext
- *       buffer that moves into this input as far as the read high watermark allows (at most about one record
- *       is unwrapped ahead), and
- *       wrapped straight from this output's segments into the underlying's output (direct views; a record that
- *       spans segments is first made contiguous off-heap). The engine's delegated tasks run on the loop
- *       thread.</li>
+ *   <li>Each record is copied out of the underlying's input into a direct buffer of this bufferevent (the
+ *       engine decrypts in place) and unwrapped straight into free segments of a plaintext buffer that moves
+ *       into this input as far as the read high watermark allows (at most about one record is unwrapped ahead);
+ *       plaintext is wrapped straight from this output's segments into the underlying's output (direct views).
+ *       The engine's delegated tasks run on the loop thread.</li>
  *   <li>Errors: an {@link SSLException} (bad certificate, wrong SNI, garbage instead of TLS, a protocol
  *       violation) gives ERROR with READING or WRITING, and {@link #sslError()} its message; the bufferevent is
  *       then disabled. A handshake not finished within the handshake timeout
@@ -57,7 +56,11 @@ public final class TlsBufferEvent extends LayeredBufferEvent
 
     private final SSLEngine engine;
     private final Lower lower = new Lower();
-    private final ByteBuffer[] in = new ByteBuffer[1];
+    /**
+     * One record's ciphertext, copied out of the underlying's input: the JDK's engine decrypts in place in
+     * the buffer it is given (JDK 17 refuses a read-only one), and a record may span segments.
+     */
+    private final ByteBuffer record = ByteBuffer.allocateDirect(MAX_RECORD);
     private final ByteBuffer[] out = new ByteBuffer[4];
     private final ByteBuffer[] src = new ByteBuffer[8];
     private final ByteBuffer[] dst = new ByteBuffer[1];
@@ -260,8 +263,8 @@ public final class TlsBufferEvent extends LayeredBufferEvent
             {
                 break;
             }
-            final int record = nextRecordLength(cipher);
-            if (record <= 0 || cipher.length() < record)
+            final int length = nextRecordLength(cipher);
+            if (length <= 0 || cipher.length() < length)
             {
                 break;
             }
@@ -270,25 +273,22 @@ public final class TlsBufferEvent extends LayeredBufferEvent
                 more = true;
                 break;
             }
-            if (0 == cipher.pullup(record) || cipher.prepareWrite(record, in) < 1)
-            {
-                fail(BevFlags.READING, "cannot make a TLS record contiguous");
-                return;
-            }
+            record.clear().limit(length);
+            cipher.copyout(record);
+            record.flip();
             final SSLEngineResult r;
             try
             {
                 final int k = clear.prepareRead(engine.getSession().getApplicationBufferSize(), out);
-                r = engine.unwrap(in[0], out, 0, Math.max(0, k));
+                r = engine.unwrap(record, out, 0, Math.max(0, k));
                 clear.commitRead(r.bytesProduced());
             }
             catch (final SSLException e)
             {
-                cipher.commitWrite(0);
                 fail(BevFlags.READING, e);
                 return;
             }
-            cipher.commitWrite(r.bytesConsumed());
+            cipher.drain(r.bytesConsumed());
             if (SSLEngineResult.Status.CLOSED == r.getStatus())
             {
                 closeNotifyReceived = true;
