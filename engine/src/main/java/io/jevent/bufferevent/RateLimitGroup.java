@@ -329,7 +329,7 @@ public final class RateLimitGroup
 
     private long tick()
     {
-        return base.gettimeofdayCached() / 1000 / cfg.tickMillis;
+        return cfg.tick(base);
     }
 
     private void update()
@@ -339,10 +339,8 @@ public final class RateLimitGroup
         if (elapsed > 0)
         {
             lastTick = now;
-            readBucket = Math.min(cfg.readBurst, readBucket + Math.min(elapsed, Long.MAX_VALUE / cfg.readRate) *
-                cfg.readRate);
-            writeBucket = Math.min(cfg.writeBurst, writeBucket + Math.min(elapsed, Long.MAX_VALUE / cfg.writeRate) *
-                cfg.writeRate);
+            readBucket = cfg.refillRead(readBucket, elapsed);
+            writeBucket = cfg.refillWrite(writeBucket, elapsed);
             readRound = readBucket;
             writeRound = writeBucket;
         }

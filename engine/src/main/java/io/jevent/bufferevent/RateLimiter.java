@@ -248,7 +248,7 @@ public final class RateLimiter
 
     private long tick()
     {
-        return bev.base.gettimeofdayCached() / 1000 / cfg.tickMillis;
+        return cfg.tick(bev.base);
     }
 
     private void update()
@@ -258,10 +258,8 @@ public final class RateLimiter
         if (elapsed > 0)
         {
             lastTick = now;
-            readLimit = Math.min(cfg.readBurst, readLimit + Math.min(elapsed, Long.MAX_VALUE / cfg.readRate) *
-                cfg.readRate);
-            writeLimit = Math.min(cfg.writeBurst, writeLimit + Math.min(elapsed, Long.MAX_VALUE / cfg.writeRate) *
-                cfg.writeRate);
+            readLimit = cfg.refillRead(readLimit, elapsed);
+            writeLimit = cfg.refillWrite(writeLimit, elapsed);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jevent.bufferevent;
 
+import io.jevent.loop.EventBase;
+
 /**
  * Rates and bursts of a rate limit (libevent's {@code ev_token_bucket_cfg}): each tick a bucket gains
  * its rate, up to its burst.
@@ -43,6 +45,35 @@ public final class TokenBucketConfig
             return null;
         }
         return new TokenBucketConfig(readRate, readBurst, writeRate, writeBurst, tickMillis > 0 ? tickMillis : 1000);
+    }
+
+    /**
+     * @param base the loop whose cached wall clock counts
+     * @return the current tick (libevent's {@code ev_token_bucket_get_tick_}): cached wall-clock ms over the tick
+     */
+    long tick(final EventBase base)
+    {
+        return base.gettimeofdayCached() / 1000 / tickMillis;
+    }
+
+    /**
+     * @param bucket  tokens now (may be negative)
+     * @param elapsed ticks since the last refill, at least 1
+     * @return the read bucket after gaining the rate per tick, capped at the burst
+     */
+    long refillRead(final long bucket, final long elapsed)
+    {
+        return Math.min(readBurst, bucket + Math.min(elapsed, Long.MAX_VALUE / readRate) * readRate);
+    }
+
+    /**
+     * @param bucket  tokens now (may be negative)
+     * @param elapsed ticks since the last refill, at least 1
+     * @return the write bucket after gaining the rate per tick, capped at the burst
+     */
+    long refillWrite(final long bucket, final long elapsed)
+    {
+        return Math.min(writeBurst, bucket + Math.min(elapsed, Long.MAX_VALUE / writeRate) * writeRate);
     }
 
     /**
