@@ -57,8 +57,6 @@ public final class FilterBufferEvent extends LayeredBufferEvent
     private boolean finishedInput;
     private boolean eofReported;
     private int eofEvents;
-    private boolean inputScheduled;
-    private final Runnable inputTask = this::deferredInput;
 
     private FilterBufferEvent(final BufferEvent under, final BufferFilter inputFilter,
         final BufferFilter outputFilter, final int options)
@@ -94,37 +92,8 @@ public final class FilterBufferEvent extends LayeredBufferEvent
     // ------------------------------------------------------------------ enable, suspend
 
     @Override
-    int doEnable(final int what)
+    void inputReady()
     {
-        enableUnder(what);
-        if (0 != (what & EventFlags.READ))
-        {
-            holdUnderReading();
-            scheduleInput();
-        }
-        if (0 != (what & EventFlags.WRITE))
-        {
-            processOutput(FLUSH_NORMAL, false);
-        }
-        return 0;
-    }
-
-    /**
-     * Processes the input later in this loop pass: a resumption caused by user code (a drain, an enable)
-     * never runs the filter and the read callback inside that user call.
-     */
-    private void scheduleInput()
-    {
-        if (!inputScheduled && !freed && !base.isFreed())
-        {
-            inputScheduled = true;
-            base.defer(inputTask);
-        }
-    }
-
-    private void deferredInput()
-    {
-        inputScheduled = false;
         if (finishedInput)
         {
             finishInput();
@@ -133,6 +102,12 @@ public final class FilterBufferEvent extends LayeredBufferEvent
         {
             processInput(FLUSH_NORMAL, false);
         }
+    }
+
+    @Override
+    void outputReady()
+    {
+        processOutput(FLUSH_NORMAL, false);
     }
 
     /**
@@ -151,39 +126,6 @@ public final class FilterBufferEvent extends LayeredBufferEvent
         {
             eofReported = true;
             callbacks.runEvents(eofEvents, 0);
-        }
-    }
-
-    @Override
-    int doDisable(final int what)
-    {
-        if (0 != (what & EventFlags.READ))
-        {
-            holdUnderReading();
-        }
-        return 0;
-    }
-
-    @Override
-    void readSuspendChanged(final boolean suspended)
-    {
-        if (freed)
-        {
-            return;
-        }
-        holdUnderReading();
-        if (!suspended)
-        {
-            scheduleInput();
-        }
-    }
-
-    @Override
-    void writeSuspendChanged(final boolean suspended)
-    {
-        if (!suspended && !freed)
-        {
-            processOutput(FLUSH_NORMAL, false);
         }
     }
 

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
  * single-read and single-write sizes they report as their own; the underlying reads only while the layer wants
  * it to ({@link #readsUnder()}), held by its own suspension flag; timeouts set on the layer are the
  * underlying's; enabling a direction on the layer enables it on the underlying again (after a timeout turned
- * it off); and freeing the layer frees the underlying with {@link BevOptions#CLOSE_ON_FREE}, or leaves it with
- * no callbacks and its reading no longer held. Callbacks of a layer are always deferred.
+ * it off); input processing that user code resumes (enabling READ, draining below the read high watermark)
+ * runs later in the loop pass, never inside that user call; and freeing the layer frees the underlying with
+ * {@link BevOptions#CLOSE_ON_FREE}, or leaves it with no callbacks and its reading no longer held. Callbacks of
+ * a layer are always deferred.
  */
 public abstract class LayeredBufferEvent extends BufferEvent
 {
@@ -19,11 +21,91 @@ public abstract class LayeredBufferEvent extends BufferEvent
     static final int SUSPEND_LAYER = 0x04;
 
     final BufferEvent under;
+    private final Runnable deferredInput = this::runDeferredInput;
+    private boolean inputDeferred;
 
     LayeredBufferEvent(final BufferEvent under, final int options)
     {
         super(under.base, options | BevOptions.DEFER_CALLBACKS);
         this.under = under;
+    }
+
+    /**
+     * The layer processes what input the underlying holds (now: from the loop, never inside a user call).
+     */
+    abstract void inputReady();
+
+    /**
+     * The layer processes its output (writing may go on).
+     */
+    abstract void outputReady();
+
+    /**
+     * Processes the input later in this loop pass: a resumption caused by user code (a drain, an enable)
+     * never runs the layer and the read callback inside that user call.
+     */
+    final void processInputLater()
+    {
+        if (!inputDeferred && !freed && !base.isFreed())
+        {
+            inputDeferred = true;
+            base.defer(deferredInput);
+        }
+    }
+
+    private void runDeferredInput()
+    {
+        inputDeferred = false;
+        if (!freed)
+        {
+            inputReady();
+        }
+    }
+
+    @Override
+    final int doEnable(final int what)
+    {
+        enableUnder(what);
+        if (0 != (what & EventFlags.READ))
+        {
+            holdUnderReading();
+            processInputLater();
+        }
+        if (0 != (what & EventFlags.WRITE))
+        {
+            outputReady();
+        }
+        return 0;
+    }
+
+    @Override
+    final int doDisable(final int what)
+    {
+        holdUnderReading();
+        return 0;
+    }
+
+    @Override
+    final void readSuspendChanged(final boolean suspended)
+    {
+        if (freed)
+        {
+            return;
+        }
+        holdUnderReading();
+        if (!suspended)
+        {
+            processInputLater();
+        }
+    }
+
+    @Override
+    final void writeSuspendChanged(final boolean suspended)
+    {
+        if (!suspended && !freed)
+        {
+            outputReady();
+        }
     }
 
     /**

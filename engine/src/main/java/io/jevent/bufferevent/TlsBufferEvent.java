@@ -75,7 +75,6 @@ public final class TlsBufferEvent extends LayeredBufferEvent
     private boolean forceWrite;
     private boolean eofPending;
     private int eofWhat;
-    private boolean continuationScheduled;
     private boolean failed;
     private boolean closeNotifySent;
     private boolean closeNotifyReceived;
@@ -178,48 +177,15 @@ public final class TlsBufferEvent extends LayeredBufferEvent
     // ------------------------------------------------------------------ enable and suspension
 
     @Override
-    int doEnable(final int what)
+    void inputReady()
     {
-        enableUnder(what);
-        if (0 != (what & EventFlags.READ))
-        {
-            holdUnderReading();
-            scheduleContinuation();
-        }
-        if (0 != (what & EventFlags.WRITE))
-        {
-            wrap();
-        }
-        return 0;
+        unwrap();
     }
 
     @Override
-    int doDisable(final int what)
+    void outputReady()
     {
-        holdUnderReading();
-        return 0;
-    }
-
-    @Override
-    void readSuspendChanged(final boolean suspended)
-    {
-        if (!freed)
-        {
-            holdUnderReading();
-            if (!suspended)
-            {
-                scheduleContinuation();
-            }
-        }
-    }
-
-    @Override
-    void writeSuspendChanged(final boolean suspended)
-    {
-        if (!suspended && !freed)
-        {
-            wrap();
-        }
+        wrap();
     }
 
     /**
@@ -308,7 +274,7 @@ public final class TlsBufferEvent extends LayeredBufferEvent
         if (more || (wholeRecordWaits(cipher) && !failed && !closeNotifyReceived && !freed && (!handshaken ||
             (0 != (enabled & EventFlags.READ) && clear.length() < engine.getSession().getApplicationBufferSize()))))
         {
-            scheduleContinuation();
+            processInputLater();
         }
     }
 
@@ -371,15 +337,6 @@ public final class TlsBufferEvent extends LayeredBufferEvent
     {
         eofPending = true;
         eofWhat = what;
-    }
-
-    private void scheduleContinuation()
-    {
-        if (!continuationScheduled && !freed && !base.isFreed())
-        {
-            continuationScheduled = true;
-            base.defer(lower);
-        }
     }
 
     /**
@@ -755,9 +712,9 @@ public final class TlsBufferEvent extends LayeredBufferEvent
     // ------------------------------------------------------------------ the underlying's callbacks
 
     /**
-     * The callbacks installed on the underlying, and the deferred resumption of reading: one object.
+     * The callbacks installed on the underlying: one object.
      */
-    private final class Lower implements DataCallback, EventsCallback, Runnable
+    private final class Lower implements DataCallback, EventsCallback
     {
         @Override
         public void onData(final BufferEvent bev)
@@ -789,16 +746,6 @@ public final class TlsBufferEvent extends LayeredBufferEvent
                 unwrap();
             }
             underlyingEnded(what);
-        }
-
-        @Override
-        public void run()
-        {
-            continuationScheduled = false;
-            if (!freed && !under.freed)
-            {
-                unwrap();
-            }
         }
     }
 
