@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>The handshake starts at once (a client sends its ClientHello; after the underlying's own CONNECTED if
  *       it is still connecting). CONNECTED reaches the event callback only when the handshake has finished;
  *       the underlying's TCP CONNECTED is not passed on. Output written before that waits.</li>
- *   <li>Each record is copied out of the underlying's input into a direct buffer of this bufferevent (the
- *       engine decrypts in place) and unwrapped straight into free segments of a plaintext buffer that moves
+ *   <li>Each record is copied out of the underlying's input into a segment of this bufferevent from the loop's
+ *       pool (the engine decrypts in place) and unwrapped straight into free segments of a plaintext buffer that moves
  *       into this input as far as the read high watermark allows (at most about one record is unwrapped ahead);
  *       plaintext is wrapped straight from this output's segments into the underlying's output (direct views).
  *       The engine's delegated tasks run on the loop thread.</li>
@@ -56,20 +56,24 @@ public final class TlsBufferEvent extends LayeredBufferEvent
 
     private final SSLEngine engine;
     private final Lower lower = new Lower();
+    /** The engine's input when it has no plaintext to wrap. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
+
     /**
-     * One record's ciphertext, copied out of the underlying's input: the JDK's engine decrypts in place in
-     * the buffer it is given (JDK 17 refuses a read-only one), and a record may span segments.
+     * Room for one record, from the loop's segment pool (accounted, returned at the free): the ciphertext of a
+     * record to unwrap, copied out of the underlying's input, since the JDK's engine decrypts in place in the
+     * buffer it is given (JDK 17 refuses a read-only one) and a record may span segments; and, should the
+     * underlying's output offer no contiguous room, a record being wrapped.
      */
-    private final ByteBuffer record = ByteBuffer.allocateDirect(MAX_RECORD);
+    private final Evbuffer stage;
+    private final ByteBuffer[] room = new ByteBuffer[1];
     private final ByteBuffer[] out = new ByteBuffer[4];
     private final ByteBuffer[] src = new ByteBuffer[8];
     private final ByteBuffer[] dst = new ByteBuffer[1];
     private final byte[] header = new byte[HEADER];
     private final Event handshakeTimer;
-    private final ByteBuffer empty = ByteBuffer.allocateDirect(0);
     /** Plaintext unwrapped but not yet in the input: what the read high watermark holds back. */
     private final Evbuffer clear;
-    private ByteBuffer scratch;
     private boolean handshaken;
     private boolean finishPending;
     private boolean forceWrite;
@@ -89,6 +93,9 @@ public final class TlsBufferEvent extends LayeredBufferEvent
         this.handshakeTimer = base.newTimer(false, (ev, fd, what) -> handshakeTimedOut());
         this.clear = new Evbuffer(base.pool());
         clear.setMaxSpareSize(0);
+        this.stage = new Evbuffer(base.pool());
+        stage.setMaxSpareSize(MAX_RECORD);
+        stage.setMaxRead(MAX_RECORD);
         clear.setMaxRead(1 << 16);
         bindBuffers();
     }
@@ -239,7 +246,13 @@ public final class TlsBufferEvent extends LayeredBufferEvent
                 more = true;
                 break;
             }
-            record.clear().limit(length);
+            final ByteBuffer record = room(length);
+            if (null == record)
+            {
+                fail(BevFlags.READING, "no contiguous room for a TLS record");
+                return;
+            }
+            record.limit(length);
             cipher.copyout(record);
             record.flip();
             final SSLEngineResult r;
@@ -253,6 +266,10 @@ public final class TlsBufferEvent extends LayeredBufferEvent
             {
                 fail(BevFlags.READING, e);
                 return;
+            }
+            finally
+            {
+                stage.commitRead(0);
             }
             cipher.drain(r.bytesConsumed());
             if (SSLEngineResult.Status.CLOSED == r.getStatus())
@@ -428,8 +445,14 @@ public final class TlsBufferEvent extends LayeredBufferEvent
         {
             cipher.expand(packet);
             final boolean direct = cipher.prepareRead(packet, dst) > 0 && dst[0].remaining() >= packet;
-            final ByteBuffer target = direct ? dst[0] : scratch(packet);
-            final SSLEngineResult r = 0 == k ? engine.wrap(empty, target) : engine.wrap(src, 0, k, target);
+            final ByteBuffer target = direct ? dst[0] : room(packet);
+            if (null == target)
+            {
+                cipher.commitRead(0);
+                fail(BevFlags.WRITING, "no contiguous room for a TLS record");
+                return false;
+            }
+            final SSLEngineResult r = 0 == k ? engine.wrap(EMPTY, target) : engine.wrap(src, 0, k, target);
             if (direct)
             {
                 cipher.commitRead(r.bytesProduced());
@@ -437,8 +460,8 @@ public final class TlsBufferEvent extends LayeredBufferEvent
             else
             {
                 cipher.commitRead(0);
-                target.flip();
-                cipher.add(target);
+                stage.commitRead(r.bytesProduced());
+                cipher.addBuffer(stage);
             }
             if (data)
             {
@@ -464,14 +487,20 @@ public final class TlsBufferEvent extends LayeredBufferEvent
         }
     }
 
-    private ByteBuffer scratch(final int packet)
+    /**
+     * @param bytes room wanted, at most a record's
+     * @return a writable direct view of that much contiguous free room in {@link #stage} (prepared: end it with
+     *     {@code stage.commitRead}), or null if the pool gave none
+     */
+    private ByteBuffer room(final int bytes)
     {
-        if (null == scratch || scratch.capacity() < packet)
+        stage.expand(bytes);
+        if (stage.prepareRead(bytes, room) < 1 || room[0].remaining() < bytes)
         {
-            scratch = ByteBuffer.allocateDirect(packet);
+            stage.commitRead(0);
+            return null;
         }
-        scratch.clear();
-        return scratch;
+        return room[0];
     }
 
     // ------------------------------------------------------------------ the handshake
@@ -763,5 +792,6 @@ public final class TlsBufferEvent extends LayeredBufferEvent
     {
         engine.closeOutbound();
         clear.free();
+        stage.free();
     }
 }
